@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { EndpointConfig } from './config.js';
+import type { Logger } from './logger.js';
+
+/** Flow's connector state as this connector writes it: one entry per binding, keyed by stateKey. */
+export interface ConnectorState {
+  bindingStateV1?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The state of one binding (`state.bindingStateV1[stateKey]`), or undefined when there is none. */
+export function bindingState(state: unknown, stateKey: string): unknown {
+  if (!isObject(state)) return undefined;
+  const bindings = state.bindingStateV1;
+  if (!isObject(bindings) || !Object.hasOwn(bindings, stateKey)) return undefined;
+  return bindings[stateKey] ?? undefined;
+}
+
+/** Wraps one binding's state merge patch into a connector-state merge patch. */
+export function bindingStatePatch(stateKey: string, patch: unknown): { bindingStateV1: Record<string, unknown> } {
+  return { bindingStateV1: { [stateKey]: patch } };
+}
+
+/** What parseStreamState needs of a stream (a `Stream<S>` fits). */
+export interface StatefulStream<S> {
+  readonly name: string;
+  readonly stateSchema: z.ZodType<S>;
+  initialState(config: EndpointConfig): S;
+}
+
+/**
+ * Parses a binding's persisted state with the stream's schema.
+ *
+ * Recovery: no state (`undefined`/`null`) means a first capture: the stream's initial state.
+ * State that does not parse (an older, incompatible version, or corruption) is not fatal: it is
+ * logged as a warning naming the stream and the problem, and the stream starts a fresh backfill
+ * from its initial state. Documents are keyed, so a re-backfill is idempotent downstream; the
+ * first checkpoint of that sweep replaces the bad state.
+ */
+export function parseStreamState<S>(stream: StatefulStream<S>, raw: unknown, config: EndpointConfig, logger: Logger): S {
+  if (raw === undefined || raw === null) return stream.initialState(config);
+  const result = stream.stateSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problem = z.prettifyError(result.error).replace(/\s*\n\s*/g, '; ');
+  logger.warn(`state of ${stream.name} does not parse (${problem}); starting a fresh backfill`, {
+    stream: stream.name,
+  });
+  return stream.initialState(config);
+}

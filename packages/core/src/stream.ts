@@ -1,0 +1,59 @@
+import type { Clock } from './clock.js';
+import type { EndpointConfig } from './config.js';
+import type { JsonSchema } from './json-schema.js';
+import type { Logger } from './logger.js';
+import type { MergePatch } from './merge-patch.js';
+import type { NotionClient } from './notion-client.js';
+import type { z } from 'zod';
+
+/** The Notion resources the capture emits, one collection each. */
+export const STREAM_NAMES = ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments'] as const;
+export type StreamName = (typeof STREAM_NAMES)[number];
+
+export type SyncMode = 'incremental' | 'full_refresh';
+
+/** A document as emitted: a Notion object (unknown fields kept) plus the stream's additions. */
+export type StreamDocument = Record<string, unknown>;
+
+/**
+ * What one sweep yields: documents, and whenever a consistent resume point is reached, a
+ * checkpoint that is a merge patch of the stream's state. Everything yielded before a
+ * checkpoint is committed with it.
+ */
+export type StreamEvent<State> = { doc: StreamDocument } | { checkpoint: MergePatch<State> };
+
+/** Progress of the sweep in flight, for status lines ("Backfilling blocks: 1,200 of ~5,000 pages"). */
+export interface StreamProgress {
+  /** What is being counted, plural: "pages", "users", "data sources". */
+  unit: string;
+  done: number;
+  /** An estimate of the total when one is known. */
+  total?: number | undefined;
+  /** True while the stream has no cursor yet (first capture). */
+  backfill: boolean;
+}
+
+/** Everything a stream may use. Streams never talk HTTP themselves: `notion` does. */
+export interface StreamContext {
+  notion: NotionClient;
+  logger: Logger;
+  config: EndpointConfig;
+  signal: AbortSignal;
+  clock: Clock;
+  /** Reports progress; optional for callers that do not show it. */
+  progress?: ((progress: StreamProgress) => void) | undefined;
+}
+
+export interface Stream<State> {
+  readonly name: StreamName;
+  /** JSON pointers of the collection key, e.g. ['/id']. */
+  readonly key: readonly string[];
+  /** The JSON schema of every document the stream emits (deletions included). */
+  readonly documentSchema: JsonSchema;
+  readonly syncModes: readonly SyncMode[];
+  /** Validates the persisted per-binding state; state that does not parse means a fresh backfill. */
+  readonly stateSchema: z.ZodType<State>;
+  initialState(config: EndpointConfig): State;
+  /** One sweep from `state`. */
+  read(ctx: StreamContext, state: State): AsyncIterable<StreamEvent<State>>;
+}
