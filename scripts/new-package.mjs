@@ -34,7 +34,7 @@ const pkg = {
     './package.json': './package.json',
   },
   files: ['dist'],
-  scripts: { test: `node ../../scripts/vitest-project.mjs`, transit: 'true' },
+  scripts: { test: `node ../../scripts/vitest-project.mjs` },
   dependencies: depObj(list(deps)),
   devDependencies: depObj(list(devDeps)),
 };

@@ -5,8 +5,12 @@ import { rmSync } from 'node:fs';
 import { globSync } from './glob.mjs';
 
 for (const file of globSync('.test-results.json')) rmSync(file, { force: true });
-const turbo = spawnSync('turbo', ['run', 'test', '--continue', '--output-logs=errors-only', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
+const turbo = spawnSync(
+  'turbo',
+  ['run', 'test', '--continue', '--output-logs=errors-only', ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+  },
+);
 const summary = spawnSync(process.execPath, ['scripts/test-summary.mjs'], { stdio: 'inherit' });
 process.exit(turbo.status || summary.status || 0);

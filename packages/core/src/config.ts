@@ -17,7 +17,7 @@ const tokenCredentialsSchema = z
     token: z.string().min(1).meta({
       title: 'Integration token',
       description:
-        "The internal integration secret (secret_… or ntn_…) from notion.so/profile/integrations. Share the pages to capture with the integration.",
+        'The internal integration secret (secret_… or ntn_…) from notion.so/profile/integrations. Share the pages to capture with the integration.',
       secret: true,
       order: 1,
     }),
@@ -27,15 +27,24 @@ const tokenCredentialsSchema = z
 const oauthCredentialsSchema = z
   .object({
     auth_type: z.literal('OAuth2.0').meta({ default: 'OAuth2.0', order: 0 }),
-    client_id: z.string().min(1).meta({ title: 'Client ID', description: 'The OAuth client ID of your public integration.', secret: true, order: 1 }),
-    client_secret: z
-      .string()
-      .min(1)
-      .meta({ title: 'Client secret', description: 'The OAuth client secret of your public integration.', secret: true, order: 2 }),
-    access_token: z
-      .string()
-      .min(1)
-      .meta({ title: 'Access token', description: 'The access token issued by the OAuth flow.', secret: true, order: 3 }),
+    client_id: z.string().min(1).meta({
+      title: 'Client ID',
+      description: 'The OAuth client ID of your public integration.',
+      secret: true,
+      order: 1,
+    }),
+    client_secret: z.string().min(1).meta({
+      title: 'Client secret',
+      description: 'The OAuth client secret of your public integration.',
+      secret: true,
+      order: 2,
+    }),
+    access_token: z.string().min(1).meta({
+      title: 'Access token',
+      description: 'The access token issued by the OAuth flow.',
+      secret: true,
+      order: 3,
+    }),
   })
   .meta({ title: 'OAuth2.0', 'x-oauth2-provider': 'notion' });
 
@@ -60,7 +69,8 @@ const advancedSchema = z
     }),
     inline_comments: z.boolean().default(false).meta({
       title: 'Capture inline comments',
-      description: 'Also capture comments on blocks (one request per block with comments; much slower on large workspaces).',
+      description:
+        'Also capture comments on blocks (one request per block with comments; much slower on large workspaces).',
       order: 2,
     }),
   })
@@ -76,22 +86,27 @@ export const endpointConfigSchema = z
     credentials: z
       .discriminatedUnion('auth_type', [tokenCredentialsSchema, oauthCredentialsSchema])
       .meta({ title: 'Authentication', discriminator: { propertyName: 'auth_type' }, order: 0 }),
-    start_date: z
-      .string()
-      .optional()
-      .meta({
-        title: 'Start date',
-        description:
-          'Capture objects last edited at or after this UTC date-time, e.g. 2024-01-25T00:00:00Z. Defaults to two years before the first capture.',
-        format: 'date-time',
-        order: 1,
-      }),
+    start_date: z.string().optional().meta({
+      title: 'Start date',
+      description:
+        'Capture objects last edited at or after this UTC date-time, e.g. 2024-01-25T00:00:00Z. Defaults to two years before the first capture.',
+      format: 'date-time',
+      order: 1,
+    }),
     advanced: advancedSchema.prefault({}).meta({ order: 2 }),
   })
-  .meta({ title: 'Notion', description: 'Capture users, databases, data sources, pages, blocks and comments from Notion.' });
+  .meta({
+    title: 'Notion',
+    description: 'Capture users, databases, data sources, pages, blocks and comments from Notion.',
+  });
 
 export type TokenCredentials = { auth_type: 'token'; token: string };
-export type OAuthCredentials = { auth_type: 'OAuth2.0'; client_id: string; client_secret: string; access_token: string };
+export type OAuthCredentials = {
+  auth_type: 'OAuth2.0';
+  client_id: string;
+  client_secret: string;
+  access_token: string;
+};
 
 export interface EndpointConfig {
   credentials: TokenCredentials | OAuthCredentials;
@@ -149,7 +164,8 @@ function normalize(raw: Record<string, unknown>): Record<string, unknown> {
 }
 
 const FIELD_HINTS: Record<string, string> = {
-  credentials: 'set credentials.auth_type to "token" with credentials.token, or to "OAuth2.0" with client_id, client_secret and access_token',
+  credentials:
+    'set credentials.auth_type to "token" with credentials.token, or to "OAuth2.0" with client_id, client_secret and access_token',
   'credentials.auth_type': 'set it to "token" (an internal integration token) or "OAuth2.0"',
   'credentials.token':
     'set it to the internal integration secret (secret_… or ntn_…) from notion.so/profile/integrations',
@@ -163,13 +179,16 @@ const FIELD_HINTS: Record<string, string> = {
   'advanced.inline_comments': 'use true or false',
 };
 
-function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): { field: string; message: string } {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  raw: Record<string, unknown>,
+): { field: string; message: string } {
   const field = issue.path.map(String).join('.') || 'config';
   const hint = FIELD_HINTS[field];
   const creds = raw.credentials;
   let problem: string;
-  if (issue.code === 'invalid_union' && field === 'credentials') {
-    // discriminatedUnion reports an unknown or missing discriminator here.
+  if (field === 'credentials' || field === 'credentials.auth_type') {
+    // A missing credentials object, or an unknown or missing discriminator.
     const authType = isRecord(creds) ? creds.auth_type : undefined;
     if (!isRecord(creds)) {
       return {
@@ -221,11 +240,16 @@ function parseStartDate(value: string | undefined, now: Date): string {
   const text = value.trim();
   // Date-only (2024-01-25) or date-time with optional fraction and zone.
   const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-  const ms = iso.test(text) ? Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text.replace(' ', 'T')) : Number.NaN;
+  const ms = iso.test(text)
+    ? Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text.replace(' ', 'T'))
+    : Number.NaN;
   if (Number.isNaN(ms) || !validCalendarDate(text)) {
-    throw new ConfigError(`config field start_date is not a valid date ("${text.slice(0, 40)}"): ${FIELD_HINTS.start_date}`, {
-      field: 'start_date',
-    });
+    throw new ConfigError(
+      `config field start_date is not a valid date ("${text.slice(0, 40)}"): ${FIELD_HINTS.start_date}`,
+      {
+        field: 'start_date',
+      },
+    );
   }
   if (ms > now.getTime()) {
     throw new ConfigError(
@@ -266,7 +290,8 @@ export function parseEndpointConfig(raw: unknown, options: ParseEndpointConfigOp
     const { field, message } = first
       ? describeIssue(first, normalized)
       : { field: 'config', message: 'the endpoint config is invalid' };
-    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem(s))` : '';
+    const more =
+      result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem(s))` : '';
     throw new ConfigError(`${message}${more}`, { field, cause: result.error });
   }
   const parsed = result.data;
@@ -284,7 +309,9 @@ export function parseEndpointConfig(raw: unknown, options: ParseEndpointConfigOp
 
 /** The bearer token the config authenticates with. */
 export function notionToken(config: EndpointConfig): string {
-  return config.credentials.auth_type === 'token' ? config.credentials.token : config.credentials.access_token;
+  return config.credentials.auth_type === 'token'
+    ? config.credentials.token
+    : config.credentials.access_token;
 }
 
 /** The config JSON schema published by `spec` (input shape: defaults are optional). */

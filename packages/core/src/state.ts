@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EndpointConfig } from './config.js';
 import type { Logger } from './logger.js';
+import { createMergePatch } from './merge-patch.js';
 
 /** Flow's connector state as this connector writes it: one entry per binding, keyed by stateKey. */
 export interface ConnectorState {
@@ -21,7 +22,10 @@ export function bindingState(state: unknown, stateKey: string): unknown {
 }
 
 /** Wraps one binding's state merge patch into a connector-state merge patch. */
-export function bindingStatePatch(stateKey: string, patch: unknown): { bindingStateV1: Record<string, unknown> } {
+export function bindingStatePatch(
+  stateKey: string,
+  patch: unknown,
+): { bindingStateV1: Record<string, unknown> } {
   return { bindingStateV1: { [stateKey]: patch } };
 }
 
@@ -32,22 +36,52 @@ export interface StatefulStream<S> {
   initialState(config: EndpointConfig): S;
 }
 
+export interface LoadedStreamState<S> {
+  state: S;
+  /**
+   * Set when persisted state was discarded: the merge patch (of the binding's state) that turns the
+   * discarded state into `state`. Write it as a checkpoint before the sweep's own checkpoints, so
+   * that fields of the old state do not survive under the stream's later partial patches.
+   */
+  resetPatch?: unknown;
+}
+
 /**
- * Parses a binding's persisted state with the stream's schema.
- *
- * Recovery: no state (`undefined`/`null`) means a first capture: the stream's initial state.
- * State that does not parse (an older, incompatible version, or corruption) is not fatal: it is
- * logged as a warning naming the stream and the problem, and the stream starts a fresh backfill
- * from its initial state. Documents are keyed, so a re-backfill is idempotent downstream; the
- * first checkpoint of that sweep replaces the bad state.
+ * Like `parseStreamState`, but also returns the patch that replaces discarded state (see
+ * `LoadedStreamState.resetPatch`). The connector uses this one.
  */
-export function parseStreamState<S>(stream: StatefulStream<S>, raw: unknown, config: EndpointConfig, logger: Logger): S {
-  if (raw === undefined || raw === null) return stream.initialState(config);
+export function loadStreamState<S>(
+  stream: StatefulStream<S>,
+  raw: unknown,
+  config: EndpointConfig,
+  logger: Logger,
+): LoadedStreamState<S> {
+  if (raw === undefined || raw === null) return { state: stream.initialState(config) };
   const result = stream.stateSchema.safeParse(raw);
-  if (result.success) return result.data;
+  if (result.success) return { state: result.data };
   const problem = z.prettifyError(result.error).replace(/\s*\n\s*/g, '; ');
   logger.warn(`state of ${stream.name} does not parse (${problem}); starting a fresh backfill`, {
     stream: stream.name,
   });
-  return stream.initialState(config);
+  const state = stream.initialState(config);
+  return { state, resetPatch: createMergePatch(raw, state) ?? {} };
+}
+
+/**
+ * Parses a binding's persisted state with the stream's schema.
+ *
+ * Recovery: no state (`undefined`/`null`) means a first capture: the stream's initial state.
+ * State that does not parse (an older, incompatible version, or corruption) is not fatal: a
+ * warning "state of <name> does not parse (<problem>); starting a fresh backfill" is logged and
+ * the stream starts over from its initial state. Documents are keyed, so a re-backfill is
+ * idempotent downstream. Callers that write checkpoints should use `loadStreamState` and write its
+ * `resetPatch` first, so that leftovers of the old state are deleted.
+ */
+export function parseStreamState<S>(
+  stream: StatefulStream<S>,
+  raw: unknown,
+  config: EndpointConfig,
+  logger: Logger,
+): S {
+  return loadStreamState(stream, raw, config, logger).state;
 }

@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applyMergePatch, createMergePatch } from './merge-patch.js';
+
+// JSON values without null inside objects (RFC 7396 cannot set a member to null).
+const { json } = fc.letrec((tie) => ({
+  json: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.string({ maxLength: 5 }),
+    fc.array(tie('json'), { maxLength: 3 }),
+    tie('object'),
+  ),
+  object: fc.dictionary(
+    fc.constantFrom('a', 'b', 'c', 'd', '__proto__x', 'cursor'),
+    tie('json').filter((value) => value !== null),
+    { maxKeys: 4 },
+  ),
+}));
+const objectValue = fc.dictionary(
+  fc.constantFrom('a', 'b', 'c', 'cursor'),
+  json.filter((v) => v !== null),
+  {
+    maxKeys: 4,
+  },
+);
+
+describe('applyMergePatch (RFC 7396 appendix A examples)', () => {
+  it.each([
+    [{ a: 'b' }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'b' }, { b: 'c' }, { a: 'b', b: 'c' }],
+    [{ a: 'b' }, { a: null }, {}],
+    [{ a: 'b', b: 'c' }, { a: null }, { b: 'c' }],
+    [{ a: ['b'] }, { a: 'c' }, { a: 'c' }],
+    [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
+    [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
+    [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
+    [{ a: 'b' }, ['c'], ['c']],
+    [{ a: 'foo' }, null, null],
+    [{ a: 'foo' }, 'bar', 'bar'],
+    [{ e: null }, { a: 1 }, { e: null, a: 1 }],
+    [[1, 2], { a: 'b', c: null }, { a: 'b' }],
+    [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
+  ])('%j + %j = %j', (target, patch, expected) => {
+    expect(applyMergePatch(target, patch)).toEqual(expected);
+  });
+
+  it('does not modify its inputs', () => {
+    const target = { a: { b: 1 }, c: 2 };
+    const patch = { a: { b: null, d: 3 } };
+    const result = applyMergePatch(target, patch);
+    expect(target).toEqual({ a: { b: 1 }, c: 2 });
+    expect(patch).toEqual({ a: { b: null, d: 3 } });
+    expect(result).toEqual({ a: { d: 3 }, c: 2 });
+  });
+
+  it('an undefined patch leaves the target as it is', () => {
+    expect(applyMergePatch({ a: 1 }, undefined)).toEqual({ a: 1 });
+  });
+
+  it('merges per-binding state under bindingStateV1 without touching siblings', () => {
+    const state = { bindingStateV1: { pages: { cursor: 'x', backfill: { done: false } }, users: { n: 1 } } };
+    const next = applyMergePatch(state, { bindingStateV1: { pages: { backfill: null, cursor: 'y' } } });
+    expect(next).toEqual({ bindingStateV1: { pages: { cursor: 'y' }, users: { n: 1 } } });
+  });
+});
+
+describe('createMergePatch', () => {
+  it('is undefined for equal values, including key order differences', () => {
+    expect(createMergePatch({ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 })).toBeUndefined();
+    expect(createMergePatch(3, 3)).toBeUndefined();
+  });
+
+  it('produces minimal patches: deletions as null, unchanged members left out', () => {
+    expect(createMergePatch({ a: 1, b: { c: 2, d: 3 }, e: 5 }, { a: 1, b: { c: 2, d: 4 }, f: [1] })).toEqual({
+      b: { d: 4 },
+      e: null,
+      f: [1],
+    });
+  });
+
+  it('round-trips: apply(from, create(from, to)) equals to (objects)', () => {
+    fc.assert(
+      fc.property(objectValue, objectValue, (from, to) => {
+        const patch = createMergePatch(from, to);
+        const result = patch === undefined ? from : applyMergePatch(from, patch);
+        expect(result).toEqual(to);
+        // And the patch survives a JSON round trip (what the runtime stores).
+        if (patch !== undefined) expect(applyMergePatch(from, JSON.parse(JSON.stringify(patch)))).toEqual(to);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('round-trips for any JSON values at the top', () => {
+    fc.assert(
+      fc.property(json, json, (from, to) => {
+        const patch = createMergePatch(from, to);
+        expect(patch === undefined ? from : applyMergePatch(from, patch)).toEqual(to);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('applying a patch twice is the same as once (idempotence)', () => {
+    fc.assert(
+      fc.property(objectValue, objectValue, (target, patch) => {
+        const once = applyMergePatch(target, patch);
+        expect(applyMergePatch(once, patch)).toEqual(once);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

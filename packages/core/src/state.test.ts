@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseEndpointConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { applyMergePatch } from './merge-patch.js';
+import { bindingState, bindingStatePatch, loadStreamState, parseStreamState } from './state.js';
+
+const config = parseEndpointConfig(
+  { credentials: { auth_type: 'token', token: 'test-token-state-1' }, start_date: '2025-01-01T00:00:00Z' },
+  { now: new Date('2026-01-01T00:00:00Z') },
+);
+
+const pagesLike = {
+  name: 'pages',
+  stateSchema: z.object({
+    version: z.literal(2),
+    cursor: z.string(),
+    backfill: z.object({ next: z.string() }).optional(),
+  }),
+  initialState: (c: typeof config) => ({ version: 2 as const, cursor: c.start_date }),
+};
+
+function capture() {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+  return { logger, lines: () => lines.map((line) => JSON.parse(line) as { level: string; msg: string }) };
+}
+
+describe('bindingState / bindingStatePatch', () => {
+  it('reads state by stateKey and nothing else', () => {
+    const state = { bindingStateV1: { pages: { cursor: 'a' }, 'pages.v2': { cursor: 'b' } } };
+    expect(bindingState(state, 'pages')).toEqual({ cursor: 'a' });
+    expect(bindingState(state, 'pages.v2')).toEqual({ cursor: 'b' });
+    expect(bindingState(state, 'blocks')).toBeUndefined();
+    expect(bindingState(state, 'toString')).toBeUndefined();
+    expect(bindingState({}, 'pages')).toBeUndefined();
+    expect(bindingState(undefined, 'pages')).toBeUndefined();
+    expect(bindingState({ bindingStateV1: [] }, 'pages')).toBeUndefined();
+  });
+
+  it('wraps a binding patch so that it merges only into that binding', () => {
+    const state = { bindingStateV1: { pages: { cursor: 'a', backfill: { next: 'x' } }, users: { n: 1 } } };
+    const patch = bindingStatePatch('pages', { cursor: 'b', backfill: null });
+    expect(patch).toEqual({ bindingStateV1: { pages: { cursor: 'b', backfill: null } } });
+    expect(applyMergePatch(state, patch)).toEqual({
+      bindingStateV1: { pages: { cursor: 'b' }, users: { n: 1 } },
+    });
+  });
+});
+
+describe('parseStreamState', () => {
+  it('returns the initial state when there is none, without warning', () => {
+    const { logger, lines } = capture();
+    expect(parseStreamState(pagesLike, undefined, config, logger)).toEqual({
+      version: 2,
+      cursor: '2025-01-01T00:00:00.000Z',
+    });
+    expect(parseStreamState(pagesLike, null, config, logger)).toEqual({
+      version: 2,
+      cursor: '2025-01-01T00:00:00.000Z',
+    });
+    expect(lines()).toEqual([]);
+  });
+
+  it('returns valid state as parsed', () => {
+    const { logger, lines } = capture();
+    const raw = { version: 2, cursor: '2025-06-01T00:00:00.000Z', backfill: { next: 'c1' } };
+    expect(parseStreamState(pagesLike, raw, config, logger)).toEqual(raw);
+    expect(lines()).toEqual([]);
+  });
+
+  it('recovers from state that does not parse: warning + fresh backfill', () => {
+    const { logger, lines } = capture();
+    const raw = { version: 1, cursor: 17, legacy: true };
+    expect(parseStreamState(pagesLike, raw, config, logger)).toEqual({
+      version: 2,
+      cursor: '2025-01-01T00:00:00.000Z',
+    });
+    const logged = lines();
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.level).toBe('warn');
+    expect(logged[0]?.msg).toMatch(
+      /^state of pages does not parse \(.*version.*\); starting a fresh backfill$/,
+    );
+    expect(logged[0]?.msg).not.toContain('\n');
+  });
+
+  it('loadStreamState returns a reset patch that deletes leftovers of the discarded state', () => {
+    const { logger } = capture();
+    const raw = { version: 1, cursor: 17, legacy: { deep: true } };
+    const loaded = loadStreamState(pagesLike, raw, config, logger);
+    expect(loaded.resetPatch).toEqual({ version: 2, cursor: '2025-01-01T00:00:00.000Z', legacy: null });
+    expect(applyMergePatch(raw, loaded.resetPatch)).toEqual(loaded.state);
+    expect(loadStreamState(pagesLike, undefined, config, logger).resetPatch).toBeUndefined();
+  });
+});
