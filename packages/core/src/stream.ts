@@ -1,10 +1,10 @@
+import type { z } from 'zod';
 import type { Clock } from './clock.js';
 import type { EndpointConfig } from './config.js';
 import type { JsonSchema } from './json-schema.js';
 import type { Logger } from './logger.js';
 import type { MergePatch } from './merge-patch.js';
 import type { NotionClient } from './notion-client.js';
-import type { z } from 'zod';
 
 /** The Notion resources the capture emits, one collection each. */
 export const STREAM_NAMES = ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments'] as const;

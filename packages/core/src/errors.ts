@@ -1,0 +1,149 @@
+import type { z } from 'zod';
+import { prettifyError } from 'zod';
+import { redactSecrets } from './logger.js';
+
+/** Base of every error the connector raises; messages are redacted of registered secrets. */
+export class ConnectorError extends Error {
+  override name = 'ConnectorError';
+  readonly isRetryable: boolean;
+
+  constructor(message: string, options: { cause?: unknown; isRetryable?: boolean } = {}) {
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
+    this.isRetryable = options.isRetryable ?? false;
+  }
+}
+
+/** Notion's error codes (the `code` of an error body). */
+export const NOTION_ERROR_CODES = [
+  'invalid_json',
+  'invalid_request_url',
+  'invalid_request',
+  'validation_error',
+  'missing_version',
+  'unauthorized',
+  'restricted_resource',
+  'object_not_found',
+  'conflict_error',
+  'rate_limited',
+  'internal_server_error',
+  'bad_gateway',
+  'service_unavailable',
+  'database_connection_unavailable',
+  'gateway_timeout',
+  'service_overload',
+] as const;
+export type NotionErrorCode = (typeof NOTION_ERROR_CODES)[number];
+
+export function isNotionErrorCode(value: unknown): value is NotionErrorCode {
+  return typeof value === 'string' && (NOTION_ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** HTTP statuses worth retrying (reads only, which is all a capture does). */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([409, 429, 500, 502, 503, 504, 529]);
+
+export interface NotionApiErrorOptions {
+  status: number;
+  code?: NotionErrorCode | undefined;
+  requestId?: string | undefined;
+  operation: string;
+  additionalData?: Record<string, unknown> | undefined;
+  /** Notion's `message`, or a description of a non-JSON body. */
+  detail?: string | undefined;
+  isRetryable?: boolean;
+  cause?: unknown;
+}
+
+/** An error answer from the Notion API (or its edge), typed so a stream can act on it. */
+export class NotionApiError extends ConnectorError {
+  override name = 'NotionApiError';
+  readonly status: number;
+  readonly code: NotionErrorCode | undefined;
+  readonly requestId: string | undefined;
+  readonly operation: string;
+  readonly additionalData: Record<string, unknown> | undefined;
+
+  constructor(options: NotionApiErrorOptions) {
+    const { status, code, requestId, operation, detail } = options;
+    const what = code === undefined ? `HTTP ${status}` : `${status} ${code}`;
+    const message = `${operation}: Notion answered ${what}${detail ? `: ${detail}` : ''}${
+      requestId ? ` (request id ${requestId})` : ''
+    }`;
+    super(message, {
+      cause: options.cause,
+      isRetryable: options.isRetryable ?? RETRYABLE_STATUSES.has(status),
+    });
+    this.status = status;
+    this.code = code;
+    this.requestId = requestId;
+    this.operation = operation;
+    this.additionalData = options.additionalData;
+  }
+
+  /** `additional_data.rate_limit_reason` of a 429, when present. */
+  get rateLimitReason(): string | undefined {
+    const reason = this.additionalData?.rate_limit_reason;
+    return typeof reason === 'string' ? reason : undefined;
+  }
+}
+
+/** A transport failure: connection reset or refused, timeout, truncated body. Retryable. */
+export class NetworkError extends ConnectorError {
+  override name = 'NetworkError';
+  constructor(message: string, options: { cause?: unknown; isRetryable?: boolean } = {}) {
+    super(message, { cause: options.cause, isRetryable: options.isRetryable ?? true });
+  }
+}
+
+/** A response that does not have the shape we rely on. */
+export class ResponseValidationError extends ConnectorError {
+  override name = 'ResponseValidationError';
+  readonly operation: string;
+  readonly requestId: string | undefined;
+
+  constructor(
+    message: string,
+    options: { operation: string; requestId?: string | undefined; cause?: unknown; isRetryable?: boolean },
+  ) {
+    super(
+      `${options.operation}: ${message}${options.requestId ? ` (request id ${options.requestId})` : ''}`,
+      options,
+    );
+    this.operation = options.operation;
+    this.requestId = options.requestId;
+  }
+
+  static fromZodError(
+    error: z.core.$ZodError,
+    options: { operation: string; requestId?: string | undefined },
+  ): ResponseValidationError {
+    return new ResponseValidationError(`unexpected response shape:\n${prettifyError(error)}`, {
+      ...options,
+      cause: error,
+    });
+  }
+}
+
+/** An invalid endpoint or resource configuration. */
+export class ConfigError extends ConnectorError {
+  override name = 'ConfigError';
+  readonly field: string | undefined;
+
+  constructor(message: string, options: { cause?: unknown; field?: string | undefined } = {}) {
+    super(message, { cause: options.cause, isRetryable: false });
+    this.field = options.field;
+  }
+}
+
+/** A malformed Flow protocol message or an out-of-order request. */
+export class ProtocolError extends ConnectorError {
+  override name = 'ProtocolError';
+}
+
+/** A listing ended with `request_status: incomplete` and the caller did not handle it. */
+export class IncompleteListError extends ConnectorError {
+  override name = 'IncompleteListError';
+}
+
+export function isNotionApiError(error: unknown, code?: NotionErrorCode): error is NotionApiError {
+  return error instanceof NotionApiError && (code === undefined || error.code === code);
+}
