@@ -1,0 +1,213 @@
+import { Validator } from '@cfworker/json-schema';
+import type { StreamDocument } from '@source-notion/core';
+import {
+  createStreamTestContext,
+  runStreamSweep,
+  type StreamTestContext,
+  sweepWithCrashes,
+  TestCollection,
+  withoutVolatile,
+} from '@source-notion/core/testing';
+import { type Emulator, startEmulator } from '@source-notion/notion-emulator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BlocksState, blocksStream, createBlocksStream } from './index.js';
+
+const START_DATE = '2000-01-01T00:00:00.000Z';
+const HOUR = 3_600_000;
+const validator = new Validator(blocksStream.documentSchema as never, '2020-12', false);
+
+let emulator: Emulator | undefined;
+let ctx: StreamTestContext | undefined;
+afterEach(async () => {
+  await ctx?.close();
+  await emulator?.close();
+  ctx = undefined;
+  emulator = undefined;
+});
+
+async function setup(seed = 21) {
+  emulator = await startEmulator({
+    workspace: { seed, size: 'tiny', now: Date.now() - 2 * HOUR },
+    rpm: null,
+    latency: false,
+  });
+  ctx = createStreamTestContext({
+    baseUrl: emulator.url,
+    token: emulator.token,
+    config: { start_date: START_DATE },
+  });
+  return { emulator, ctx };
+}
+
+function expectValid(docs: StreamDocument[]) {
+  for (const doc of docs) {
+    const result = validator.validate(doc);
+    expect(result.valid, JSON.stringify(result.errors.slice(0, 3))).toBe(true);
+  }
+}
+
+const byId = (a: StreamDocument, b: StreamDocument) => (String(a.id) < String(b.id) ? -1 : 1);
+const truth = (emu: Emulator) =>
+  withoutVolatile([...emu.groundTruth().blocks].sort(byId)) as unknown as StreamDocument[];
+const isDeletion = (doc: StreamDocument) => (doc._meta as { op?: string } | undefined)?.op === 'd';
+
+/** Page ids whose top-level children were listed (a page's tree walk starts there). */
+function walkedPages(emu: Emulator, pageIds: Set<string>): string[] {
+  const walked = new Set<string>();
+  for (const entry of emu.requests()) {
+    const match = /^\/v1\/blocks\/([^/?]+)\/children(?:\?(.*))?$/.exec(entry.path);
+    if (match && pageIds.has(match[1]!) && !/start_cursor=/.test(match[2] ?? '')) walked.add(match[1]!);
+  }
+  return [...walked].sort();
+}
+
+describe('blocks stream', () => {
+  it('backfills every page’s whole tree, depth 40 included, at the floor of one listing per parent', async () => {
+    const { emulator: emu, ctx } = await setup();
+    const result = await runStreamSweep(blocksStream, ctx, blocksStream.initialState(ctx.config));
+    expect(result.completed).toBe(true);
+    expectValid(result.docs);
+    const collection = new TestCollection().apply(result.committedDocs);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+    expect(Math.max(...collection.sorted().map((doc) => doc.depth as number))).toBeGreaterThanOrEqual(40);
+
+    const summary = emu.groundTruthSummary();
+    expect(emu.counters().byRoute['blocks.children']).toBe(
+      summary.pages - summary.trashed_pages + summary.blocks_to_descend,
+    );
+    // About 22 bytes of state per block.
+    const packed = Object.values(result.state.pages).reduce((n, entry) => n + (entry.k?.length ?? 0), 0);
+    expect(packed / collection.size).toBeLessThan(22);
+  });
+
+  it('walks standalone child pages that search omits, found through child_page blocks', async () => {
+    const { emulator: emu, ctx } = await setup(22);
+    const hidden = emu
+      .groundTruth()
+      .pages.filter((p) => p.parent.type === 'page_id')
+      .map((p) => p.id);
+    expect(hidden.length).toBeGreaterThan(0);
+    for (const id of hidden) emu.workspace.hideFromSearch(id);
+    const result = await runStreamSweep(blocksStream, ctx, blocksStream.initialState(ctx.config));
+    const collection = new TestCollection().apply(result.committedDocs);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+    const walked = new Set(collection.sorted().map((doc) => doc.page_id));
+    for (const id of hidden) {
+      if (emu.groundTruth().blocks.some((b) => b.page_id === id)) expect(walked.has(id)).toBe(true);
+    }
+  });
+
+  it('re-reads only changed pages and emits deletions for blocks that disappeared', async () => {
+    const { emulator: emu, ctx } = await setup(23);
+    const stream = createBlocksStream({ deletionScanIntervalMs: 0 });
+    const backfill = await runStreamSweep(stream, ctx, stream.initialState(ctx.config));
+    const collection = new TestCollection().apply(backfill.committedDocs);
+    const before = emu.groundTruth();
+    const pageIds = new Set(before.pages.map((p) => p.id));
+
+    const leafChildPages = before.pages.filter((p) => {
+      const record = emu.workspace.pageById(p.id)!;
+      return (
+        p.parent.type === 'page_id' &&
+        record.childPageIdxs.length === 0 &&
+        record.childDatabaseIdxs.length === 0
+      );
+    });
+    const trashed = leafChildPages[0]!;
+    const purged = leafChildPages.find(
+      (p) => (p.parent as { page_id: string }).page_id !== (trashed.parent as { page_id: string }).page_id,
+    )!;
+    const withBlocks = before.pages
+      .filter((p) => p.id !== trashed.id && p.id !== purged.id)
+      .filter((p) => before.blocks.filter((b) => b.page_id === p.id && b.type === 'paragraph').length >= 2);
+    const [editedPage, appendedPage, deletedFrom, moveFrom, moveTo] = withBlocks.map((p) => p.id);
+    const paragraphOf = (pageId: string) =>
+      before.blocks.find((b) => b.page_id === pageId && b.type === 'paragraph')!.id;
+    emu.workspace.editBlock(paragraphOf(editedPage!), { text: 'edited' });
+    emu.workspace.appendBlocks(appendedPage!, 2);
+    const deletedBlock = before.blocks.find(
+      (b) =>
+        b.page_id === deletedFrom && b.depth === 1 && b.type !== 'child_page' && b.type !== 'child_database',
+    )!.id;
+    emu.workspace.deleteBlock(deletedBlock);
+    emu.workspace.moveBlock(paragraphOf(moveFrom!), moveTo!);
+    emu.workspace.trashPage(trashed.id);
+    emu.workspace.purgePage(purged.id);
+
+    emu.resetCounters();
+    const sweep = await runStreamSweep(stream, ctx, backfill.state);
+    expectValid(sweep.docs);
+    collection.apply(sweep.committedDocs);
+    const after = truth(emu);
+    expect(withoutVolatile(collection.sorted())).toEqual(after);
+
+    // Exactly the blocks that disappeared are deleted (a moved block is not).
+    const afterIds = new Set(after.map((b) => b.id));
+    const disappeared = before.blocks
+      .filter((b) => !afterIds.has(b.id))
+      .map((b) => b.id)
+      .sort();
+    expect(
+      sweep.docs
+        .filter(isDeletion)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(disappeared);
+    expect(disappeared).toContain(deletedBlock);
+
+    // Only changed pages were walked, and the parents of changed child pages: a parent's child_page
+    // block shows the child's edit time and vanishes with it, while the parent's own time stays.
+    const parentOf = (id: string) => {
+      const parent = before.pages.find((p) => p.id === id)!.parent as { type: string; page_id?: string };
+      return parent.type === 'page_id' ? [parent.page_id!] : [];
+    };
+    const changed = [editedPage!, appendedPage!, deletedFrom!, moveFrom!, moveTo!];
+    const expected = [
+      ...changed,
+      ...changed.flatMap(parentOf),
+      ...parentOf(trashed.id),
+      ...parentOf(purged.id),
+    ];
+    expect(walkedPages(emu, pageIds)).toEqual([...new Set(expected)].sort());
+    const rewalked = new Set(sweep.docs.filter((d) => !isDeletion(d)).map((d) => d.page_id));
+    expect([...rewalked].sort()).toEqual([...new Set(expected)].sort());
+    // The scan fetched the two pages the enumeration no longer lists.
+    expect(emu.counters().byRoute['pages.get']).toBe(2);
+
+    // Restoring the trashed page brings its blocks (and its child_page block) back.
+    emu.workspace.restorePage(trashed.id);
+    const restored = await runStreamSweep(createBlocksStream(), ctx, sweep.state);
+    collection.apply(restored.committedDocs);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+  });
+
+  it('ends with the same collection after crashes at random points as an uninterrupted run', async () => {
+    const { emulator: emu, ctx } = await setup(24);
+    const stream = createBlocksStream({ deletionScanIntervalMs: 0, concurrency: 4 });
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const stops = Array.from({ length: 8 }, () => 1 + Math.floor(random() * 300));
+    const crashed = await sweepWithCrashes<BlocksState>(stream, ctx, stream.initialState(ctx.config), stops);
+    expect(crashed.sweeps).toBeGreaterThan(2);
+    expect(withoutVolatile(crashed.collection.sorted())).toEqual(truth(emu));
+    // Each crash redoes at most the pages in flight (4 here): never the workspace.
+    const pageIds = new Set(emu.groundTruth().pages.map((p) => p.id));
+    const rootWalks = emu.requests().filter((r) => {
+      const match = /^\/v1\/blocks\/([^/?]+)\/children/.exec(r.path);
+      return match !== null && pageIds.has(match[1]!) && !r.path.includes('start_cursor');
+    }).length;
+    expect(rootWalks).toBeLessThanOrEqual(pageIds.size + (crashed.sweeps - 1) * 4);
+
+    const pages = emu
+      .groundTruth()
+      .pages.filter((p) => emu.groundTruth().blocks.some((b) => b.page_id === p.id));
+    for (const page of pages.slice(0, 8)) emu.workspace.appendBlocks(page.id, 1);
+    const block = emu.groundTruth().blocks.find((b) => b.depth === 1 && b.page_id === pages[9]!.id)!;
+    emu.workspace.deleteBlock(block.id);
+    const again = await sweepWithCrashes(stream, ctx, crashed.state, [5, 17, 3], crashed.collection);
+    expect(withoutVolatile(again.collection.sorted())).toEqual(truth(emu));
+  });
+});

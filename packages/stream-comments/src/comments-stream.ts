@@ -1,0 +1,138 @@
+import {
+  ConnectorError,
+  initialPageSweepState,
+  isNotionApiError,
+  isTrashed,
+  listNotion,
+  type NotionClient,
+  type PageSweepHandler,
+  type PageSweepOptions,
+  type PageSweepState,
+  packIds,
+  pageSweepStateSchema,
+  runPageSweep,
+  type Stream,
+  type StreamContext,
+  type StreamDocument,
+  unpackIds,
+  walkPageBlocks,
+} from '@source-notion/core';
+import {
+  commentDeletion,
+  commentDocument,
+  commentsDocumentSchema,
+  type NotionComment,
+  notionCommentSchema,
+} from './comment-document.js';
+
+/**
+ * The comments stream's state: core's page sweep state; each page's entry packs the ids of the
+ * comments captured on it (`k`: about 22 characters per comment; absent for pages without any).
+ */
+export type CommentsState = PageSweepState;
+export const commentsStateSchema = pageSweepStateSchema;
+
+export type CommentsStreamOptions = PageSweepOptions;
+
+/** The unresolved comments on one page or block (`GET /v1/comments?block_id=`), every page of them. */
+export async function listComments(
+  notion: NotionClient,
+  blockId: string,
+  signal?: AbortSignal,
+): Promise<NotionComment[]> {
+  const comments: NotionComment[] = [];
+  try {
+    for await (const list of listNotion(
+      notion,
+      'list comments',
+      { path: 'comments', method: 'get', query: { block_id: blockId } },
+      notionCommentSchema,
+      { signal },
+    )) {
+      if (list.restarted) comments.length = 0;
+      comments.push(...list.results);
+    }
+  } catch (error) {
+    if (isNotionApiError(error, 'restricted_resource')) {
+      throw new ConnectorError(
+        'Notion refused to list comments (403 restricted_resource): the integration lacks the "Read comments" capability. ' +
+          'Enable it under Capabilities at notion.so/profile/integrations, or disable the comments binding.',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  return comments;
+}
+
+function commentsHandler(ctx: StreamContext): PageSweepHandler {
+  const inline = ctx.config.advanced.inline_comments;
+  const deletions = (ids: Iterable<string>): StreamDocument[] => [...ids].map(commentDeletion);
+  return {
+    async process(item, prior, signal) {
+      // A trashed page's comments are not part of the capture (they come back if it is restored).
+      if (isTrashed(item.page)) return { docs: deletions(unpackIds(prior?.k)), entry: {} };
+      const docs: StreamDocument[] = [];
+      const ids: string[] = [];
+      const seen = new Set<string>();
+      const add = (comment: NotionComment) => {
+        if (seen.has(comment.id)) return;
+        seen.add(comment.id);
+        ids.push(comment.id);
+        docs.push(commentDocument(comment, item.id));
+      };
+      let childPages: Awaited<ReturnType<typeof walkPageBlocks>>['childPages'] | undefined;
+      try {
+        for (const comment of await listComments(ctx.notion, item.id, signal)) add(comment);
+        if (inline) {
+          // Notion says nothing of which blocks hold comments: one request per block.
+          const walk = await walkPageBlocks(ctx.notion, item.id, { logger: ctx.logger, signal });
+          childPages = walk.childPages;
+          // A child_page block's id is the child page's: its comments belong to that page.
+          const childPageIds = new Set(walk.childPages.map((child) => child.id));
+          for (const blockId of walk.blockIds) {
+            if (childPageIds.has(blockId)) continue;
+            try {
+              for (const comment of await listComments(ctx.notion, blockId, signal)) add(comment);
+            } catch (error) {
+              if (!isNotionApiError(error, 'object_not_found')) throw error;
+              ctx.logger.warn('comments of a block answered 404; skipping them', {
+                pageId: item.id,
+                blockId,
+              });
+            }
+          }
+        }
+      } catch (error) {
+        if (!isNotionApiError(error, 'object_not_found')) throw error;
+        ctx.logger.info('page answered 404 (purged or unshared); deleting its comments', { pageId: item.id });
+        return { docs: deletions(unpackIds(prior?.k)), entry: null };
+      }
+      const gone = unpackIds(prior?.k).filter((id) => !seen.has(id));
+      docs.push(...deletions(gone));
+      return { docs, entry: { k: packIds(ids) }, childPages };
+    },
+    gone: (_id, prior) => deletions(unpackIds(prior?.k)),
+  };
+}
+
+/** A comments stream with non-default sweep options (overlap, deletion scan interval, concurrency). */
+export function createCommentsStream(options: CommentsStreamOptions = {}): Stream<CommentsState> {
+  return {
+    name: 'comments',
+    key: ['/id'],
+    documentSchema: commentsDocumentSchema,
+    syncModes: ['incremental', 'full_refresh'],
+    stateSchema: commentsStateSchema,
+    initialState: () => initialPageSweepState(),
+    read(ctx, state) {
+      return runPageSweep(ctx, state, commentsHandler(ctx), options);
+    },
+  };
+}
+
+/**
+ * The unresolved comments of every page (and, with `advanced.inline_comments`, of every block),
+ * each with `page_id`; comments that disappear (resolved or deleted) are emitted as deletions.
+ */
+export const commentsStream: Stream<CommentsState> = createCommentsStream();

@@ -1,0 +1,198 @@
+import { Validator } from '@cfworker/json-schema';
+import type { StreamDocument } from '@source-notion/core';
+import {
+  createStreamTestContext,
+  runStreamSweep,
+  type StreamTestContext,
+  sweepWithCrashes,
+  TestCollection,
+  withoutVolatile,
+} from '@source-notion/core/testing';
+import { type Emulator, startEmulator } from '@source-notion/notion-emulator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPagesStream, type PagesState, pageDocument, pagesStream } from './index.js';
+
+const START_DATE = '2000-01-01T00:00:00.000Z';
+const HOUR = 3_600_000;
+const validator = new Validator(pagesStream.documentSchema as never, '2020-12', false);
+
+let emulator: Emulator | undefined;
+let ctx: StreamTestContext | undefined;
+afterEach(async () => {
+  await ctx?.close();
+  await emulator?.close();
+  ctx = undefined;
+  emulator = undefined;
+});
+
+async function setup(options: { seed?: number; queryResultLimit?: number } = {}) {
+  emulator = await startEmulator({
+    // Generated history ends two hours ago, so every backfilled page is settled.
+    workspace: { seed: options.seed ?? 11, size: 'tiny', now: Date.now() - 2 * HOUR },
+    rpm: null,
+    latency: false,
+    ...(options.queryResultLimit !== undefined ? { queryResultLimit: options.queryResultLimit } : {}),
+  });
+  ctx = createStreamTestContext({
+    baseUrl: emulator.url,
+    token: emulator.token,
+    config: { start_date: START_DATE },
+  });
+  return { emulator, ctx };
+}
+
+function expectValid(docs: StreamDocument[]) {
+  for (const doc of docs) {
+    const result = validator.validate(doc);
+    expect(result.valid, JSON.stringify(result.errors.slice(0, 3))).toBe(true);
+  }
+}
+
+function truth(emu: Emulator): StreamDocument[] {
+  return withoutVolatile(
+    emu
+      .groundTruth()
+      .pages.map((page) => pageDocument(page as never))
+      .sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1)),
+  );
+}
+
+const LIST_TYPES = new Set(['relation', 'people', 'title', 'rich_text']);
+/** Property values holding 25 items or more (what a page object truncates or may have truncated). */
+function bigValues(emu: Emulator, ids?: Set<string>): number {
+  let count = 0;
+  for (const page of emu.groundTruth().pages) {
+    if (ids && !ids.has(page.id)) continue;
+    for (const value of Object.values(page.properties) as Array<Record<string, unknown>>) {
+      const items = value[value.type as string];
+      if (LIST_TYPES.has(value.type as string) && Array.isArray(items) && items.length >= 25) count++;
+    }
+  }
+  return count;
+}
+
+describe('pages stream', () => {
+  it('backfills every page with complete property values, requesting property items only for truncated ones', async () => {
+    const { emulator: emu, ctx } = await setup();
+    const result = await runStreamSweep(pagesStream, ctx, pagesStream.initialState(ctx.config));
+    expect(result.completed).toBe(true);
+    expectValid(result.docs);
+    const collection = new TestCollection().apply(result.committedDocs);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+
+    // A relation with 40 targets is complete.
+    const relation40 = collection
+      .sorted()
+      .flatMap((doc) => doc.properties as Array<{ name: string; value: Record<string, unknown> }>)
+      .find((p) => p.value.type === 'relation' && (p.value.relation as unknown[]).length === 40);
+    expect(relation40?.value.has_more).toBe(false);
+
+    const counters = emu.counters().byRoute;
+    expect(counters['pages.get'] ?? 0).toBe(0);
+    expect(counters['pages.property'] ?? 0).toBe(bigValues(emu));
+    expect(counters['pages.property']).toBeGreaterThan(0);
+    expect(result.state.cursor).not.toBeNull();
+    expect(Object.keys(result.state.pages)).toHaveLength(collection.size);
+    expect(ctx.progressReports.at(-1)).toMatchObject({
+      unit: 'pages',
+      backfill: true,
+      done: collection.size,
+    });
+  });
+
+  it('sweeps incrementally: edits, new rows, trashed and purged pages, and nothing for unchanged pages', async () => {
+    const { emulator: emu, ctx } = await setup();
+    const stream = createPagesStream({ deletionScanIntervalMs: 0 });
+    const backfill = await runStreamSweep(stream, ctx, stream.initialState(ctx.config));
+    const collection = new TestCollection().apply(backfill.committedDocs);
+
+    const pages = emu.groundTruth().pages;
+    const rows = pages.filter((p) => p.parent.type === 'data_source_id');
+    const standalone = pages.filter((p) => p.parent.type !== 'data_source_id');
+    const edited = rows[0]!.id;
+    const trashed = rows[1]!.id;
+    const leaf = (id: string) => {
+      const record = emu.workspace.pageById(id)!;
+      return record.childPageIdxs.length === 0 && record.childDatabaseIdxs.length === 0;
+    };
+    const purged = standalone.find((p) => leaf(p.id))!.id;
+    const dataSourceId = (rows[2]!.parent as { data_source_id: string }).data_source_id;
+    emu.workspace.editPage(edited, { title: 'Edited title' });
+    emu.workspace.trashPage(trashed);
+    emu.workspace.purgePage(purged);
+    const added = emu.workspace.addPage(dataSourceId, { title: 'A new row' });
+    const gone = new Set(emu.groundTruth().pages.map((p) => p.id));
+    const vanished = pages.filter((p) => !gone.has(p.id)).map((p) => p.id);
+    expect(vanished).toEqual([purged]);
+
+    emu.resetCounters();
+    const sweep = await runStreamSweep(stream, ctx, backfill.state);
+    expectValid(sweep.docs);
+    collection.apply(sweep.committedDocs);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+
+    const emitted = sweep.docs.map(
+      (d) => `${d.id}${(d._meta as { op?: string } | undefined)?.op === 'd' ? ':d' : ''}`,
+    );
+    expect(emitted.sort()).toEqual([edited, trashed, added, ...vanished.map((id) => `${id}:d`)].sort());
+    expect(sweep.docs.find((d) => d.id === trashed)?.in_trash).toBe(true);
+    // Only the pages the enumeration no longer lists are fetched.
+    const counters = emu.counters().byRoute;
+    expect(counters['pages.get']).toBe(1 + vanished.length);
+    expect(counters['pages.property'] ?? 0).toBe(bigValues(emu, new Set([edited, added])));
+    expect(counters['blocks.children'] ?? 0).toBe(0);
+
+    // A sweep without a scan and without changes emits nothing and fetches no page.
+    const quiet = createPagesStream();
+    emu.resetCounters();
+    const again = await runStreamSweep(quiet, ctx, sweep.state);
+    expect(again.docs.filter((d) => d.id !== edited && d.id !== added)).toEqual([]);
+    expect(emu.counters().byRoute['pages.get'] ?? 0).toBe(0);
+    expect(Object.keys(emu.counters().byRoute).sort()).toEqual(
+      [
+        'data_sources.query',
+        'search',
+        ...(emu.counters().byRoute['pages.property'] ? ['pages.property'] : []),
+      ].sort(),
+    );
+  });
+
+  it('captures data source rows that search omits, through the data source query', async () => {
+    const { emulator: emu, ctx } = await setup({ seed: 12 });
+    const row = emu.groundTruth().pages.find((p) => p.parent.type === 'data_source_id')!;
+    emu.workspace.hideFromSearch(row.id);
+    const result = await runStreamSweep(pagesStream, ctx, pagesStream.initialState(ctx.config));
+    const collection = new TestCollection().apply(result.committedDocs);
+    expect(collection.docs.has(row.id)).toBe(true);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+  });
+
+  it('continues data source queries past the row cap with a narrower window', async () => {
+    const { emulator: emu, ctx } = await setup({ queryResultLimit: 4 });
+    const result = await runStreamSweep(pagesStream, ctx, pagesStream.initialState(ctx.config));
+    const collection = new TestCollection().apply(result.committedDocs);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+    expect(emu.counters().byRoute['data_sources.query']).toBeGreaterThan(3);
+  });
+
+  it('ends with the same collection after crashes at random points as an uninterrupted run', async () => {
+    const { emulator: emu, ctx } = await setup({ seed: 13 });
+    const stream = createPagesStream({ checkpointEvery: 7, deletionScanIntervalMs: 0 });
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const stops = Array.from({ length: 6 }, () => 1 + Math.floor(random() * 40));
+    const crashed = await sweepWithCrashes<PagesState>(stream, ctx, stream.initialState(ctx.config), stops);
+    expect(crashed.sweeps).toBeGreaterThan(1);
+    expect(withoutVolatile(crashed.collection.sorted())).toEqual(truth(emu));
+
+    // Incremental, crashing too.
+    const rows = emu.groundTruth().pages.filter((p) => p.parent.type === 'data_source_id');
+    for (const page of rows.slice(0, 10)) emu.workspace.editPage(page.id);
+    emu.workspace.trashPage(rows[11]!.id);
+    const again = await sweepWithCrashes(stream, ctx, crashed.state, [2, 3, 1], crashed.collection);
+    expect(withoutVolatile(again.collection.sorted())).toEqual(truth(emu));
+  });
+});

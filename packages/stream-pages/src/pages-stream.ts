@@ -1,0 +1,82 @@
+import {
+  initialPageSweepState,
+  type NotionPage,
+  notionPageSchema,
+  notionRequest,
+  type PageSweepHandler,
+  type PageSweepOptions,
+  type PageSweepState,
+  pageSweepStateSchema,
+  runPageSweep,
+  type Stream,
+  type StreamContext,
+} from '@source-notion/core';
+import {
+  completePage,
+  isGone,
+  pageDeletion,
+  pageDocument,
+  pagesDocumentSchema,
+  truncatedProperties,
+} from './page-document.js';
+
+/** The pages stream's state: core's page sweep state (cursor, per-page versions). */
+export type PagesState = PageSweepState;
+export const pagesStateSchema = pageSweepStateSchema;
+
+export type PagesStreamOptions = PageSweepOptions;
+
+function pagesHandler(ctx: StreamContext): PageSweepHandler {
+  return {
+    // The listing returns whole page objects: emit them at once unless a value is truncated.
+    fromListing(page) {
+      if (truncatedProperties(page).length > 0) return undefined;
+      return { docs: [pageDocument(page)], entry: {} };
+    },
+    async process(item, _prior, signal) {
+      let page: NotionPage;
+      try {
+        page =
+          item.page ??
+          (await notionRequest(
+            ctx.notion,
+            'retrieve page',
+            { path: `pages/${item.id}`, method: 'get' },
+            notionPageSchema,
+            signal,
+          ));
+        page = await completePage(ctx.notion, page, signal);
+      } catch (error) {
+        if (!isGone(error)) throw error;
+        return { docs: [pageDeletion(item.id)], entry: null };
+      }
+      return { docs: [pageDocument(page)], entry: {}, page };
+    },
+    gone: (id) => [pageDeletion(id)],
+  };
+}
+
+/**
+ * A pages stream with non-default sweep options (overlap, deletion scan interval, concurrency).
+ * Checkpoints every 100 pages by default: a page costs no request of its own (its document comes
+ * from the listing), so a crash redoes at most a re-listing.
+ */
+export function createPagesStream(options: PagesStreamOptions = {}): Stream<PagesState> {
+  return {
+    name: 'pages',
+    key: ['/id'],
+    documentSchema: pagesDocumentSchema,
+    syncModes: ['incremental', 'full_refresh'],
+    stateSchema: pagesStateSchema,
+    initialState: () => initialPageSweepState(),
+    read(ctx, state) {
+      return runPageSweep(ctx, state, pagesHandler(ctx), { checkpointEvery: 100, ...options });
+    },
+  };
+}
+
+/**
+ * Every page the integration can see, standalone pages and data source rows, with complete
+ * property values (`properties` as `[{name, value}]`).
+ */
+export const pagesStream: Stream<PagesState> = createPagesStream();
