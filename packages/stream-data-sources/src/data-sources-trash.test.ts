@@ -1,0 +1,124 @@
+import { createLogger, NotionApiError, type NotionClient, type StreamContext } from '@source-notion/core';
+import { describe, expect, it } from 'vitest';
+import { dataSourcesStream } from './data-sources-stream.js';
+import { runSweep } from './sweep-harness.js';
+
+// What the emulator cannot do yet (data sources in the trash; partial search results), through an
+// in-process fake of the NotionClient: no HTTP at all.
+
+type Client = NotionClient['sdk'];
+
+const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
+
+function dataSource(id: string, edited: string, inTrash = false) {
+  return {
+    object: 'data_source',
+    id,
+    title: [],
+    parent: { type: 'database_id', database_id: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd' },
+    created_time: '2024-01-01T00:00:00.000Z',
+    last_edited_time: edited,
+    in_trash: inTrash,
+    properties: { Name: { id: 'title', name: 'Name', type: 'title', title: {} } },
+  };
+}
+
+function fakeWorld() {
+  const world = {
+    search: [] as unknown[],
+    sources: new Map<string, unknown>(),
+    calls: [] as string[],
+  };
+  const sdk = {
+    search: async () => {
+      world.calls.push('search');
+      return { object: 'list', results: world.search, has_more: false, next_cursor: null };
+    },
+    dataSources: {
+      retrieve: async ({ data_source_id }: { data_source_id: string }) => {
+        world.calls.push(`get ${data_source_id}`);
+        const found = world.sources.get(data_source_id);
+        if (found === undefined) {
+          throw new NotionApiError({
+            status: 404,
+            code: 'object_not_found',
+            operation: 'retrieve data source',
+          });
+        }
+        return { ...(found as object), request_id: 'req-1' };
+      },
+    },
+  } as unknown as Client;
+  const logger = createLogger({ write: () => {} });
+  const notion = {
+    sdk,
+    logger,
+    call: <T>(_operation: string, fn: (client: Client) => Promise<T>) => fn(sdk),
+    close: async () => {},
+  } as unknown as NotionClient;
+  const ctx: StreamContext = {
+    notion,
+    logger,
+    config: {} as never,
+    clock: { now: () => Date.parse('2025-03-01T00:00:00.000Z'), sleep: async () => {} },
+    signal: new AbortController().signal,
+  };
+  return { world, ctx };
+}
+
+describe('dataSourcesStream: trash, partial results', () => {
+  it('fetches partial search results, emits a trashed data source once, then its deletion on 404', async () => {
+    const { world, ctx } = fakeWorld();
+    const a = dataSource(A, '2025-01-01T10:00:00.000Z');
+    const b = dataSource(B, '2025-01-02T10:00:00.000Z');
+    world.search = [
+      a,
+      { object: 'data_source', id: B, properties: b.properties },
+      { object: 'page', id: 'p' },
+    ];
+    world.sources.set(A, a).set(B, b);
+
+    const first = await runSweep(dataSourcesStream, ctx, dataSourcesStream.initialState({} as never));
+    expect(first.committed.map((doc) => doc.id)).toEqual([A, B]);
+    expect(first.committed[1]!.last_edited_time).toBe(b.last_edited_time);
+    expect(first.committed[1]).not.toHaveProperty('request_id');
+    expect(world.calls).toEqual(['search', `get ${B}`]);
+
+    // B goes to the trash: search stops listing it; GET says in_trash.
+    world.calls = [];
+    world.search = [a];
+    world.sources.set(B, dataSource(B, '2025-02-01T10:00:00.000Z', true));
+    const second = await runSweep(dataSourcesStream, ctx, first.state);
+    expect(second.committed).toHaveLength(1);
+    expect(second.committed[0]).toMatchObject({ id: B, in_trash: true });
+    expect(second.state.sources[B]).toBe(-Date.parse('2025-02-01T10:00:00.000Z') / 1000);
+    expect(world.calls).toEqual(['search', `get ${B}`]);
+
+    // Still in the trash: checked, not emitted again.
+    world.calls = [];
+    const third = await runSweep(dataSourcesStream, ctx, second.state);
+    expect(third.committed).toEqual([]);
+    expect(world.calls).toEqual(['search', `get ${B}`]);
+
+    // Purged: a deletion, and it is forgotten.
+    world.sources.delete(B);
+    const fourth = await runSweep(dataSourcesStream, ctx, third.state);
+    expect(fourth.committed).toEqual([{ id: B, _meta: { op: 'd' } }]);
+    expect(Object.keys(fourth.state.sources)).toEqual([A]);
+    world.calls = [];
+    const fifth = await runSweep(dataSourcesStream, ctx, fourth.state);
+    expect(fifth.committed).toEqual([]);
+    expect(world.calls).toEqual(['search']);
+  });
+
+  it('propagates errors other than 404 from the confirming GET', async () => {
+    const { world, ctx } = fakeWorld();
+    world.search = [];
+    (ctx.notion.sdk.dataSources as { retrieve: unknown }).retrieve = async () => {
+      throw new NotionApiError({ status: 401, code: 'unauthorized', operation: 'retrieve data source' });
+    };
+    const state = { v: 1 as const, sources: { [A]: 1 } };
+    await expect(runSweep(dataSourcesStream, ctx, state)).rejects.toMatchObject({ status: 401 });
+  });
+});

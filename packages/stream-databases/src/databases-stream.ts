@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import {
+  IncompleteListError,
+  isNotionApiError,
+  iteratePages,
+  ResponseValidationError,
+  type Stream,
+  type StreamContext,
+  type StreamEvent,
+} from '@source-notion/core';
+import { z } from 'zod';
+import {
+  type DatabaseResponse,
+  type DataSourceRef,
+  databaseDocument,
+  databaseResponseSchema,
+  databasesDocumentSchema,
+  dataSourceRefSchema,
+  searchResultSchema,
+} from './database-schema.js';
+import { mapConcurrent } from './map-concurrent.js';
+
+/**
+ * State of the databases stream (about 55 bytes of JSON per database):
+ * - `databases`: database id → fingerprint of its visible data sources (ids and
+ *   `last_edited_time`s) when it was last fetched; `''` when none was visible (trashed, or its
+ *   data sources left search): such databases are re-checked every sweep until they answer 404;
+ * - `sweptAt`: when the last complete sweep started (absent until one has completed).
+ */
+export const databasesStateSchema = z.object({
+  v: z.literal(1),
+  sweptAt: z.iso.datetime().optional(),
+  databases: z.record(z.string(), z.string()),
+});
+export type DatabasesState = z.infer<typeof databasesStateSchema>;
+
+/** GETs in flight at once (the shared rate limiter paces them). */
+export const DATABASES_CONCURRENCY = 8;
+/** Documents between two checkpoints. */
+const CHECKPOINT_EVERY = 50;
+/** See the data_sources stream: `last_edited_time` is rounded to the minute; one more for clock skew. */
+const OVERLAP_MS = 120_000;
+
+const SEARCH = 'search data sources';
+const RETRIEVE_DATA_SOURCE = 'retrieve data source';
+const RETRIEVE = 'retrieve database';
+
+/** 11 characters identifying a set of (data source id, last_edited_time) pairs; '' for none. */
+export function dataSourcesFingerprint(sources: readonly { id: string; lastEdited: number }[]): string {
+  if (sources.length === 0) return '';
+  const lines = sources.map((source) => `${source.id}@${source.lastEdited}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest().subarray(0, 8).toString('base64url');
+}
+
+async function retrieveDataSource(
+  ctx: StreamContext,
+  id: string,
+  signal: AbortSignal,
+): Promise<DataSourceRef | undefined> {
+  let raw: unknown;
+  try {
+    raw = await ctx.notion.call(
+      RETRIEVE_DATA_SOURCE,
+      (sdk) => sdk.dataSources.retrieve({ data_source_id: id }),
+      {
+        signal,
+      },
+    );
+  } catch (error) {
+    if (isNotionApiError(error, 'object_not_found')) return undefined;
+    throw error;
+  }
+  const parsed = dataSourceRefSchema.safeParse(raw);
+  if (!parsed.success)
+    throw ResponseValidationError.fromZodError(parsed.error, { operation: RETRIEVE_DATA_SOURCE });
+  return parsed.data;
+}
+
+async function retrieveDatabase(
+  ctx: StreamContext,
+  id: string,
+  signal: AbortSignal,
+): Promise<DatabaseResponse | undefined> {
+  let raw: unknown;
+  try {
+    raw = await ctx.notion.call(RETRIEVE, (sdk) => sdk.databases.retrieve({ database_id: id }), { signal });
+  } catch (error) {
+    if (isNotionApiError(error, 'object_not_found')) return undefined;
+    throw error;
+  }
+  const parsed = databaseResponseSchema.safeParse(raw);
+  if (!parsed.success) throw ResponseValidationError.fromZodError(parsed.error, { operation: RETRIEVE });
+  return parsed.data;
+}
+
+/** Every visible data source, grouped by the database holding it. */
+async function visibleDataSources(
+  ctx: StreamContext,
+): Promise<Map<string, { id: string; lastEdited: number }[]>> {
+  const byDatabase = new Map<string, { id: string; lastEdited: number }[]>();
+  const add = (source: DataSourceRef) => {
+    const list = byDatabase.get(source.parent.database_id) ?? [];
+    list.push({ id: source.id, lastEdited: Date.parse(source.last_edited_time) });
+    byDatabase.set(source.parent.database_id, list);
+  };
+  const listed = new Set<string>();
+  const partial: string[] = [];
+  const pages = iteratePages(
+    ctx.notion,
+    SEARCH,
+    (sdk, args) => sdk.search({ ...args, filter: { property: 'object', value: 'data_source' } }),
+    { signal: ctx.signal },
+  );
+  for await (const page of pages) {
+    for (const raw of page.results) {
+      const result = searchResultSchema.safeParse(raw);
+      if (!result.success) throw ResponseValidationError.fromZodError(result.error, { operation: SEARCH });
+      if (result.data.object !== 'data_source' || listed.has(result.data.id)) continue;
+      listed.add(result.data.id);
+      const ref = dataSourceRefSchema.safeParse(raw);
+      if (ref.success) add(ref.data);
+      else partial.push(result.data.id);
+    }
+    if (page.incomplete)
+      throw new IncompleteListError(`${SEARCH}: Notion said the search results are incomplete`);
+  }
+  // Search results without a parent or last_edited_time (partial objects) cost a GET each.
+  const fetched = mapConcurrent(
+    partial,
+    DATABASES_CONCURRENCY,
+    (id, signal) => retrieveDataSource(ctx, id, signal),
+    ctx.signal,
+  );
+  for await (const source of fetched) {
+    if (source !== undefined) add(source);
+  }
+  return byDatabase;
+}
+
+async function* readDatabases(
+  ctx: StreamContext,
+  state: DatabasesState,
+): AsyncGenerator<StreamEvent<DatabasesState>> {
+  const backfill = state.sweptAt === undefined;
+  const sweepStartedAt = ctx.clock.now();
+  const overlapFrom =
+    state.sweptAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(state.sweptAt) - OVERLAP_MS;
+  const known = state.databases;
+
+  // 1. Which databases hold a visible data source, and which of those changed.
+  const visible = await visibleDataSources(ctx);
+  const work: { id: string; fingerprint: string }[] = [];
+  for (const [id, sources] of visible) {
+    const fingerprint = dataSourcesFingerprint(sources);
+    const recent = sources.some((source) => source.lastEdited >= overlapFrom);
+    if (known[id] !== fingerprint || recent) work.push({ id, fingerprint });
+  }
+  // Databases captured before with no visible data source: trashed or gone; GET tells which.
+  for (const id of Object.keys(known)) {
+    if (!visible.has(id)) work.push({ id, fingerprint: '' });
+  }
+
+  // 2. GET those databases.
+  let pending: Record<string, string | null> = {};
+  let pendingCount = 0;
+  let done = 0;
+  let emitted = 0;
+  let deleted = 0;
+  const results = mapConcurrent(
+    work,
+    DATABASES_CONCURRENCY,
+    async (item, signal) => ({ ...item, database: await retrieveDatabase(ctx, item.id, signal) }),
+    ctx.signal,
+  );
+  for await (const { id, fingerprint, database } of results) {
+    done += 1;
+    if (database === undefined) {
+      if (Object.hasOwn(known, id)) {
+        deleted += 1;
+        yield { doc: { id, _meta: { op: 'd' } } };
+        pending[id] = null;
+        pendingCount += 1;
+      } else {
+        ctx.logger.warn('a database holding a visible data source answers 404; skipping it', { id });
+      }
+    } else if (fingerprint !== '' || known[id] !== '') {
+      // Changed, new, or just lost its last visible data source (typically: moved to the trash).
+      emitted += 1;
+      yield { doc: databaseDocument(database) };
+      pending[id] = fingerprint;
+      pendingCount += 1;
+    }
+    if (pendingCount >= CHECKPOINT_EVERY) {
+      yield { checkpoint: { databases: pending } };
+      pending = {};
+      pendingCount = 0;
+    }
+    ctx.progress?.({ unit: 'databases', done, total: work.length, backfill });
+  }
+
+  ctx.logger.debug('databases sweep done', {
+    databases: visible.size,
+    fetched: work.length,
+    emitted,
+    deleted,
+  });
+  ctx.progress?.({ unit: 'databases', done, total: work.length, backfill });
+  yield { checkpoint: { databases: pending, sweptAt: new Date(sweepStartedAt).toISOString() } };
+}
+
+/**
+ * The database containers (`GET /v1/databases/{id}`) of every data source the integration can
+ * see. One search per sweep; a database is fetched again only when the set or the
+ * `last_edited_time` of its visible data sources moved (every database on the first sweep). A
+ * database in the trash is emitted with `in_trash: true`; one that answers 404 as a deletion.
+ * Always captured complete: `start_date` does not apply.
+ */
+export const databasesStream: Stream<DatabasesState> = {
+  name: 'databases',
+  key: ['/id'],
+  documentSchema: databasesDocumentSchema,
+  syncModes: ['incremental', 'full_refresh'],
+  stateSchema: databasesStateSchema,
+  initialState: () => ({ v: 1, databases: {} }),
+  read: readDatabases,
+};

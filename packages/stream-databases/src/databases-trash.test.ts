@@ -1,0 +1,153 @@
+import { createLogger, NotionApiError, type NotionClient, type StreamContext } from '@source-notion/core';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { databasesStream, dataSourcesFingerprint } from './databases-stream.js';
+import { runSweep } from './sweep-harness.js';
+
+// What the emulator cannot do yet (databases in the trash; partial search results), through an
+// in-process fake of the NotionClient: no HTTP at all.
+
+type Client = NotionClient['sdk'];
+
+const DB = 'dddddddd-dddd-4ddd-8ddd-dddddddddddd';
+const DS = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+
+function database(inTrash: boolean) {
+  return {
+    object: 'database',
+    id: DB,
+    title: [],
+    parent: { type: 'workspace', workspace: true },
+    created_time: '2024-01-01T00:00:00.000Z',
+    last_edited_time: '2025-01-01T00:00:00.000Z',
+    in_trash: inTrash,
+    data_sources: [{ id: DS, name: 'Tasks' }],
+    request_id: 'req-1',
+  };
+}
+
+function fakeWorld() {
+  const world = {
+    search: [] as unknown[],
+    database: undefined as unknown,
+    dataSource: undefined as unknown,
+    calls: [] as string[],
+  };
+  const notFound = (operation: string) =>
+    new NotionApiError({ status: 404, code: 'object_not_found', operation });
+  const sdk = {
+    search: async () => {
+      world.calls.push('search');
+      return { object: 'list', results: world.search, has_more: false, next_cursor: null };
+    },
+    databases: {
+      retrieve: async ({ database_id }: { database_id: string }) => {
+        world.calls.push(`database ${database_id}`);
+        if (world.database === undefined) throw notFound('retrieve database');
+        return world.database;
+      },
+    },
+    dataSources: {
+      retrieve: async ({ data_source_id }: { data_source_id: string }) => {
+        world.calls.push(`data source ${data_source_id}`);
+        if (world.dataSource === undefined) throw notFound('retrieve data source');
+        return world.dataSource;
+      },
+    },
+  } as unknown as Client;
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', write: (line) => void logs.push(line) });
+  const notion = {
+    sdk,
+    logger,
+    call: <T>(_operation: string, fn: (client: Client) => Promise<T>) => fn(sdk),
+    close: async () => {},
+  } as unknown as NotionClient;
+  const ctx: StreamContext = {
+    notion,
+    logger,
+    config: {} as never,
+    clock: { now: () => Date.parse('2025-03-01T00:00:00.000Z'), sleep: async () => {} },
+    signal: new AbortController().signal,
+  };
+  return { world, ctx, logs };
+}
+
+describe('databasesStream: trash, partial results', () => {
+  it('fetches partial search results, emits a trashed database once, then its deletion on 404', async () => {
+    const { world, ctx } = fakeWorld();
+    const source = {
+      object: 'data_source',
+      id: DS,
+      parent: { type: 'database_id', database_id: DB },
+      last_edited_time: '2025-01-01T00:00:00.000Z',
+      properties: {},
+    };
+    world.search = [{ object: 'data_source', id: DS, properties: {} }];
+    world.dataSource = source;
+    world.database = database(false);
+
+    const first = await runSweep(databasesStream, ctx, databasesStream.initialState({} as never));
+    expect(world.calls).toEqual(['search', `data source ${DS}`, `database ${DB}`]);
+    const { request_id: _, ...withoutRequestId } = database(false);
+    expect(first.committed).toEqual([withoutRequestId]);
+    expect(first.state.databases).toEqual({
+      [DB]: dataSourcesFingerprint([{ id: DS, lastEdited: Date.parse(source.last_edited_time) }]),
+    });
+    expect(z.fromJSONSchema(databasesStream.documentSchema).safeParse(first.committed[0]).success).toBe(true);
+
+    // The database goes to the trash: its data source leaves search; GET says in_trash.
+    world.search = [];
+    world.database = database(true);
+    world.calls = [];
+    const second = await runSweep(databasesStream, ctx, first.state);
+    expect(world.calls).toEqual(['search', `database ${DB}`]);
+    expect(second.committed).toHaveLength(1);
+    expect(second.committed[0]).toMatchObject({ id: DB, in_trash: true });
+    expect(second.state.databases).toEqual({ [DB]: '' });
+
+    // Still in the trash: checked, not emitted again.
+    world.calls = [];
+    const third = await runSweep(databasesStream, ctx, second.state);
+    expect(third.committed).toEqual([]);
+    expect(world.calls).toEqual(['search', `database ${DB}`]);
+
+    // Purged: a deletion, then forgotten.
+    world.database = undefined;
+    const fourth = await runSweep(databasesStream, ctx, third.state);
+    expect(fourth.committed).toEqual([{ id: DB, _meta: { op: 'd' } }]);
+    expect(fourth.state.databases).toEqual({});
+    world.calls = [];
+    await runSweep(databasesStream, ctx, fourth.state);
+    expect(world.calls).toEqual(['search']);
+  });
+
+  it('skips, with a warning, a database of a visible data source that answers 404', async () => {
+    const { world, ctx, logs } = fakeWorld();
+    world.search = [
+      {
+        object: 'data_source',
+        id: DS,
+        parent: { type: 'database_id', database_id: DB },
+        last_edited_time: '2025-01-01T00:00:00.000Z',
+      },
+    ];
+    const outcome = await runSweep(databasesStream, ctx, databasesStream.initialState({} as never));
+    expect(outcome.committed).toEqual([]);
+    expect(outcome.state.databases).toEqual({});
+    const warnings = logs.map((line) => JSON.parse(line) as { level: string; fields?: { id?: string } });
+    expect(warnings.filter((entry) => entry.level === 'warn').map((entry) => entry.fields?.id)).toEqual([DB]);
+  });
+});
+
+describe('dataSourcesFingerprint', () => {
+  it('depends on the set of (id, last_edited_time), not on order', () => {
+    const a = { id: 'a', lastEdited: 1 };
+    const b = { id: 'b', lastEdited: 2 };
+    expect(dataSourcesFingerprint([a, b])).toBe(dataSourcesFingerprint([b, a]));
+    expect(dataSourcesFingerprint([a, b])).toMatch(/^[A-Za-z0-9_-]{11}$/);
+    expect(dataSourcesFingerprint([a, { ...b, lastEdited: 3 }])).not.toBe(dataSourcesFingerprint([a, b]));
+    expect(dataSourcesFingerprint([a])).not.toBe(dataSourcesFingerprint([a, b]));
+    expect(dataSourcesFingerprint([])).toBe('');
+  });
+});

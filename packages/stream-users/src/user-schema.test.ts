@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { normalizeBotOwner, userDocument, userResponseSchema, usersDocumentSchema } from './user-schema.js';
+
+describe('normalizeBotOwner', () => {
+  it('moves owner[owner.type] to owner.info', () => {
+    expect(normalizeBotOwner({ type: 'workspace', workspace: true })).toEqual({
+      type: 'workspace',
+      info: true,
+    });
+    const user = { object: 'user', id: 'u1', type: 'person', person: { email: 'a@example.com' } };
+    expect(normalizeBotOwner({ type: 'user', user })).toEqual({ type: 'user', info: user });
+  });
+
+  it('keeps other members', () => {
+    expect(normalizeBotOwner({ type: 'workspace', workspace: true, extra: 1 })).toEqual({
+      type: 'workspace',
+      extra: 1,
+      info: true,
+    });
+  });
+
+  it('leaves every other shape exactly as it came', () => {
+    for (const owner of [
+      { type: 'workspace', workspace: false },
+      { type: 'workspace' },
+      { workspace: true },
+      { type: '', '': true },
+      { type: 3, 3: true },
+      null,
+      'workspace',
+      [1, 2],
+    ]) {
+      expect(normalizeBotOwner(owner)).toBe(owner);
+    }
+  });
+});
+
+describe('userDocument', () => {
+  it('normalizes bot.owner and keeps unknown fields', () => {
+    const raw = {
+      object: 'user',
+      id: 'b1',
+      type: 'bot',
+      name: 'Bot',
+      avatar_url: null,
+      bot: { owner: { type: 'workspace', workspace: true }, workspace_name: 'W', workspace_limits: { x: 1 } },
+      future_field: 'kept',
+    };
+    const doc = userDocument(userResponseSchema.parse(raw));
+    expect(doc).toEqual({
+      ...raw,
+      bot: { owner: { type: 'workspace', info: true }, workspace_name: 'W', workspace_limits: { x: 1 } },
+    });
+    expect(raw.bot.owner).toEqual({ type: 'workspace', workspace: true });
+  });
+
+  it('leaves people and bots without an owner unchanged', () => {
+    const person = {
+      object: 'user',
+      id: 'p1',
+      type: 'person',
+      name: 'P',
+      person: { email: 'p@example.com' },
+    };
+    expect(userDocument(userResponseSchema.parse(person))).toEqual(person);
+    const bot = { object: 'user', id: 'b2', type: 'bot', bot: {} };
+    expect(userDocument(userResponseSchema.parse(bot))).toEqual(bot);
+  });
+});
+
+describe('usersDocumentSchema', () => {
+  const validate = z.fromJSONSchema(usersDocumentSchema);
+  it('is a draft 2020-12 schema keyed by a required string id', () => {
+    expect(usersDocumentSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(usersDocumentSchema.required).toEqual(['id']);
+  });
+  it('admits users and deletions, and rejects documents without an id', () => {
+    expect(validate.safeParse({ object: 'user', id: 'u', type: 'person', person: {} }).success).toBe(true);
+    expect(validate.safeParse({ id: 'u', _meta: { op: 'd' } }).success).toBe(true);
+    expect(validate.safeParse({ object: 'user', name: 'x' }).success).toBe(false);
+    expect(validate.safeParse({ id: 'u', _meta: { op: 'u' } }).success).toBe(false);
+  });
+});
