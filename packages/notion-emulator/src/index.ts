@@ -1,1 +1,41 @@
-export {};
+export { createEmulatedClock, type EmulatedClock } from './clock.js';
+export {
+  DEFAULT_TOKEN,
+  type Emulator,
+  type EmulatorOptions,
+  startEmulator,
+  type TokenOptions,
+} from './emulator.js';
+export {
+  buildGroundTruth,
+  type GroundTruth,
+  type GroundTruthBlock,
+  type GroundTruthComment,
+  type GroundTruthSummary,
+  summarizeGroundTruth,
+} from './ground-truth.js';
+export { NOTION_VERSIONS, type NotionVersion } from './render/version.js';
+export { MUTATIONS, type MutationName } from './server/admin.js';
+export {
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultOptions,
+  type FaultScheduleEntry,
+  type InjectOptions,
+  parseFaults,
+} from './server/faults.js';
+export { type LatencyOptions, NOTION_LATENCY, parseLatency } from './server/latency.js';
+export type { Counters, RequestLogEntry } from './server/request-log.js';
+export { ROUTE_NAMES, type RouteName } from './server/router.js';
+export type { SizePreset } from './workspace/model.js';
+export { SIZE_PRESETS, type WorkspaceOptions } from './workspace/options.js';
+export {
+  type AddCommentOptions,
+  type AddDataSourceOptions,
+  type AddPageOptions,
+  createWorkspace,
+  type EditBlockChanges,
+  type EditPageChanges,
+  Workspace,
+  WorkspaceError,
+} from './workspace/workspace.js';

@@ -1,0 +1,188 @@
+import type { AddressInfo } from 'node:net';
+import { createEmulatedClock } from './clock.js';
+import {
+  buildGroundTruth,
+  type GroundTruth,
+  type GroundTruthSummary,
+  summarizeGroundTruth,
+} from './ground-truth.js';
+import { handleAdmin, MUTATIONS, type MutationName } from './server/admin.js';
+import type { TokenConfig } from './server/api-context.js';
+import { createCursorCodec } from './server/cursor.js';
+import { type FaultKind, type FaultOptions, FaultPlan, type InjectOptions } from './server/faults.js';
+import { createApiServer } from './server/http-server.js';
+import { createLatencySampler, type LatencyOptions } from './server/latency.js';
+import { RateLimiter } from './server/rate-limit.js';
+import { type Counters, RequestLog, type RequestLogEntry } from './server/request-log.js';
+import type { WorkspaceOptions } from './workspace/options.js';
+import { Workspace } from './workspace/workspace.js';
+
+/** The token the emulator accepts when none is configured (not a secret: it only opens a local emulator). */
+export const DEFAULT_TOKEN = 'ntn_emulator_default_token';
+
+export interface TokenOptions {
+  token: string;
+  /** "Read user information" capability. Default true. */
+  readUsers?: boolean;
+  /** "Read comments" capability. Default true. */
+  readComments?: boolean;
+}
+
+export interface EmulatorOptions {
+  /** Generator knobs, or a workspace built beforehand (createWorkspace). */
+  workspace?: WorkspaceOptions | Workspace;
+  host?: string;
+  port?: number;
+  /** Per-token budget per 60 s window (emulated); null = no limit. Default 180. */
+  rpm?: number | null;
+  /** Per-workspace budget per 60 s window across tokens; null (default) = no limit. */
+  workspaceRpm?: number | null;
+  /** Retry-After (s) once the workspace budget is spent. Default 430. */
+  workspaceRetryAfterS?: number;
+  /** Emulated time runs this much faster than real time: windows, Retry-After, latency, clock. Default 1. */
+  timeScale?: number;
+  /** Emulated latency distribution; default false (no latency). */
+  latency?: false | LatencyOptions;
+  faults?: FaultOptions;
+  /** Tokens and their capabilities; default one full-capability DEFAULT_TOKEN. */
+  tokens?: TokenOptions[];
+  /** Seed of the workspace (when `workspace` gives none), faults and latency. Default 1. */
+  seed?: number;
+  /** Most rows one data source query returns before request_status incomplete. Default 10,000. */
+  queryResultLimit?: number;
+  /** More API requests in flight than this are answered 429 (Notion: ~60–70). Default: no limit. */
+  maxConcurrent?: number | null;
+  /** Emulated clock start (epoch ms). Default: real now. */
+  startTime?: number;
+  /** Request log entries kept. Default 100,000. */
+  requestLogLimit?: number;
+  /** Called with unexpected errors (emulator bugs); default writes them to stderr. */
+  onError?: (error: unknown) => void;
+}
+
+export interface Emulator {
+  /** Base URL, e.g. http://127.0.0.1:PORT (what NOTION_API_BASE_URL and the SDK's baseUrl take). */
+  url: string;
+  /** The default token (the first configured one). */
+  token: string;
+  workspace: Workspace;
+  groundTruth(): GroundTruth;
+  /** Counts only (cheap on large workspaces). */
+  groundTruthSummary(): GroundTruthSummary;
+  requests(): RequestLogEntry[];
+  counters(): Counters;
+  /** Clears the request log and counters. */
+  resetCounters(): void;
+  /** Forgets rate-limit windows (and any workspace-level block). */
+  resetRateLimits(): void;
+  /** Queues a fault for the next matching request(s). */
+  injectFault(kind: FaultKind, options?: InjectOptions): void;
+  /** Emulated clock, epoch ms. */
+  now(): number;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const seed = options.seed ?? 1;
+  const workspace =
+    options.workspace instanceof Workspace
+      ? options.workspace
+      : new Workspace({ seed, ...(options.workspace ?? {}) });
+  const clock = createEmulatedClock({
+    scale: options.timeScale ?? 1,
+    ...(options.startTime !== undefined ? { startMs: options.startTime } : {}),
+  });
+  workspace.setClock(() => clock.now());
+
+  const tokenList = options.tokens && options.tokens.length > 0 ? options.tokens : [{ token: DEFAULT_TOKEN }];
+  const tokens = new Map<string, TokenConfig>();
+  tokenList.forEach((t, i) => {
+    if (!t.token) throw new Error('a token must not be empty');
+    tokens.set(t.token, {
+      token: t.token,
+      readUsers: t.readUsers ?? true,
+      readComments: t.readComments ?? true,
+      label: `token#${i}`,
+    });
+  });
+
+  const faultOptions = options.faults ?? {};
+  const faults = new FaultPlan(faultOptions, seed);
+  const limiter = new RateLimiter({
+    rpm: options.rpm === undefined ? 180 : options.rpm,
+    workspaceRpm: options.workspaceRpm ?? null,
+    workspaceRetryAfterS: options.workspaceRetryAfterS ?? 430,
+  });
+  const log = new RequestLog(options.requestLogLimit ?? 100_000);
+  let url = '';
+  const env = {
+    ws: workspace,
+    cursors: createCursorCodec(seed),
+    seed,
+    baseUrl: () => url,
+    queryResultLimit: options.queryResultLimit ?? 10_000,
+    search: {
+      ...(faultOptions.searchCursorTtlResults !== undefined
+        ? { cursorTtlResults: faultOptions.searchCursorTtlResults }
+        : {}),
+      ...(faultOptions.searchCursorTtlSeconds !== undefined
+        ? { cursorTtlSeconds: faultOptions.searchCursorTtlSeconds }
+        : {}),
+      indexLagMs: (faultOptions.searchIndexLagS ?? 0) * 1000,
+      omitRate: faultOptions.searchOmitRate ?? 0,
+    },
+  };
+
+  const mutate = (op: string, args: unknown[]): unknown => {
+    if (!(MUTATIONS as readonly string[]).includes(op)) throw new Error(`unknown mutation ${op}`);
+    const fn = workspace[op as MutationName] as (...a: unknown[]) => unknown;
+    return fn.apply(workspace, args);
+  };
+
+  const emulator: Emulator = {
+    url: '',
+    token: tokenList[0]?.token ?? DEFAULT_TOKEN,
+    workspace,
+    groundTruth: () => buildGroundTruth(workspace, clock.now()),
+    groundTruthSummary: () => summarizeGroundTruth(workspace),
+    requests: () => log.list(),
+    counters: () => log.snapshot(),
+    resetCounters: () => log.reset(),
+    resetRateLimits: () => limiter.reset(),
+    injectFault: (kind, injectOptions) => faults.inject(kind, injectOptions),
+    now: () => clock.now(),
+    close: async () => {
+      await api.close();
+    },
+  };
+
+  const api = createApiServer({
+    env,
+    clock,
+    tokens,
+    limiter,
+    faults,
+    latency: createLatencySampler(options.latency, seed),
+    log,
+    concurrency: options.maxConcurrent ? { limit: options.maxConcurrent, retryAfterS: 45 } : null,
+    admin: (method, adminUrl, body) => handleAdmin({ ...emulator, mutate }, method, adminUrl, body),
+    onError:
+      options.onError ??
+      ((error) => {
+        console.error('notion-emulator: unexpected error', error);
+      }),
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    api.server.once('error', reject);
+    api.server.listen(options.port ?? 0, host, () => {
+      api.server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = api.server.address() as AddressInfo;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  emulator.url = url;
+  return emulator;
+}

@@ -1,0 +1,105 @@
+import type { SearchResponse } from '@notionhq/client';
+import { hashInts } from '../../random.js';
+import { renderDataSource } from '../../render/data-source.js';
+import { renderPage } from '../../render/page.js';
+import type { DataSourceRecord, PageRecord } from '../../workspace/model.js';
+import type { ApiEnv, ApiRequest } from '../api-context.js';
+import { invalidCursor, validationError } from '../errors.js';
+import { paginate, parsePageArgs } from '../paginate.js';
+
+interface SearchEntry {
+  kind: 'page' | 'data_source';
+  record: PageRecord | DataSourceRecord;
+  edited: number;
+  key: string;
+}
+
+/** Whether seeded "random omission" drops this page from search (stable per page and edit). */
+function omitted(env: ApiEnv, record: PageRecord | DataSourceRecord, edited: number): boolean {
+  if (env.search.omitRate <= 0) return false;
+  return hashInts(env.seed, 0x5ea7c4, record.idx, edited / 60_000) / 4294967296 < env.search.omitRate;
+}
+
+export function search(env: ApiEnv, req: ApiRequest): SearchResponse {
+  const body = req.body;
+  const args = parsePageArgs('body', body.start_cursor, body.page_size);
+  let objectFilter: 'page' | 'data_source' | undefined;
+  if (body.filter !== undefined) {
+    const filter = body.filter as Record<string, unknown> | null;
+    if (!filter || typeof filter !== 'object' || filter.property !== 'object') {
+      throw validationError('body failed validation: body.filter.property should be `"object"`.');
+    }
+    if (filter.value !== 'page' && filter.value !== 'data_source') {
+      throw validationError(
+        `body failed validation: body.filter.value should be \`"page"\` or \`"data_source"\`, instead was \`${JSON.stringify(filter.value)}\`.`,
+      );
+    }
+    objectFilter = filter.value;
+  }
+  let direction: 'ascending' | 'descending' = 'descending';
+  if (body.sort !== undefined) {
+    const sort = body.sort as Record<string, unknown> | null;
+    if (!sort || typeof sort !== 'object' || sort.timestamp !== 'last_edited_time') {
+      throw validationError('body failed validation: body.sort.timestamp should be `"last_edited_time"`.');
+    }
+    if (sort.direction !== 'ascending' && sort.direction !== 'descending') {
+      throw validationError(
+        `body failed validation: body.sort.direction should be \`"ascending"\` or \`"descending"\`, instead was \`${JSON.stringify(sort.direction)}\`.`,
+      );
+    }
+    direction = sort.direction;
+  }
+  if (body.query !== undefined && typeof body.query !== 'string') {
+    throw validationError('body failed validation: body.query should be a string.');
+  }
+  const text = typeof body.query === 'string' ? body.query.trim().toLowerCase() : '';
+
+  const ws = env.ws;
+  const asOf = req.now - env.search.indexLagMs;
+  const entries: SearchEntry[] = [];
+  if (objectFilter !== 'data_source') {
+    for (const page of ws.pages) {
+      if (page.hiddenFromSearch || !ws.pageAccessible(page.idx)) continue;
+      const state = ws.searchState(page, asOf);
+      if (!state.existed || state.inTrash || omitted(env, page, state.edited)) continue;
+      if (text && !page.title.toLowerCase().includes(text)) continue;
+      entries.push({ kind: 'page', record: page, edited: state.edited, key: page.id });
+    }
+  }
+  if (objectFilter !== 'page') {
+    for (const ds of ws.dataSources) {
+      if (ds.hiddenFromSearch || !ws.dataSourceAccessible(ds.idx)) continue;
+      const state = ws.searchState(ds, asOf);
+      if (!state.existed) continue;
+      if (text && !ds.title.toLowerCase().includes(text)) continue;
+      entries.push({ kind: 'data_source', record: ds, edited: state.edited, key: ds.id });
+    }
+  }
+  const sign = direction === 'ascending' ? 1 : -1;
+  entries.sort((a, b) => sign * (a.edited - b.edited) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+  const scope = `search:${objectFilter ?? '*'}:${direction}:${text}`;
+  const { cursorTtlResults, cursorTtlSeconds } = env.search;
+  const page = paginate(env.cursors, entries, (e) => e.key, scope, args, {
+    now: req.now,
+    check: (state) => {
+      const cursor = args.startCursor ?? '';
+      if (cursorTtlResults !== undefined && state.served >= cursorTtlResults) throw invalidCursor(cursor);
+      if (cursorTtlSeconds !== undefined && req.now - state.started > cursorTtlSeconds * 1000)
+        throw invalidCursor(cursor);
+    },
+  });
+  const render = { ws, now: req.now };
+  return {
+    object: 'list',
+    results: page.results.map((e) =>
+      e.kind === 'page'
+        ? renderPage(render, e.record as PageRecord)
+        : renderDataSource(render, e.record as DataSourceRecord),
+    ),
+    next_cursor: page.nextCursor,
+    has_more: page.hasMore,
+    type: 'page_or_data_source',
+    page_or_data_source: {},
+  };
+}
