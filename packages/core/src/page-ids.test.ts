@@ -22,6 +22,14 @@ describe('page ids', () => {
     );
     expect(unpackIds(undefined)).toEqual([]);
     expect(unpackIds('')).toEqual([]);
+    expect(packIds([])).toBe('');
+  });
+
+  it('packs any spelling of an id and unpacks the dashed lowercase form', () => {
+    const id = 'abcdef00-0000-4000-8000-00000000000a';
+    const spellings = [id, id.toUpperCase(), id.replace(/-/g, '')];
+    expect(unpackIds(packIds(spellings))).toEqual([id, id, id]);
+    expect(() => packIds([id, 'user-1'])).toThrow(/not a Notion id/);
   });
 
   it('rejects what is not an id', () => {

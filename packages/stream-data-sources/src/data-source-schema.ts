@@ -1,7 +1,11 @@
-import type { JsonSchema } from '@source-notion/core';
+import {
+  collectionJsonSchema,
+  deletionDocumentSchema,
+  type JsonSchema,
+  notionTimestampSchema,
+  withoutRequestId,
+} from '@source-notion/core';
 import { z } from 'zod';
-
-const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 timestamp');
 
 const propertyConfigSchema = z.looseObject({
   id: z.string(),
@@ -18,16 +22,13 @@ export const dataSourceResponseSchema = z.looseObject({
   object: z.literal('data_source'),
   id: z.string().min(1),
   parent: z.looseObject({ type: z.string().optional() }),
-  created_time: timestamp,
-  last_edited_time: timestamp,
+  created_time: notionTimestampSchema,
+  last_edited_time: notionTimestampSchema,
   in_trash: z.boolean().optional(),
   archived: z.boolean().optional(),
   properties: z.record(z.string(), propertyConfigSchema),
 });
 export type DataSourceResponse = z.infer<typeof dataSourceResponseSchema>;
-
-/** What the stream needs of any search result to tell data sources apart. */
-export const searchResultSchema = z.looseObject({ object: z.string(), id: z.string().min(1) });
 
 /** A data source document: the API object with `properties` as `[{name, value}]` in Notion's order. */
 export const dataSourceDocumentSchema = z
@@ -45,30 +46,23 @@ export const dataSourceDocumentSchema = z
   .meta({ title: 'Notion data source' });
 
 /** A data source that is gone (404: deleted or no longer shared with the integration). */
-export const dataSourceDeletionSchema = z
-  .object({ id: z.string().min(1), _meta: z.looseObject({ op: z.literal('d') }) })
-  .meta({ title: 'Deleted data source' });
+export const dataSourceDeletionSchema = deletionDocumentSchema('Deleted data source');
 
 export const dataSourcesDocumentZodSchema = z.union([dataSourceDocumentSchema, dataSourceDeletionSchema]);
 
 /** The published JSON schema (draft 2020-12): a data source, or a deletion `{id, _meta:{op:'d'}}`. */
-export const dataSourcesDocumentSchema: JsonSchema = {
-  ...z.toJSONSchema(dataSourcesDocumentZodSchema, { target: 'draft-2020-12' }),
+export const dataSourcesDocumentSchema: JsonSchema = collectionJsonSchema(dataSourcesDocumentZodSchema, {
   title: 'Notion data sources',
-  type: 'object',
-  properties: { id: { type: 'string', description: 'The data source id (a UUID).' } },
-  required: ['id'],
-};
+  idDescription: 'The data source id (a UUID).',
+});
 
 /**
  * The document for a data source: `properties` becomes `[{name, value}]` in the order the API
  * listed them (JSON object order; note that JavaScript moves integer-like names such as "2024" first).
  */
 export function dataSourceDocument(source: DataSourceResponse): Record<string, unknown> {
-  // `request_id` (on GET responses) identifies the HTTP exchange, not the data source.
-  const { request_id: _, ...rest } = source as DataSourceResponse & { request_id?: unknown };
   return {
-    ...rest,
+    ...withoutRequestId(source),
     properties: Object.entries(source.properties).map(([name, value]) => ({ name, value })),
   };
 }

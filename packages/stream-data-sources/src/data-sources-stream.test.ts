@@ -1,8 +1,16 @@
+import {
+  createOffsetClock,
+  createStreamTestContext,
+  type OffsetClock,
+  runStreamSweep,
+  type StreamTestContext,
+  sweepWithCrashes,
+  TestCollection,
+} from '@source-notion/core/testing';
+import { type Emulator, type EmulatorOptions, startEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { dataSourcesStream } from './data-sources-stream.js';
-import { startTestEnvironment, TEST_START, type TestEnvironment } from './emulator-harness.js';
-import { reduceCollection, runSweep } from './sweep-harness.js';
 
 // The published JSON schema compiled back into a validator with zod's fromJSONSchema: this checks
 // what discover publishes, not the zod schema it was generated from.
@@ -14,9 +22,9 @@ function expectValid(docs: readonly Record<string, unknown>[]) {
 }
 
 /** The ground truth after the documented transform: properties as [{name, value}]. */
-function expected(env: TestEnvironment): Map<string, Record<string, unknown>> {
+function expected(emulator: Emulator): Map<string, Record<string, unknown>> {
   return new Map(
-    env.emulator.groundTruth().data_sources.map((source) => [
+    emulator.groundTruth().data_sources.map((source) => [
       source.id,
       {
         ...source,
@@ -29,52 +37,72 @@ function expected(env: TestEnvironment): Map<string, Record<string, unknown>> {
 const initial = () => dataSourcesStream.initialState({} as never);
 const ids = (docs: readonly Record<string, unknown>[]) => docs.map((doc) => doc.id as string).sort();
 
-let env: TestEnvironment | undefined;
+/** Emulated start of every test: on a minute boundary, so a test's edits all fall in one minute. */
+const TEST_START = Date.UTC(2025, 5, 2, 12, 0, 0);
+
+let emulator: Emulator | undefined;
+let ctx: StreamTestContext | undefined;
 afterEach(async () => {
-  await env?.close();
-  env = undefined;
+  await ctx?.close();
+  await emulator?.close();
+  ctx = undefined;
+  emulator = undefined;
 });
+
+/** The emulator, and a context whose clock is the emulator's (a test moves it on with `clock.offsetMs`). */
+async function setup(options: EmulatorOptions = {}) {
+  emulator = await startEmulator({
+    workspace: { seed: 7, size: 'tiny', now: TEST_START - 3_600_000 },
+    rpm: null,
+    latency: false,
+    startTime: TEST_START,
+    host: '127.0.0.1',
+    ...options,
+  });
+  const server = emulator;
+  const clock: OffsetClock = createOffsetClock(() => server.now());
+  ctx = createStreamTestContext({ baseUrl: server.url, token: server.token, clock });
+  return { emulator: server, ctx, clock };
+}
 
 describe('dataSourcesStream against the emulator', () => {
   it('backfills every visible data source from search alone', async () => {
-    env = await startTestEnvironment({
+    const { emulator, ctx } = await setup({
       workspace: { seed: 4, size: 'tiny', dataSources: 140, pages: 160, now: TEST_START - 3_600_000 },
     });
-    const outcome = await runSweep(dataSourcesStream, env.context(), initial());
+    const outcome = await runStreamSweep(dataSourcesStream, ctx, initial());
     expect(outcome.completed).toBe(true);
-    const truth = expected(env);
+    const truth = expected(emulator);
     expect(truth.size).toBe(140);
-    expect(outcome.committed).toHaveLength(truth.size);
-    expect(new Map(outcome.committed.map((doc) => [doc.id as string, doc]))).toEqual(truth);
+    expect(outcome.committedDocs).toHaveLength(truth.size);
+    expect(new Map(outcome.committedDocs.map((doc) => [doc.id as string, doc]))).toEqual(truth);
     // Notion's order of properties is kept.
-    const sample = env.emulator.groundTruth().data_sources[0]!;
-    const doc = outcome.committed.find((d) => d.id === sample.id)!;
+    const sample = emulator.groundTruth().data_sources[0]!;
+    const doc = outcome.committedDocs.find((d) => d.id === sample.id)!;
     expect((doc.properties as { name: string }[]).map((p) => p.name)).toEqual(Object.keys(sample.properties));
-    expect(outcome.uncommitted).toEqual([]);
+    expect(outcome.committedDocs).toEqual(outcome.docs);
     // 140 documents: one checkpoint after 100, one at the end.
     expect(outcome.checkpoints).toHaveLength(2);
     expect(Object.keys(outcome.state.sources)).toHaveLength(140);
     const sweptAt = Date.parse(outcome.state.sweptAt!);
     expect(sweptAt).toBeGreaterThanOrEqual(TEST_START);
-    expect(sweptAt).toBeLessThanOrEqual(env.emulator.now());
+    expect(sweptAt).toBeLessThanOrEqual(emulator.now());
     // Search returns complete data sources: two search pages, no GET.
-    expect(env.emulator.counters().byRoute).toEqual({ search: 2 });
-    expect(env.progress.at(-1)).toMatchObject({ unit: 'data sources', done: 140, backfill: true });
-    expectValid(outcome.committed);
+    expect(emulator.counters().byRoute).toEqual({ search: 2 });
+    expect(ctx.progressReports.at(-1)).toMatchObject({ unit: 'data sources', done: 140, backfill: true });
+    expectValid(outcome.committedDocs);
   });
 
   it('emits exactly the changes and deletions, requesting only what left search', async () => {
-    env = await startTestEnvironment();
-    const { emulator } = env;
+    const { emulator, ctx, clock } = await setup();
     const ws = emulator.workspace;
-    const ctx = env.context();
-    const first = await runSweep(dataSourcesStream, ctx, initial());
-    expect(first.committed).toHaveLength(3);
+    const first = await runStreamSweep(dataSourcesStream, ctx, initial());
+    expect(first.committedDocs).toHaveLength(3);
 
     // A quiet sweep: nothing emitted, one search.
     emulator.resetCounters();
-    const quiet = await runSweep(dataSourcesStream, ctx, first.state);
-    expect(quiet.committed).toEqual([]);
+    const quiet = await runStreamSweep(dataSourcesStream, ctx, first.state);
+    expect(quiet.committedDocs).toEqual([]);
     expect(emulator.counters().byRoute).toEqual({ search: 1 });
 
     // Mutations: a new data source, an edited one, one hidden from search (unchanged), and one
@@ -89,9 +117,11 @@ describe('dataSourcesStream against the emulator', () => {
     ws.unsharePage(ws.pages[db1.parent.pageIdx]!.id);
 
     emulator.resetCounters();
-    const third = await runSweep(dataSourcesStream, ctx, quiet.state);
-    expect(ids(third.committed.filter((doc) => doc._meta === undefined))).toEqual([added, ds1!.id].sort());
-    expect(third.committed.filter((doc) => doc._meta !== undefined)).toEqual([
+    const third = await runStreamSweep(dataSourcesStream, ctx, quiet.state);
+    expect(ids(third.committedDocs.filter((doc) => doc._meta === undefined))).toEqual(
+      [added, ds1!.id].sort(),
+    );
+    expect(third.committedDocs.filter((doc) => doc._meta !== undefined)).toEqual([
       { id: ds2!.id, _meta: { op: 'd' } },
     ]);
     expect(emulator.counters().byRoute).toEqual({ search: 1, 'data_sources.get': 2 });
@@ -101,37 +131,37 @@ describe('dataSourcesStream against the emulator', () => {
       .map((r) => r.path.split('/').at(-1))
       .sort();
     expect(gets).toEqual([ds0!.id, ds2!.id].sort());
-    const collection = reduceCollection(reduceCollection(new Map(), first.committed), third.committed);
-    expect(collection).toEqual(expected(env));
+    const collection = new TestCollection().apply(first.committedDocs).apply(third.committedDocs);
+    expect(collection.docs).toEqual(expected(emulator));
     expect(third.state.sources[ds2!.id]).toBeUndefined();
     expect(third.state.sources[ds0!.id]).toBe(first.state.sources[ds0!.id]);
-    expectValid(third.committed);
+    expectValid(third.committedDocs);
 
     // Edited again within the same minute: last_edited_time does not move, the overlap catches it.
     ds1!.title = 'Renamed twice';
     emulator.resetCounters();
-    const fourth = await runSweep(dataSourcesStream, ctx, third.state);
-    expect(ids(fourth.committed)).toEqual([added, ds1!.id].sort());
+    const fourth = await runStreamSweep(dataSourcesStream, ctx, third.state);
+    expect(ids(fourth.committedDocs)).toEqual([added, ds1!.id].sort());
     expect(
-      (fourth.committed.find((doc) => doc.id === ds1!.id)!.title as { plain_text: string }[])[0]!.plain_text,
+      (fourth.committedDocs.find((doc) => doc.id === ds1!.id)!.title as { plain_text: string }[])[0]!
+        .plain_text,
     ).toBe('Renamed twice');
     expect(emulator.counters().byRoute).toEqual({ search: 1, 'data_sources.get': 1 });
 
     // Once a sweep started well after the last edit, the next one is quiet again.
-    env.clockOffsetMs = 10 * 60_000;
-    const fifth = await runSweep(dataSourcesStream, ctx, fourth.state);
-    expect(ids(fifth.committed)).toEqual([added, ds1!.id].sort());
-    const sixth = await runSweep(dataSourcesStream, ctx, fifth.state);
-    expect(sixth.committed).toEqual([]);
+    clock.offsetMs = 10 * 60_000;
+    const fifth = await runStreamSweep(dataSourcesStream, ctx, fourth.state);
+    expect(ids(fifth.committedDocs)).toEqual([added, ds1!.id].sort());
+    const sixth = await runStreamSweep(dataSourcesStream, ctx, fifth.state);
+    expect(sixth.committedDocs).toEqual([]);
   });
 
   it('ends with the same collection and state after crashes at random points', async () => {
-    env = await startTestEnvironment({
+    const { emulator, ctx } = await setup({
       workspace: { seed: 9, size: 'tiny', dataSources: 130, pages: 140, now: TEST_START - 3_600_000 },
     });
-    const ctx = env.context();
-    const reference = await runSweep(dataSourcesStream, ctx, initial());
-    const truth = expected(env);
+    const reference = await runStreamSweep(dataSourcesStream, ctx, initial());
+    const truth = expected(emulator);
 
     let seed = 99;
     const random = (n: number) => {
@@ -140,51 +170,36 @@ describe('dataSourcesStream against the emulator', () => {
     };
     let crashes = 0;
     for (let round = 0; round < 3; round++) {
-      let collection = new Map<string, Record<string, unknown>>();
-      let state = initial();
-      for (;;) {
-        const outcome = await runSweep(dataSourcesStream, ctx, state, { stopAfterEvents: random(140) });
-        collection = reduceCollection(collection, outcome.committed);
-        state = outcome.state;
-        if (outcome.completed) break;
-        crashes += 1;
-      }
-      expect(collection).toEqual(truth);
+      const stops = Array.from({ length: 3 }, () => random(140));
+      const { collection, state, sweeps } = await sweepWithCrashes(dataSourcesStream, ctx, initial(), stops);
+      crashes += sweeps - 1;
+      expect(collection.docs).toEqual(truth);
       expect(state.sources).toEqual(reference.state.sources);
     }
     expect(crashes).toBeGreaterThan(0);
 
     // Incremental sweeps after changes (one added, one edited, a database gone), crashing too.
-    const ws = env.emulator.workspace;
+    const ws = emulator.workspace;
     const added = ws.addDataSource(ws.databases[0]!.id);
     const edited = ws.dataSources[5]!;
     edited.title = 'Edited';
-    edited.edited = Math.floor(env.emulator.now() / 60_000) * 60_000;
+    edited.edited = Math.floor(emulator.now() / 60_000) * 60_000;
     const gone = ws.databases.find((db) => db.parent.type === 'page' && db.idx > 0)!;
     if (gone.parent.type !== 'page') throw new Error('expected a database under a page');
     ws.unsharePage(ws.pages[gone.parent.pageIdx]!.id);
-    const after = expected(env);
+    const after = expected(emulator);
     expect(after.has(added)).toBe(true);
     expect(after.size).toBeLessThan(truth.size - 45);
-    let collection = new Map(truth);
-    let state = reference.state;
-    let crashedAfterChanges = 0;
-    const stops = [2, 20, 40];
-    for (;;) {
-      const stop = stops.shift();
-      const outcome = await runSweep(
-        dataSourcesStream,
-        ctx,
-        state,
-        stop === undefined ? {} : { stopAfterEvents: stop },
-      );
-      collection = reduceCollection(collection, outcome.committed);
-      state = outcome.state;
-      if (outcome.completed) break;
-      crashedAfterChanges += 1;
-    }
-    expect(crashedAfterChanges).toBe(3);
-    expect(collection).toEqual(after);
+    const { collection, state, sweeps } = await sweepWithCrashes(
+      dataSourcesStream,
+      ctx,
+      reference.state,
+      [2, 20, 40],
+      new TestCollection().apply(truth.values()),
+    );
+    expect(sweeps).toBe(4);
+    expect(collection.docs).toEqual(after);
     expect(Object.keys(state.sources).sort()).toEqual([...after.keys()].sort());
+    expect(dataSourcesStream.stateSchema.parse(state)).toEqual(state);
   });
 });

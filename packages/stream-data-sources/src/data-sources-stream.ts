@@ -1,8 +1,8 @@
 import {
-  IncompleteListError,
-  isNotionApiError,
-  iteratePages,
-  ResponseValidationError,
+  deletionDocument,
+  iterateSearchObjects,
+  mapConcurrent,
+  retrieveNotionObject,
   type Stream,
   type StreamContext,
   type StreamEvent,
@@ -14,9 +14,7 @@ import {
   dataSourceResponseSchema,
   dataSourcesDocumentSchema,
   isInTrash,
-  searchResultSchema,
 } from './data-source-schema.js';
-import { mapConcurrent } from './map-concurrent.js';
 
 /**
  * State of the data_sources stream (about 50 bytes of JSON per data source):
@@ -43,7 +41,6 @@ const CHECKPOINT_EVERY = 100;
  */
 const OVERLAP_MS = 120_000;
 
-const SEARCH = 'search data sources';
 const RETRIEVE = 'retrieve data source';
 
 /** The state value of a data source: last_edited_time in epoch seconds, negative in the trash. */
@@ -52,23 +49,18 @@ export function dataSourceStamp(source: DataSourceResponse): number {
   return isInTrash(source) ? -seconds : seconds;
 }
 
-async function retrieve(
+function retrieve(
   ctx: StreamContext,
   id: string,
   signal: AbortSignal,
 ): Promise<DataSourceResponse | undefined> {
-  let raw: unknown;
-  try {
-    raw = await ctx.notion.call(RETRIEVE, (sdk) => sdk.dataSources.retrieve({ data_source_id: id }), {
-      signal,
-    });
-  } catch (error) {
-    if (isNotionApiError(error, 'object_not_found')) return undefined;
-    throw error;
-  }
-  const parsed = dataSourceResponseSchema.safeParse(raw);
-  if (!parsed.success) throw ResponseValidationError.fromZodError(parsed.error, { operation: RETRIEVE });
-  return parsed.data;
+  return retrieveNotionObject(
+    ctx.notion,
+    RETRIEVE,
+    (sdk) => sdk.dataSources.retrieve({ data_source_id: id }),
+    dataSourceResponseSchema,
+    signal,
+  );
 }
 
 async function* readDataSources(
@@ -100,39 +92,25 @@ async function* readDataSources(
     return checkpoint;
   };
 
-  // 1. Every data source search lists. On 2025-09-03 search returns complete data source objects,
-  //    so they cost no request of their own; a partial result is fetched in step 2.
+  // 1. Every data source search lists (each once, even if an expired cursor restarts the listing).
+  //    On 2025-09-03 search returns complete data source objects, so they cost no request of
+  //    their own; a partial result is fetched in step 2.
   const listed = new Set<string>();
   const toFetch: string[] = [];
-  const pages = iteratePages(
-    ctx.notion,
-    SEARCH,
-    (sdk, args) => sdk.search({ ...args, filter: { property: 'object', value: 'data_source' } }),
-    { signal: ctx.signal },
-  );
-  for await (const page of pages) {
-    for (const raw of page.results) {
-      const result = searchResultSchema.safeParse(raw);
-      if (!result.success) throw ResponseValidationError.fromZodError(result.error, { operation: SEARCH });
-      const id = result.data.id;
-      // Restarted listings (expired cursors) repeat results: handle each data source once.
-      if (result.data.object !== 'data_source' || listed.has(id)) continue;
-      listed.add(id);
-      const full = dataSourceResponseSchema.safeParse(raw);
-      if (!full.success) {
-        toFetch.push(id);
-        continue;
-      }
-      done += 1;
-      if (changed(full.data)) {
-        emitted += 1;
-        yield { doc: dataSourceDocument(full.data) };
-        record(id, dataSourceStamp(full.data));
-        if (pendingCount >= CHECKPOINT_EVERY) yield takeCheckpoint();
-      }
+  for await (const result of iterateSearchObjects(ctx.notion, 'data_source', { signal: ctx.signal })) {
+    listed.add(result.id);
+    const full = dataSourceResponseSchema.safeParse(result);
+    if (!full.success) {
+      toFetch.push(result.id);
+      continue;
     }
-    if (page.incomplete)
-      throw new IncompleteListError(`${SEARCH}: Notion said the search results are incomplete`);
+    done += 1;
+    if (changed(full.data)) {
+      emitted += 1;
+      yield { doc: dataSourceDocument(full.data) };
+      record(result.id, dataSourceStamp(full.data));
+      if (pendingCount >= CHECKPOINT_EVERY) yield takeCheckpoint();
+    }
     ctx.progress?.({ unit: 'data sources', done, backfill });
   }
 
@@ -152,7 +130,7 @@ async function* readDataSources(
     if (source === undefined) {
       if (Object.hasOwn(known, id)) {
         deleted += 1;
-        yield { doc: { id, _meta: { op: 'd' } } };
+        yield { doc: deletionDocument(id) };
         record(id, null);
       } else {
         ctx.logger.warn('a data source listed by search answers 404; skipping it', { id });

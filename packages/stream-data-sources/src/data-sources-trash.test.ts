@@ -1,12 +1,10 @@
-import { createLogger, NotionApiError, type NotionClient, type StreamContext } from '@source-notion/core';
+import { NotionApiError } from '@source-notion/core';
+import { createFakeStreamContext, runStreamSweep } from '@source-notion/core/testing';
 import { describe, expect, it } from 'vitest';
 import { dataSourcesStream } from './data-sources-stream.js';
-import { runSweep } from './sweep-harness.js';
 
 // What the emulator cannot do yet (data sources in the trash; partial search results), through an
-// in-process fake of the NotionClient: no HTTP at all.
-
-type Client = NotionClient['sdk'];
+// in-process fake of the Notion SDK: no HTTP at all.
 
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
@@ -49,22 +47,8 @@ function fakeWorld() {
         return { ...(found as object), request_id: 'req-1' };
       },
     },
-  } as unknown as Client;
-  const logger = createLogger({ write: () => {} });
-  const notion = {
-    sdk,
-    logger,
-    call: <T>(_operation: string, fn: (client: Client) => Promise<T>) => fn(sdk),
-    close: async () => {},
-  } as unknown as NotionClient;
-  const ctx: StreamContext = {
-    notion,
-    logger,
-    config: {} as never,
-    clock: { now: () => Date.parse('2025-03-01T00:00:00.000Z'), sleep: async () => {} },
-    signal: new AbortController().signal,
   };
-  return { world, ctx };
+  return { world, ctx: createFakeStreamContext({ sdk }) };
 }
 
 describe('dataSourcesStream: trash, partial results', () => {
@@ -79,36 +63,36 @@ describe('dataSourcesStream: trash, partial results', () => {
     ];
     world.sources.set(A, a).set(B, b);
 
-    const first = await runSweep(dataSourcesStream, ctx, dataSourcesStream.initialState({} as never));
-    expect(first.committed.map((doc) => doc.id)).toEqual([A, B]);
-    expect(first.committed[1]!.last_edited_time).toBe(b.last_edited_time);
-    expect(first.committed[1]).not.toHaveProperty('request_id');
+    const first = await runStreamSweep(dataSourcesStream, ctx, dataSourcesStream.initialState({} as never));
+    expect(first.committedDocs.map((doc) => doc.id)).toEqual([A, B]);
+    expect(first.committedDocs[1]!.last_edited_time).toBe(b.last_edited_time);
+    expect(first.committedDocs[1]).not.toHaveProperty('request_id');
     expect(world.calls).toEqual(['search', `get ${B}`]);
 
     // B goes to the trash: search stops listing it; GET says in_trash.
     world.calls = [];
     world.search = [a];
     world.sources.set(B, dataSource(B, '2025-02-01T10:00:00.000Z', true));
-    const second = await runSweep(dataSourcesStream, ctx, first.state);
-    expect(second.committed).toHaveLength(1);
-    expect(second.committed[0]).toMatchObject({ id: B, in_trash: true });
+    const second = await runStreamSweep(dataSourcesStream, ctx, first.state);
+    expect(second.committedDocs).toHaveLength(1);
+    expect(second.committedDocs[0]).toMatchObject({ id: B, in_trash: true });
     expect(second.state.sources[B]).toBe(-Date.parse('2025-02-01T10:00:00.000Z') / 1000);
     expect(world.calls).toEqual(['search', `get ${B}`]);
 
     // Still in the trash: checked, not emitted again.
     world.calls = [];
-    const third = await runSweep(dataSourcesStream, ctx, second.state);
-    expect(third.committed).toEqual([]);
+    const third = await runStreamSweep(dataSourcesStream, ctx, second.state);
+    expect(third.committedDocs).toEqual([]);
     expect(world.calls).toEqual(['search', `get ${B}`]);
 
     // Purged: a deletion, and it is forgotten.
     world.sources.delete(B);
-    const fourth = await runSweep(dataSourcesStream, ctx, third.state);
-    expect(fourth.committed).toEqual([{ id: B, _meta: { op: 'd' } }]);
+    const fourth = await runStreamSweep(dataSourcesStream, ctx, third.state);
+    expect(fourth.committedDocs).toEqual([{ id: B, _meta: { op: 'd' } }]);
     expect(Object.keys(fourth.state.sources)).toEqual([A]);
     world.calls = [];
-    const fifth = await runSweep(dataSourcesStream, ctx, fourth.state);
-    expect(fifth.committed).toEqual([]);
+    const fifth = await runStreamSweep(dataSourcesStream, ctx, fourth.state);
+    expect(fifth.committedDocs).toEqual([]);
     expect(world.calls).toEqual(['search']);
   });
 
@@ -119,6 +103,6 @@ describe('dataSourcesStream: trash, partial results', () => {
       throw new NotionApiError({ status: 401, code: 'unauthorized', operation: 'retrieve data source' });
     };
     const state = { v: 1 as const, sources: { [A]: 1 } };
-    await expect(runSweep(dataSourcesStream, ctx, state)).rejects.toMatchObject({ status: 401 });
+    await expect(runStreamSweep(dataSourcesStream, ctx, state)).rejects.toMatchObject({ status: 401 });
   });
 });

@@ -15,4 +15,3 @@ export {
   dataSourcesStateSchema,
   dataSourcesStream,
 } from './data-sources-stream.js';
-export { mapConcurrent } from './map-concurrent.js';

@@ -1,26 +1,27 @@
-import type { JsonSchema } from '@source-notion/core';
+import {
+  collectionJsonSchema,
+  deletionDocumentSchema,
+  type JsonSchema,
+  notionTimestampSchema,
+  withoutRequestId,
+} from '@source-notion/core';
 import { z } from 'zod';
-
-const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 timestamp');
 
 /** What the databases stream needs of a data source (a search result or `GET /v1/data_sources/{id}`). */
 export const dataSourceRefSchema = z.looseObject({
   object: z.literal('data_source'),
   id: z.string().min(1),
   parent: z.looseObject({ database_id: z.string().min(1) }),
-  last_edited_time: timestamp,
+  last_edited_time: notionTimestampSchema,
 });
 export type DataSourceRef = z.infer<typeof dataSourceRefSchema>;
-
-/** What the stream needs of any search result to tell data sources apart. */
-export const searchResultSchema = z.looseObject({ object: z.string(), id: z.string().min(1) });
 
 /** A database container as `GET /v1/databases/{id}` returns it on 2025-09-03+ (unknown fields kept). */
 export const databaseResponseSchema = z.looseObject({
   object: z.literal('database'),
   id: z.string().min(1),
-  created_time: timestamp,
-  last_edited_time: timestamp,
+  created_time: notionTimestampSchema,
+  last_edited_time: notionTimestampSchema,
   in_trash: z.boolean().optional(),
   archived: z.boolean().optional(),
   data_sources: z.array(z.looseObject({ id: z.string(), name: z.string().optional() })),
@@ -33,26 +34,17 @@ export const databaseDocumentSchema = databaseResponseSchema
   .meta({ title: 'Notion database' });
 
 /** A database that is gone (404: deleted or no longer shared with the integration). */
-export const databaseDeletionSchema = z
-  .object({ id: z.string().min(1), _meta: z.looseObject({ op: z.literal('d') }) })
-  .meta({ title: 'Deleted database' });
+export const databaseDeletionSchema = deletionDocumentSchema('Deleted database');
 
 export const databasesDocumentZodSchema = z.union([databaseDocumentSchema, databaseDeletionSchema]);
 
 /** The published JSON schema (draft 2020-12): a database, or a deletion `{id, _meta:{op:'d'}}`. */
-export const databasesDocumentSchema: JsonSchema = {
-  ...z.toJSONSchema(databasesDocumentZodSchema, { target: 'draft-2020-12' }),
+export const databasesDocumentSchema: JsonSchema = collectionJsonSchema(databasesDocumentZodSchema, {
   title: 'Notion databases',
-  type: 'object',
-  properties: { id: { type: 'string', description: 'The database id (a UUID).' } },
-  required: ['id'],
-};
+  idDescription: 'The database id (a UUID).',
+});
 
-/**
- * The document for a database: the API object as is, minus the response's `request_id` (it
- * identifies the HTTP exchange, not the database, and would make every read look like a change).
- */
+/** The document for a database: the API object as is, minus the response's `request_id`. */
 export function databaseDocument(database: DatabaseResponse): Record<string, unknown> {
-  const { request_id: _, ...doc } = database as DatabaseResponse & { request_id?: unknown };
-  return doc;
+  return withoutRequestId(database);
 }

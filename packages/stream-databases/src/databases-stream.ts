@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
-  IncompleteListError,
-  isNotionApiError,
-  iteratePages,
-  ResponseValidationError,
+  deletionDocument,
+  iterateSearchObjects,
+  mapConcurrent,
+  retrieveNotionObject,
   type Stream,
   type StreamContext,
   type StreamEvent,
@@ -16,9 +16,7 @@ import {
   databaseResponseSchema,
   databasesDocumentSchema,
   dataSourceRefSchema,
-  searchResultSchema,
 } from './database-schema.js';
-import { mapConcurrent } from './map-concurrent.js';
 
 /**
  * State of the databases stream (about 55 bytes of JSON per database):
@@ -41,7 +39,6 @@ const CHECKPOINT_EVERY = 50;
 /** See the data_sources stream: `last_edited_time` is rounded to the minute; one more for clock skew. */
 const OVERLAP_MS = 120_000;
 
-const SEARCH = 'search data sources';
 const RETRIEVE_DATA_SOURCE = 'retrieve data source';
 const RETRIEVE = 'retrieve database';
 
@@ -52,45 +49,32 @@ export function dataSourcesFingerprint(sources: readonly { id: string; lastEdite
   return createHash('sha256').update(lines.join('\n')).digest().subarray(0, 8).toString('base64url');
 }
 
-async function retrieveDataSource(
+function retrieveDataSource(
   ctx: StreamContext,
   id: string,
   signal: AbortSignal,
 ): Promise<DataSourceRef | undefined> {
-  let raw: unknown;
-  try {
-    raw = await ctx.notion.call(
-      RETRIEVE_DATA_SOURCE,
-      (sdk) => sdk.dataSources.retrieve({ data_source_id: id }),
-      {
-        signal,
-      },
-    );
-  } catch (error) {
-    if (isNotionApiError(error, 'object_not_found')) return undefined;
-    throw error;
-  }
-  const parsed = dataSourceRefSchema.safeParse(raw);
-  if (!parsed.success)
-    throw ResponseValidationError.fromZodError(parsed.error, { operation: RETRIEVE_DATA_SOURCE });
-  return parsed.data;
+  return retrieveNotionObject(
+    ctx.notion,
+    RETRIEVE_DATA_SOURCE,
+    (sdk) => sdk.dataSources.retrieve({ data_source_id: id }),
+    dataSourceRefSchema,
+    signal,
+  );
 }
 
-async function retrieveDatabase(
+function retrieveDatabase(
   ctx: StreamContext,
   id: string,
   signal: AbortSignal,
 ): Promise<DatabaseResponse | undefined> {
-  let raw: unknown;
-  try {
-    raw = await ctx.notion.call(RETRIEVE, (sdk) => sdk.databases.retrieve({ database_id: id }), { signal });
-  } catch (error) {
-    if (isNotionApiError(error, 'object_not_found')) return undefined;
-    throw error;
-  }
-  const parsed = databaseResponseSchema.safeParse(raw);
-  if (!parsed.success) throw ResponseValidationError.fromZodError(parsed.error, { operation: RETRIEVE });
-  return parsed.data;
+  return retrieveNotionObject(
+    ctx.notion,
+    RETRIEVE,
+    (sdk) => sdk.databases.retrieve({ database_id: id }),
+    databaseResponseSchema,
+    signal,
+  );
 }
 
 /** Every visible data source, grouped by the database holding it. */
@@ -103,26 +87,11 @@ async function visibleDataSources(
     list.push({ id: source.id, lastEdited: Date.parse(source.last_edited_time) });
     byDatabase.set(source.parent.database_id, list);
   };
-  const listed = new Set<string>();
   const partial: string[] = [];
-  const pages = iteratePages(
-    ctx.notion,
-    SEARCH,
-    (sdk, args) => sdk.search({ ...args, filter: { property: 'object', value: 'data_source' } }),
-    { signal: ctx.signal },
-  );
-  for await (const page of pages) {
-    for (const raw of page.results) {
-      const result = searchResultSchema.safeParse(raw);
-      if (!result.success) throw ResponseValidationError.fromZodError(result.error, { operation: SEARCH });
-      if (result.data.object !== 'data_source' || listed.has(result.data.id)) continue;
-      listed.add(result.data.id);
-      const ref = dataSourceRefSchema.safeParse(raw);
-      if (ref.success) add(ref.data);
-      else partial.push(result.data.id);
-    }
-    if (page.incomplete)
-      throw new IncompleteListError(`${SEARCH}: Notion said the search results are incomplete`);
+  for await (const result of iterateSearchObjects(ctx.notion, 'data_source', { signal: ctx.signal })) {
+    const ref = dataSourceRefSchema.safeParse(result);
+    if (ref.success) add(ref.data);
+    else partial.push(result.id);
   }
   // Search results without a parent or last_edited_time (partial objects) cost a GET each.
   const fetched = mapConcurrent(
@@ -177,7 +146,7 @@ async function* readDatabases(
     if (database === undefined) {
       if (Object.hasOwn(known, id)) {
         deleted += 1;
-        yield { doc: { id, _meta: { op: 'd' } } };
+        yield { doc: deletionDocument(id) };
         pending[id] = null;
         pendingCount += 1;
       } else {

@@ -1,13 +1,11 @@
-import { createLogger, NotionApiError, type NotionClient, type StreamContext } from '@source-notion/core';
+import { createLogger, NotionApiError } from '@source-notion/core';
+import { createFakeStreamContext, runStreamSweep } from '@source-notion/core/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { databasesStream, dataSourcesFingerprint } from './databases-stream.js';
-import { runSweep } from './sweep-harness.js';
 
 // What the emulator cannot do yet (databases in the trash; partial search results), through an
-// in-process fake of the NotionClient: no HTTP at all.
-
-type Client = NotionClient['sdk'];
+// in-process fake of the Notion SDK: no HTTP at all.
 
 const DB = 'dddddddd-dddd-4ddd-8ddd-dddddddddddd';
 const DS = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
@@ -54,22 +52,10 @@ function fakeWorld() {
         return world.dataSource;
       },
     },
-  } as unknown as Client;
+  };
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', write: (line) => void logs.push(line) });
-  const notion = {
-    sdk,
-    logger,
-    call: <T>(_operation: string, fn: (client: Client) => Promise<T>) => fn(sdk),
-    close: async () => {},
-  } as unknown as NotionClient;
-  const ctx: StreamContext = {
-    notion,
-    logger,
-    config: {} as never,
-    clock: { now: () => Date.parse('2025-03-01T00:00:00.000Z'), sleep: async () => {} },
-    signal: new AbortController().signal,
-  };
+  const ctx = createFakeStreamContext({ sdk, logger });
   return { world, ctx, logs };
 }
 
@@ -87,38 +73,40 @@ describe('databasesStream: trash, partial results', () => {
     world.dataSource = source;
     world.database = database(false);
 
-    const first = await runSweep(databasesStream, ctx, databasesStream.initialState({} as never));
+    const first = await runStreamSweep(databasesStream, ctx, databasesStream.initialState({} as never));
     expect(world.calls).toEqual(['search', `data source ${DS}`, `database ${DB}`]);
     const { request_id: _, ...withoutRequestId } = database(false);
-    expect(first.committed).toEqual([withoutRequestId]);
+    expect(first.committedDocs).toEqual([withoutRequestId]);
     expect(first.state.databases).toEqual({
       [DB]: dataSourcesFingerprint([{ id: DS, lastEdited: Date.parse(source.last_edited_time) }]),
     });
-    expect(z.fromJSONSchema(databasesStream.documentSchema).safeParse(first.committed[0]).success).toBe(true);
+    expect(z.fromJSONSchema(databasesStream.documentSchema).safeParse(first.committedDocs[0]).success).toBe(
+      true,
+    );
 
     // The database goes to the trash: its data source leaves search; GET says in_trash.
     world.search = [];
     world.database = database(true);
     world.calls = [];
-    const second = await runSweep(databasesStream, ctx, first.state);
+    const second = await runStreamSweep(databasesStream, ctx, first.state);
     expect(world.calls).toEqual(['search', `database ${DB}`]);
-    expect(second.committed).toHaveLength(1);
-    expect(second.committed[0]).toMatchObject({ id: DB, in_trash: true });
+    expect(second.committedDocs).toHaveLength(1);
+    expect(second.committedDocs[0]).toMatchObject({ id: DB, in_trash: true });
     expect(second.state.databases).toEqual({ [DB]: '' });
 
     // Still in the trash: checked, not emitted again.
     world.calls = [];
-    const third = await runSweep(databasesStream, ctx, second.state);
-    expect(third.committed).toEqual([]);
+    const third = await runStreamSweep(databasesStream, ctx, second.state);
+    expect(third.committedDocs).toEqual([]);
     expect(world.calls).toEqual(['search', `database ${DB}`]);
 
     // Purged: a deletion, then forgotten.
     world.database = undefined;
-    const fourth = await runSweep(databasesStream, ctx, third.state);
-    expect(fourth.committed).toEqual([{ id: DB, _meta: { op: 'd' } }]);
+    const fourth = await runStreamSweep(databasesStream, ctx, third.state);
+    expect(fourth.committedDocs).toEqual([{ id: DB, _meta: { op: 'd' } }]);
     expect(fourth.state.databases).toEqual({});
     world.calls = [];
-    await runSweep(databasesStream, ctx, fourth.state);
+    await runStreamSweep(databasesStream, ctx, fourth.state);
     expect(world.calls).toEqual(['search']);
   });
 
@@ -132,8 +120,8 @@ describe('databasesStream: trash, partial results', () => {
         last_edited_time: '2025-01-01T00:00:00.000Z',
       },
     ];
-    const outcome = await runSweep(databasesStream, ctx, databasesStream.initialState({} as never));
-    expect(outcome.committed).toEqual([]);
+    const outcome = await runStreamSweep(databasesStream, ctx, databasesStream.initialState({} as never));
+    expect(outcome.committedDocs).toEqual([]);
     expect(outcome.state.databases).toEqual({});
     const warnings = logs.map((line) => JSON.parse(line) as { level: string; fields?: { id?: string } });
     expect(warnings.filter((entry) => entry.level === 'warn').map((entry) => entry.fields?.id)).toEqual([DB]);

@@ -16,4 +16,3 @@ export {
   databasesStream,
   dataSourcesFingerprint,
 } from './databases-stream.js';
-export { mapConcurrent } from './map-concurrent.js';

@@ -1,4 +1,3 @@
-export { decodeIdSet, encodeIdSet, type PackedIdSet } from './id-set.js';
 export {
   normalizeBotOwner,
   type UserResponse,

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '@source-notion/core';
+import { collectionJsonSchema, deletionDocumentSchema, type JsonSchema } from '@source-notion/core';
 import { z } from 'zod';
 
 /** A user as `GET /v1/users` returns it (unknown fields kept). */
@@ -47,9 +47,7 @@ export const userDocumentSchema = z
   .meta({ title: 'Notion user' });
 
 /** A user who no longer appears in `GET /v1/users`. */
-export const userDeletionSchema = z
-  .object({ id: z.string().min(1), _meta: z.looseObject({ op: z.literal('d') }) })
-  .meta({ title: 'Deleted user' });
+export const userDeletionSchema = deletionDocumentSchema('Deleted user');
 
 /** Every document the users stream emits. */
 export const usersDocumentZodSchema = z.union([userDocumentSchema, userDeletionSchema]);
@@ -84,10 +82,7 @@ export function userDocument(user: UserResponse): Record<string, unknown> {
 }
 
 /** The published JSON schema (draft 2020-12): a user, or a deletion `{id, _meta:{op:'d'}}`. */
-export const usersDocumentSchema: JsonSchema = {
-  ...z.toJSONSchema(usersDocumentZodSchema, { target: 'draft-2020-12' }),
+export const usersDocumentSchema: JsonSchema = collectionJsonSchema(usersDocumentZodSchema, {
   title: 'Notion users',
-  type: 'object',
-  properties: { id: { type: 'string', description: 'The user id (a UUID).' } },
-  required: ['id'],
-};
+  idDescription: 'The user id (a UUID).',
+});

@@ -1,9 +1,15 @@
-import { isNotionApiError, NotionApiError } from '@source-notion/core';
+import { isNotionApiError, NotionApiError, packIds, unpackIds } from '@source-notion/core';
+import {
+  createFakeStreamContext,
+  createStreamTestContext,
+  runStreamSweep,
+  type StreamTestContext,
+  sweepWithCrashes,
+  TestCollection,
+} from '@source-notion/core/testing';
+import { type Emulator, type EmulatorOptions, startEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startTestEnvironment, type TestEnvironment } from './emulator-harness.js';
-import { decodeIdSet } from './id-set.js';
-import { reduceCollection, runSweep } from './sweep-harness.js';
 import { normalizeBotOwner } from './user-schema.js';
 import { usersStream } from './users-stream.js';
 
@@ -19,9 +25,9 @@ function expectValid(docs: readonly Record<string, unknown>[]) {
 }
 
 /** Ground truth after the documented transform (bot.owner normalized). */
-function expectedUsers(env: TestEnvironment): Map<string, Record<string, unknown>> {
+function expectedUsers(emulator: Emulator): Map<string, Record<string, unknown>> {
   return new Map(
-    env.emulator.groundTruth().users.map((user) => {
+    emulator.groundTruth().users.map((user) => {
       const doc: Record<string, unknown> = { ...user };
       if (user.type === 'bot' && 'owner' in user.bot)
         doc.bot = { ...user.bot, owner: normalizeBotOwner(user.bot.owner) };
@@ -31,67 +37,89 @@ function expectedUsers(env: TestEnvironment): Map<string, Record<string, unknown
 }
 
 const initial = () => usersStream.initialState({} as never);
+const idsOf = (state: { ids?: string | undefined }) => new Set(unpackIds(state.ids));
 
-let env: TestEnvironment | undefined;
+let emulator: Emulator | undefined;
+const contexts: StreamTestContext[] = [];
 afterEach(async () => {
-  await env?.close();
-  env = undefined;
+  for (const ctx of contexts.splice(0)) await ctx.close();
+  await emulator?.close();
+  emulator = undefined;
 });
+
+async function start(options: EmulatorOptions = {}): Promise<Emulator> {
+  emulator = await startEmulator({
+    workspace: { seed: 7, size: 'tiny', now: Date.UTC(2025, 0, 1) },
+    rpm: null,
+    latency: false,
+    host: '127.0.0.1',
+    ...options,
+  });
+  return emulator;
+}
+
+function context(server: Emulator, token = server.token): StreamTestContext {
+  const ctx = createStreamTestContext({ baseUrl: server.url, token });
+  contexts.push(ctx);
+  return ctx;
+}
 
 describe('usersStream against the emulator', () => {
   it('backfills every listed user, bot owners normalized, and checkpoints the id set', async () => {
-    env = await startTestEnvironment({
+    const server = await start({
       workspace: { seed: 3, size: 'tiny', users: 230, now: Date.UTC(2025, 0, 1) },
     });
-    const outcome = await runSweep(usersStream, env.context(), initial());
+    const ctx = context(server);
+    const outcome = await runStreamSweep(usersStream, ctx, initial());
     expect(outcome.completed).toBe(true);
-    expect(outcome.uncommitted).toEqual([]);
+    expect(outcome.committedDocs).toEqual(outcome.docs);
     expect(outcome.checkpoints).toHaveLength(1);
-    const expected = expectedUsers(env);
+    const expected = expectedUsers(server);
     expect(expected.size).toBeGreaterThan(230);
-    expect(new Map(outcome.committed.map((doc) => [doc.id as string, doc]))).toEqual(expected);
-    expect(outcome.committed).toHaveLength(expected.size);
+    expect(new Map(outcome.committedDocs.map((doc) => [doc.id as string, doc]))).toEqual(expected);
+    expect(outcome.committedDocs).toHaveLength(expected.size);
     // The integration's bot: {type:'workspace', workspace:true} became {type:'workspace', info:true}.
-    const bots = outcome.committed.filter(
+    const bots = outcome.committedDocs.filter(
       (doc) => (doc.bot as { owner?: unknown } | undefined)?.owner !== undefined,
     );
     expect(bots.length).toBeGreaterThan(0);
     for (const bot of bots)
       expect((bot.bot as { owner: unknown }).owner).toEqual({ type: 'workspace', info: true });
-    expectValid(outcome.committed);
-    expect(decodeIdSet({ ids: outcome.state.ids ?? '' })).toEqual(new Set(expected.keys()));
+    expectValid(outcome.committedDocs);
+    expect(idsOf(outcome.state)).toEqual(new Set(expected.keys()));
+    expect(usersStream.stateSchema.parse(outcome.state)).toEqual(outcome.state);
     // ⌈users/100⌉ list requests and nothing else.
-    expect(env.emulator.counters().byRoute).toEqual({ 'users.list': Math.ceil(expected.size / 100) });
-    expect(env.progress.at(-1)).toMatchObject({ unit: 'users', done: expected.size, backfill: true });
+    expect(server.counters().byRoute).toEqual({ 'users.list': Math.ceil(expected.size / 100) });
+    expect(ctx.progressReports.at(-1)).toMatchObject({ unit: 'users', done: expected.size, backfill: true });
   });
 
   it('emits every user again each sweep and a deletion for a user who left', async () => {
-    env = await startTestEnvironment();
-    const ctx = env.context();
-    const first = await runSweep(usersStream, ctx, initial());
-    const gone = env.emulator.workspace.users.find((user) => user.listed && user.type === 'person');
+    const server = await start();
+    const ctx = context(server);
+    const first = await runStreamSweep(usersStream, ctx, initial());
+    const gone = server.workspace.users.find((user) => user.listed && user.type === 'person');
     if (gone === undefined) throw new Error('the workspace has no listed person');
     // No mutation for this exists: a user removed from the workspace is simply no longer listed.
     gone.listed = false;
-    env.emulator.resetCounters();
-    const second = await runSweep(usersStream, ctx, first.state);
-    const deletions = second.committed.filter((doc) => doc._meta !== undefined);
+    server.resetCounters();
+    const second = await runStreamSweep(usersStream, ctx, first.state);
+    const deletions = second.committedDocs.filter((doc) => doc._meta !== undefined);
     expect(deletions).toEqual([{ id: gone.id, _meta: { op: 'd' } }]);
-    const expected = expectedUsers(env);
-    expect(second.committed.filter((doc) => doc._meta === undefined)).toHaveLength(expected.size);
-    const collection = reduceCollection(reduceCollection(new Map(), first.committed), second.committed);
-    expect(collection).toEqual(expected);
-    expect(decodeIdSet({ ids: second.state.ids ?? '' }).has(gone.id)).toBe(false);
-    expect(env.emulator.counters().byRoute).toEqual({ 'users.list': 1 });
-    expectValid(second.committed);
+    const expected = expectedUsers(server);
+    expect(second.committedDocs.filter((doc) => doc._meta === undefined)).toHaveLength(expected.size);
+    const collection = new TestCollection().apply(first.committedDocs).apply(second.committedDocs);
+    expect(collection.docs).toEqual(expected);
+    expect(idsOf(second.state).has(gone.id)).toBe(false);
+    expect(server.counters().byRoute).toEqual({ 'users.list': 1 });
+    expectValid(second.committedDocs);
     // A third sweep deletes nobody.
-    const third = await runSweep(usersStream, ctx, second.state);
-    expect(third.committed.filter((doc) => doc._meta !== undefined)).toEqual([]);
+    const third = await runStreamSweep(usersStream, ctx, second.state);
+    expect(third.committedDocs.filter((doc) => doc._meta !== undefined)).toEqual([]);
   });
 
   it('says the "Read user information" capability is missing on 403', async () => {
-    env = await startTestEnvironment({ tokens: [{ token: 'ntn_emulator_no_users', readUsers: false }] });
-    const error = await runSweep(usersStream, env.context(), initial()).catch((e: unknown) => e);
+    const server = await start({ tokens: [{ token: 'ntn_emulator_no_users', readUsers: false }] });
+    const error = await runStreamSweep(usersStream, context(server), initial()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotionApiError);
     expect(isNotionApiError(error, 'restricted_resource')).toBe(true);
     expect((error as NotionApiError).status).toBe(403);
@@ -102,10 +130,10 @@ describe('usersStream against the emulator', () => {
   });
 
   it('propagates 401 unauthorized', async () => {
-    env = await startTestEnvironment();
-    const error = await runSweep(
+    const server = await start();
+    const error = await runStreamSweep(
       usersStream,
-      env.context({ token: 'ntn_not_a_valid_token' }),
+      context(server, 'ntn_not_a_valid_token'),
       initial(),
     ).catch((e: unknown) => e);
     expect(isNotionApiError(error, 'unauthorized')).toBe(true);
@@ -113,15 +141,15 @@ describe('usersStream against the emulator', () => {
   });
 
   it('ends with the same collection after crashes at random points', async () => {
-    env = await startTestEnvironment({
+    const server = await start({
       workspace: { seed: 5, size: 'tiny', users: 150, now: Date.UTC(2025, 0, 1) },
     });
-    const ctx = env.context();
-    const first = await runSweep(usersStream, ctx, initial());
-    const listed = env.emulator.workspace.users.filter((user) => user.listed && user.type === 'person');
+    const ctx = context(server);
+    const first = await runStreamSweep(usersStream, ctx, initial());
+    const listed = server.workspace.users.filter((user) => user.listed && user.type === 'person');
     listed[0]!.listed = false;
     listed[1]!.listed = false;
-    const expected = expectedUsers(env);
+    const expected = expectedUsers(server);
 
     let seed = 12345;
     const random = (n: number) => {
@@ -130,20 +158,42 @@ describe('usersStream against the emulator', () => {
     };
     let totalCrashes = 0;
     for (let round = 0; round < 4; round++) {
-      let collection = reduceCollection(new Map(), first.committed);
-      let state = first.state;
-      for (;;) {
-        const outcome = await runSweep(usersStream, ctx, state, {
-          stopAfterEvents: random(expected.size + 6),
-        });
-        collection = reduceCollection(collection, outcome.committed);
-        state = outcome.state;
-        if (outcome.completed) break;
-        totalCrashes += 1;
-      }
-      expect(collection).toEqual(expected);
-      expect(decodeIdSet({ ids: state.ids ?? '' })).toEqual(new Set(expected.keys()));
+      const stops = Array.from({ length: 3 }, () => random(expected.size + 6));
+      const collection = new TestCollection().apply(first.committedDocs);
+      const { state, sweeps } = await sweepWithCrashes(usersStream, ctx, first.state, stops, collection);
+      totalCrashes += sweeps - 1;
+      expect(collection.docs).toEqual(expected);
+      expect(idsOf(state)).toEqual(new Set(expected.keys()));
+      expect(usersStream.stateSchema.parse(state)).toEqual(state);
     }
     expect(totalCrashes).toBeGreaterThan(0);
+  });
+});
+
+describe('usersStream state', () => {
+  const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+  const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
+  const UPPER = 'CCCCCCCC-CCCC-4CCC-8CCC-CCCCCCCCCCCC';
+  const user = (id: string) => ({ object: 'user', id, type: 'person', name: id, person: {} });
+
+  it('packs API ids sorted, keeps any other id verbatim, and deletes both kinds', async () => {
+    let listed = [user(B), user('odd-user'), user(A), user(UPPER)];
+    const ctx = createFakeStreamContext({
+      sdk: {
+        users: {
+          list: async () => ({ object: 'list', results: listed, has_more: false, next_cursor: null }),
+        },
+      },
+    });
+    const first = await runStreamSweep(usersStream, ctx, initial());
+    // The same bytes as before core's packIds took over (sorted 16-byte ids, base64url).
+    expect(first.state).toEqual({ v: 1, ids: packIds([A, B]), other: [UPPER, 'odd-user'] });
+    expect(usersStream.stateSchema.parse(first.state)).toEqual(first.state);
+
+    listed = [user(A)];
+    const second = await runStreamSweep(usersStream, ctx, first.state);
+    const deleted = second.committedDocs.filter((doc) => doc._meta !== undefined).map((doc) => doc.id);
+    expect(deleted.sort()).toEqual([B, UPPER, 'odd-user'].sort());
+    expect(second.state).toEqual({ v: 1, ids: packIds([A]) });
   });
 });

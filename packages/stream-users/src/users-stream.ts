@@ -1,15 +1,20 @@
 import {
+  compactId,
+  deletionDocument,
+  expandId,
   IncompleteListError,
   isNotionApiError,
+  isNotionId,
   iteratePages,
-  NotionApiError,
+  missingCapabilityError,
+  packIds,
   ResponseValidationError,
   type Stream,
   type StreamContext,
   type StreamEvent,
+  unpackIds,
 } from '@source-notion/core';
 import { z } from 'zod';
-import { decodeIdSet, encodeIdSet } from './id-set.js';
 import { userDocument, userResponseSchema, usersDocumentSchema } from './user-schema.js';
 
 const packedIds = z
@@ -18,8 +23,10 @@ const packedIds = z
   .refine((value) => Buffer.from(value, 'base64url').length % 16 === 0, 'a whole number of 16-byte ids');
 
 /**
- * State of the users stream: the ids seen by the last complete sweep, packed (see id-set.ts:
- * ~21.4 characters per user). Absent `ids` means no sweep has completed yet.
+ * State of the users stream: the ids seen by the last complete sweep. `ids`: the dashed lowercase
+ * UUIDs (what the API returns) sorted and packed with core's packIds (21.33 characters per user);
+ * `other`: any other id, verbatim (never seen from the API; kept so no user is lost). Absent `ids`
+ * means no sweep has completed yet.
  */
 export const usersStateSchema = z.object({
   v: z.literal(1),
@@ -30,26 +37,14 @@ export type UsersState = z.infer<typeof usersStateSchema>;
 
 const OPERATION = 'list users';
 
-/** The error for a token without the "Read user information" capability. */
-function missingCapability(error: NotionApiError): NotionApiError {
-  return new NotionApiError({
-    status: error.status,
-    code: error.code,
-    requestId: error.requestId,
-    operation: error.operation,
-    additionalData: error.additionalData,
-    isRetryable: false,
-    detail:
-      'the integration lacks the "Read user information" capability, so it cannot list users. ' +
-      'Enable "Read user information including email addresses" (or "without email addresses") under ' +
-      'Capabilities at notion.so/profile/integrations, or disable the users binding',
-    cause: error,
-  });
+/** True for an id that packIds stores exactly (unpackIds gives back the same string). */
+function packsExactly(id: string): boolean {
+  return isNotionId(id) && expandId(compactId(id)) === id;
 }
 
 async function* readUsers(ctx: StreamContext, state: UsersState): AsyncGenerator<StreamEvent<UsersState>> {
   const backfill = state.ids === undefined;
-  const previous = decodeIdSet(state.ids === undefined ? undefined : { ids: state.ids, other: state.other });
+  const previous = new Set([...unpackIds(state.ids), ...(state.other ?? [])]);
   const seen = new Set<string>();
   const pages = iteratePages(ctx.notion, OPERATION, (sdk, args) => sdk.users.list(args), {
     signal: ctx.signal,
@@ -74,19 +69,27 @@ async function* readUsers(ctx: StreamContext, state: UsersState): AsyncGenerator
       ctx.progress?.({ unit: 'users', done: seen.size, backfill });
     }
   } catch (error) {
-    if (isNotionApiError(error, 'restricted_resource')) throw missingCapability(error);
+    if (isNotionApiError(error, 'restricted_resource')) {
+      throw missingCapabilityError(error, {
+        capability: 'Read user information',
+        action: 'list users',
+        binding: 'users',
+        enable: '"Read user information including email addresses" (or "without email addresses")',
+      });
+    }
     throw error;
   }
   let deleted = 0;
   for (const id of previous) {
     if (seen.has(id)) continue;
     deleted += 1;
-    yield { doc: { id, _meta: { op: 'd' } } };
+    yield { doc: deletionDocument(id) };
   }
   ctx.logger.debug('users sweep done', { users: seen.size, deleted });
   ctx.progress?.({ unit: 'users', done: seen.size, total: seen.size, backfill });
-  const packed = encodeIdSet(seen);
-  yield { checkpoint: { v: 1, ids: packed.ids, other: packed.other ?? null } };
+  const canonical = [...seen].filter(packsExactly).sort();
+  const other = [...seen].filter((id) => !packsExactly(id)).sort();
+  yield { checkpoint: { v: 1, ids: packIds(canonical), other: other.length > 0 ? other : null } };
 }
 
 /**

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { JsonSchema } from './json-schema.js';
+import type { StreamDocument } from './stream.js';
+
+/** A timestamp as Notion sends it (`created_time`, `last_edited_time`): a string Date.parse reads. */
+export const notionTimestampSchema = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 timestamp');
+
+/** The document of an object that is gone: `{id, _meta: {op: 'd'}}` (the collection reduces it as a delete). */
+export function deletionDocument(id: string): StreamDocument {
+  return { id, _meta: { op: 'd' } };
+}
+
+/** The zod schema of a deletion document, titled for the published JSON schema ("Deleted page"). */
+export function deletionDocumentSchema(title: string) {
+  return z.object({ id: z.string().min(1), _meta: z.looseObject({ op: z.literal('d') }) }).meta({ title });
+}
+
+export interface CollectionJsonSchemaOptions {
+  /** The collection's title ("Notion pages"). */
+  title: string;
+  /** What `id` is ("The page id (a UUID)."). */
+  idDescription: string;
+}
+
+/**
+ * The published JSON schema (draft 2020-12) of a stream's documents: `documents` (typically the
+ * union of the object and its deletion) with a top-level `id` string that every variant has, so
+ * Flow can key the collection on `/id`.
+ */
+export function collectionJsonSchema(documents: z.ZodType, options: CollectionJsonSchemaOptions): JsonSchema {
+  return {
+    ...z.toJSONSchema(documents, { target: 'draft-2020-12' }),
+    title: options.title,
+    type: 'object',
+    properties: { id: { type: 'string', description: options.idDescription } },
+    required: ['id'],
+  };
+}
+
+/**
+ * A copy of an API object without `request_id`: Notion adds it to single-object responses; it
+ * identifies the HTTP exchange, not the object, and would make every read look like a change.
+ */
+export function withoutRequestId<T extends object>(object: T): Omit<T, 'request_id'> {
+  const { request_id: _, ...rest } = object as T & { request_id?: unknown };
+  return rest;
+}
