@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ResponseValidationError } from './errors.js';
 import type { NotionClient } from './notion-client.js';
+import { retrieveNotionObject } from './notion-objects.js';
 import { iteratePages, type ListPage, type ListResponse } from './pagination.js';
 
 /** A Notion page object (unknown fields kept). */
@@ -16,61 +17,52 @@ export const notionPageSchema = z.looseObject({
 });
 export type NotionPage = z.output<typeof notionPageSchema>;
 
+/** The parent page id of a page whose parent is a page. */
+export function parentPageIdOf(page: NotionPage | undefined): string | undefined {
+  const parent = page?.parent as { type?: string; page_id?: unknown } | undefined;
+  return parent?.type === 'page_id' && typeof parent.page_id === 'string' ? parent.page_id : undefined;
+}
+
+/** True when the page object says it is in the trash. */
+export function isTrashed(page: NotionPage | undefined): boolean {
+  return page?.in_trash === true || page?.archived === true;
+}
+
+/**
+ * `GET /v1/pages/{id}` through core's client, parsed; undefined when Notion answers 404 (the page
+ * was purged, or is no longer shared with the integration).
+ */
+export function retrievePage(
+  notion: NotionClient,
+  pageId: string,
+  signal?: AbortSignal,
+): Promise<NotionPage | undefined> {
+  return retrieveNotionObject(
+    notion,
+    'retrieve page',
+    (sdk) => sdk.request({ path: `pages/${pageId}`, method: 'get' }),
+    notionPageSchema,
+    signal,
+  );
+}
+
+/** A listing result as a page, or a ResponseValidationError naming the operation and request id. */
+export function parseNotionPage(raw: unknown, operation: string, requestId: string | undefined): NotionPage {
+  const parsed = notionPageSchema.safeParse(raw);
+  if (!parsed.success) throw ResponseValidationError.fromZodError(parsed.error, { operation, requestId });
+  return parsed.data;
+}
+
 /** Any object of a list (search returns pages and data sources). */
 export const notionObjectSchema = z.looseObject({ object: z.string(), id: z.string() });
 export type NotionObject = z.output<typeof notionObjectSchema>;
 
-/** Notion's list envelope, results parsed by `item`. */
-export function notionListSchema<T extends z.ZodType>(item: T) {
-  return z.looseObject({
-    object: z.literal('list'),
-    results: z.array(item),
-    has_more: z.boolean(),
-    next_cursor: z.string().nullable(),
-    request_status: z.unknown().optional(),
-  });
-}
-
 export interface NotionRequest {
-  /** Relative to /v1/, e.g. `pages/<id>`. */
+  /** Relative to /v1/, e.g. `blocks/<id>/children`. */
   path: string;
   method: 'get' | 'post';
   query?: Record<string, string | number | undefined>;
   body?: Record<string, unknown>;
-}
-
-/**
- * One Notion request through core's client (limiter, retries), its JSON body parsed by `schema`
- * (a ResponseValidationError names the operation and request id when the shape is unexpected).
- */
-export async function notionRequest<S extends z.ZodType>(
-  notion: NotionClient,
-  operation: string,
-  request: NotionRequest,
-  schema: S,
-  signal?: AbortSignal,
-): Promise<z.output<S>> {
-  const query: Record<string, string> = {};
-  for (const [key, value] of Object.entries(request.query ?? {})) {
-    if (value !== undefined) query[key] = String(value);
-  }
-  const raw = await notion.call(
-    operation,
-    (sdk) =>
-      sdk.request<Record<string, unknown>>({
-        path: request.path,
-        method: request.method,
-        ...(Object.keys(query).length > 0 ? { query } : {}),
-        ...(request.body !== undefined ? { body: request.body } : {}),
-      }),
-    signal === undefined ? {} : { signal },
-  );
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const requestId = typeof raw.request_id === 'string' ? raw.request_id : undefined;
-    throw ResponseValidationError.fromZodError(parsed.error, { operation, requestId });
-  }
-  return parsed.data;
 }
 
 export interface ListNotionOptions {
@@ -80,8 +72,10 @@ export interface ListNotionOptions {
 
 /**
  * The pages of a Notion listing (GET with the cursor in the query, POST in the body), each result
- * parsed by `item`. Built on core's iteratePages: invalid cursors restart the listing (`restarted`
- * says so: the caller dedupes) and `incomplete` marks a truncated query.
+ * parsed by `item`. Built on core's iteratePages (which checks the list envelope): invalid
+ * cursors restart the listing (`restarted` says so: the caller dedupes, or uses collectList) and
+ * `incomplete` marks a truncated query. A result that does not parse is a ResponseValidationError
+ * naming the operation and the request id.
  */
 export async function* listNotion<S extends z.ZodType>(
   notion: NotionClient,
@@ -90,41 +84,38 @@ export async function* listNotion<S extends z.ZodType>(
   item: S,
   options: ListNotionOptions = {},
 ): AsyncGenerator<ListPage<z.output<S>>, void, undefined> {
-  const listSchema = notionListSchema(item);
+  const results = z.array(item);
+  const query: Record<string, string> = {};
+  for (const [key, value] of Object.entries(request.query ?? {})) {
+    if (value !== undefined) query[key] = String(value);
+  }
   const pages = iteratePages<unknown>(
     notion,
     operation,
-    async (sdk, args) => {
-      const paging: Record<string, string | number> = { page_size: args.page_size };
-      if (args.start_cursor !== undefined) paging.start_cursor = args.start_cursor;
-      const query: Record<string, string> = {};
-      for (const [key, value] of Object.entries(request.query ?? {})) {
-        if (value !== undefined) query[key] = String(value);
-      }
-      const raw = await sdk.request<ListResponse<unknown> & { request_id?: string }>(
+    (sdk, { page_size, start_cursor }) => {
+      const cursor: Record<string, string> = start_cursor === undefined ? {} : { start_cursor };
+      return sdk.request<ListResponse<unknown>>(
         request.method === 'get'
-          ? { path: request.path, method: 'get', query: { ...query, ...stringify(paging) } }
+          ? {
+              path: request.path,
+              method: 'get',
+              query: { ...query, page_size: String(page_size), ...cursor },
+            }
           : {
               path: request.path,
               method: 'post',
               ...(Object.keys(query).length > 0 ? { query } : {}),
-              body: { ...request.body, ...paging },
+              body: { ...request.body, page_size, ...cursor },
             },
       );
-      const parsed = listSchema.safeParse(raw);
-      if (!parsed.success) {
-        throw ResponseValidationError.fromZodError(parsed.error, {
-          operation,
-          requestId: typeof raw.request_id === 'string' ? raw.request_id : undefined,
-        });
-      }
-      return parsed.data as ListResponse<unknown>;
     },
     { pageSize: options.pageSize ?? 100, ...(options.signal ? { signal: options.signal } : {}) },
   );
-  for await (const page of pages) yield page as ListPage<z.output<S>>;
-}
-
-function stringify(values: Record<string, string | number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)]));
+  for await (const page of pages) {
+    const parsed = results.safeParse(page.results);
+    if (!parsed.success) {
+      throw ResponseValidationError.fromZodError(parsed.error, { operation, requestId: page.requestId });
+    }
+    yield { ...page, results: parsed.data };
+  }
 }

@@ -3,6 +3,7 @@ import { isNotionApiError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { NotionClient } from './notion-client.js';
 import { listNotion } from './page-api.js';
+import { collectList, type ListPage } from './pagination.js';
 
 /** A Notion block object (unknown fields kept). */
 export const notionBlockSchema = z.looseObject({
@@ -46,6 +47,9 @@ export interface WalkPageBlocksResult {
   requests: number;
 }
 
+/** Notion's answer for blocks whose children the API does not serve ("Block type X is not supported via the API"). */
+const UNSUPPORTED_BLOCK = /is not supported via the API/i;
+
 /** Block types whose children are never read: other pages and databases, and unsupported blocks. */
 const NO_DESCENT = new Set(['child_page', 'child_database', 'unsupported']);
 
@@ -64,8 +68,9 @@ export function shouldDescend(block: NotionBlock): boolean {
  * Reads a page's whole block tree, any depth, iteratively (an explicit stack: no recursion
  * limit), one `GET /v1/blocks/{id}/children` listing per parent. Does not descend into
  * child_page / child_database / unsupported blocks, synced-block references, or blocks whose
- * children the API rejects (400 validation_error: skipped quietly) or answers 404 (skipped with a
- * warning; the rest is captured). A block id met twice is not walked again (logged).
+ * children the API rejects (400 validation_error: skipped, quietly when it says the block type "is
+ * not supported via the API", with a warning otherwise) or answers 404 (skipped with a warning;
+ * the rest is captured). A block id met twice is not walked again (logged).
  *
  * A 404 on the page itself (the first listing) is thrown: the caller decides (the page is gone).
  */
@@ -80,19 +85,20 @@ export async function walkPageBlocks(
   const stack: Array<{ id: string; depth: number }> = [{ id: pageId, depth: 0 }];
   while (stack.length > 0) {
     const parent = stack.pop()!;
-    const children: NotionBlock[] = [];
+    let children: NotionBlock[];
     try {
-      for await (const list of listNotion(
-        notion,
-        'list block children',
-        { path: `blocks/${parent.id}/children`, method: 'get' },
-        notionBlockSchema,
-        { signal },
-      )) {
-        result.requests++;
-        if (list.restarted) children.length = 0;
-        children.push(...list.results);
-      }
+      children = await collectList(
+        countRequests(
+          listNotion(
+            notion,
+            'list block children',
+            { path: `blocks/${parent.id}/children`, method: 'get' },
+            notionBlockSchema,
+            { signal },
+          ),
+          result,
+        ),
+      );
     } catch (error) {
       if (parent.depth === 0) throw error;
       if (isNotionApiError(error, 'object_not_found')) {
@@ -102,7 +108,19 @@ export async function walkPageBlocks(
           requestId: error.requestId,
         });
       } else if (isNotionApiError(error, 'validation_error') && error.status === 400) {
-        logger.debug('the API rejects this block’s children; skipping them', { pageId, blockId: parent.id });
+        if (UNSUPPORTED_BLOCK.test(error.message)) {
+          logger.debug('the API does not support this block type’s children; skipping them', {
+            pageId,
+            blockId: parent.id,
+          });
+        } else {
+          logger.warn('the API rejected a block’s children (400 validation_error); skipping that subtree', {
+            pageId,
+            blockId: parent.id,
+            requestId: error.requestId,
+            error: error.message,
+          });
+        }
       } else {
         throw error;
       }
@@ -132,4 +150,14 @@ export async function walkPageBlocks(
     for (let i = descend.length - 1; i >= 0; i--) stack.push(descend[i]!);
   }
   return result;
+}
+
+async function* countRequests<T>(
+  pages: AsyncIterable<ListPage<T>>,
+  result: { requests: number },
+): AsyncGenerator<ListPage<T>, void, undefined> {
+  for await (const page of pages) {
+    result.requests++;
+    yield page;
+  }
 }

@@ -1,32 +1,56 @@
+import type { Clock } from './clock.js';
 import { IncompleteListError, isNotionApiError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { NotionClient } from './notion-client.js';
-import { listNotion, type NotionPage, notionObjectSchema, notionPageSchema } from './page-api.js';
+import { iterateSearchObjects } from './notion-objects.js';
+import {
+  isTrashed,
+  listNotion,
+  type NotionPage,
+  notionObjectSchema,
+  parentPageIdOf,
+  parseNotionPage,
+} from './page-api.js';
 
-export * from './page-api.js';
-export * from './page-blocks.js';
-export * from './page-ids.js';
-export * from './page-sweep.js';
-
-/** A page found by discovery: the full page object as search or the data source query returned it. */
+/** A page found by discovery. */
 export interface DiscoveredPage {
   id: string;
   lastEditedTime: string;
-  page: NotionPage;
+  /** The page was in the trash when listed (search excludes trash; data source queries do not). */
+  trashed: boolean;
+  /** The parent page's id, when the parent is a page. */
+  parentPageId: string | undefined;
+  /**
+   * The page object as the listing returned it. Absent when a PageHub replays another stream's
+   * listing after dropping the objects (see PageHub): fetch the page when you need it.
+   */
+  page?: NotionPage | undefined;
   /** Where it was found first. */
   source: 'search' | 'data_source';
+  /** When the listing returned it (the clock's epoch ms): the time its data was read. */
+  readAt: number;
 }
 
 export interface DiscoverPagesOptions {
   /**
-   * Inclusive lower bound (ISO) on `last_edited_time`: pages edited before it are not listed.
-   * Undefined: every page (a full enumeration). Callers subtract their overlap window themselves.
+   * Inclusive lower bound (ISO) on `last_edited_time` of data source rows: rows edited before it
+   * are not listed. Undefined: every page (a full enumeration). Callers subtract their overlap
+   * window themselves.
    */
   since?: string | undefined;
+  /**
+   * Inclusive lower bound of the search listing (default `since`): search lags behind edits, so
+   * callers give it a wider overlap. Search is sorted descending and stops at the bound, and
+   * pages already processed at the listed version are skipped by the caller: a wide bound costs
+   * a page or two of search results, not per-page requests.
+   */
+  searchSince?: string | undefined;
   logger: Logger;
   signal?: AbortSignal | undefined;
   /** Page size of every listing (default 100, Notion's maximum). */
   pageSize?: number;
+  /** Stamps `readAt`; default the client's clock. */
+  clock?: Clock | undefined;
 }
 
 export interface DiscoveryStats {
@@ -35,6 +59,18 @@ export interface DiscoveryStats {
   queryPages: number;
   /** Re-queries after a data source query hit the 10,000-row cap. */
   narrowedQueries: number;
+}
+
+function discovered(page: NotionPage, source: DiscoveredPage['source'], readAt: number): DiscoveredPage {
+  return {
+    id: page.id,
+    lastEditedTime: page.last_edited_time,
+    trashed: isTrashed(page),
+    parentPageId: parentPageIdOf(page),
+    page,
+    source,
+    readAt,
+  };
 }
 
 /**
@@ -57,10 +93,14 @@ export async function* discoverPages(
   stats: DiscoveryStats = { searchPages: 0, dataSources: 0, queryPages: 0, narrowedQueries: 0 },
 ): AsyncGenerator<DiscoveredPage, void, undefined> {
   const { since, logger, signal } = options;
-  const sinceMs = since === undefined ? undefined : Date.parse(since);
+  const clock = options.clock ?? notion.clock;
+  const searchSince = options.searchSince ?? since;
+  const searchSinceMs = searchSince === undefined ? undefined : Date.parse(searchSince);
   const pageSize = options.pageSize ?? 100;
   const seen = new Set<string>();
 
+  // `readAt` of a result: when the request that returned it was sent (no later than Notion read it).
+  let requestedAt = clock.now();
   // 1. search, newest first, until older than `since`.
   search: for await (const list of listNotion(
     notion,
@@ -77,46 +117,37 @@ export async function* discoverPages(
     { signal, pageSize },
   )) {
     stats.searchPages++;
+    const readAt = requestedAt;
     for (const result of list.results) {
       if (result.object !== 'page') continue;
-      const page = notionPageSchema.parse(result);
-      if (sinceMs !== undefined && Date.parse(page.last_edited_time) < sinceMs) break search;
+      const page = parseNotionPage(result, 'search pages', list.requestId);
+      if (searchSinceMs !== undefined && Date.parse(page.last_edited_time) < searchSinceMs) break search;
       if (seen.has(page.id)) continue;
       seen.add(page.id);
-      yield { id: page.id, lastEditedTime: page.last_edited_time, page, source: 'search' };
+      yield discovered(page, 'search', readAt);
     }
+    requestedAt = clock.now();
   }
 
   // 2. the data sources search can see, then their rows.
   const dataSourceIds: string[] = [];
-  const dataSourcesSeen = new Set<string>();
-  for await (const list of listNotion(
-    notion,
-    'search data sources',
-    { path: 'search', method: 'post', body: { filter: { property: 'object', value: 'data_source' } } },
-    notionObjectSchema,
-    { signal, pageSize },
-  )) {
-    for (const result of list.results) {
-      if (result.object !== 'data_source' || dataSourcesSeen.has(result.id)) continue;
-      dataSourcesSeen.add(result.id);
-      dataSourceIds.push(result.id);
-    }
+  for await (const dataSource of iterateSearchObjects(notion, 'data_source', { signal })) {
+    dataSourceIds.push(dataSource.id);
   }
   stats.dataSources += dataSourceIds.length;
 
   for (const dataSourceId of dataSourceIds) {
     try {
-      for await (const page of queryDataSource(
+      for await (const { page, readAt } of queryDataSource(
         notion,
         dataSourceId,
         since,
-        { logger, signal, pageSize },
+        { logger, signal, pageSize, clock },
         stats,
       )) {
         if (seen.has(page.id)) continue;
         seen.add(page.id);
-        yield { id: page.id, lastEditedTime: page.last_edited_time, page, source: 'data_source' };
+        yield discovered(page, 'data_source', readAt);
       }
     } catch (error) {
       if (!isNotionApiError(error, 'object_not_found')) throw error;
@@ -130,7 +161,7 @@ export async function* discoverPages(
 
 /**
  * The rows of one data source edited at or after `since` (all rows without it), ascending by
- * `last_edited_time`. Handles the 10,000-row cap by re-querying `on_or_after` the last time seen;
+ * `last_edited_time`, each with when the request that returned it was sent (`readAt`). Handles the 10,000-row cap by re-querying `on_or_after` the last time seen;
  * a window that cannot move forward (more than 10,000 rows edited within one minute) is split by
  * `created_time` within that minute.
  */
@@ -138,9 +169,10 @@ export async function* queryDataSource(
   notion: NotionClient,
   dataSourceId: string,
   since: string | undefined,
-  options: { logger: Logger; signal?: AbortSignal | undefined; pageSize?: number },
+  options: { logger: Logger; signal?: AbortSignal | undefined; pageSize?: number; clock?: Clock | undefined },
   stats?: DiscoveryStats,
-): AsyncGenerator<NotionPage, void, undefined> {
+): AsyncGenerator<{ page: NotionPage; readAt: number }, void, undefined> {
+  const clock = options.clock ?? notion.clock;
   let from = since;
   // Within one minute that holds more than the cap: a created_time window inside it.
   let createdFrom: string | undefined;
@@ -163,6 +195,7 @@ export async function* queryDataSource(
     }
     let last: NotionPage | undefined;
     let incomplete = false;
+    let requestedAt = clock.now();
     for await (const list of listNotion(
       notion,
       'query data source',
@@ -175,13 +208,15 @@ export async function* queryDataSource(
       { signal: options.signal, pageSize: options.pageSize ?? 100 },
     )) {
       if (stats) stats.queryPages++;
+      const readAt = requestedAt;
       for (const result of list.results) {
         if (result.object !== 'page') continue;
-        const page = notionPageSchema.parse(result);
+        const page = parseNotionPage(result, 'query data source', list.requestId);
         last = page;
-        yield page;
+        yield { page, readAt };
       }
       incomplete ||= list.incomplete;
+      requestedAt = clock.now();
     }
     if (!incomplete) {
       if (createdFrom === undefined) return;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { isNotionApiError } from './errors.js';
+import { NotionApiError, ResponseValidationError } from './errors.js';
 import type { MergePatch } from './merge-patch.js';
-import { type NotionPage, notionPageSchema, notionRequest } from './page-api.js';
+import { isTrashed, type NotionPage, parentPageIdOf, retrievePage } from './page-api.js';
 import type { ChildPageRef } from './page-blocks.js';
-import { type DiscoveryStats, discoverPages } from './page-discovery.js';
+import type { DiscoveryStats } from './page-discovery.js';
+import { type HubPage, startPageDiscovery } from './page-hub.js';
 import { compactId, expandId } from './page-ids.js';
 import type { StreamContext, StreamDocument, StreamEvent } from './stream.js';
 
@@ -15,9 +16,15 @@ import type { StreamContext, StreamDocument, StreamEvent } from './stream.js';
 export const pageEntrySchema = z.object({
   /** The page's last_edited_time when processed, in epoch minutes (0: unknown). */
   t: z.number().int().nonnegative(),
-  /** Unsettled: read less than the overlap window after `t`, so an edit in that same minute may be missed: re-read when seen again. */
+  /**
+   * Unsettled: its data was read less than the overlap window after `t`, so an edit later in that
+   * same minute may be missing: re-read when seen again.
+   */
   u: z.literal(1).optional(),
-  /** Pending: found (a child_page met in a tree) but not processed yet. */
+  /**
+   * Pending: to process on the next sweep whatever its time: a child_page met in a tree, a page
+   * whose processing failed, a parent to re-read, a page due for a full refresh.
+   */
   p: z.literal(1).optional(),
   /** The page was in the trash when processed. */
   d: z.literal(1).optional(),
@@ -25,6 +32,8 @@ export const pageEntrySchema = z.object({
   k: z.string().optional(),
   /** compactId of the parent page (only with `trackParents`, for pages whose parent is a page). */
   q: z.string().optional(),
+  /** Hidden: found only as a child_page block (discovery did not list it); shared through the PageHub. */
+  h: z.literal(1).optional(),
 });
 export type PageEntry = z.output<typeof pageEntrySchema>;
 
@@ -36,6 +45,8 @@ export const pageSweepStateSchema = z.object({
   cursor: z.string().nullable(),
   /** When (the connector's clock, epoch ms) the last full enumeration compared every known page. */
   scannedAt: z.number().nullable(),
+  /** When (epoch ms) the last full refresh (`refreshIntervalMs`) marked every known page for processing. */
+  refreshedAt: z.number().nullable().optional(),
   /** Known pages by compactId. */
   pages: z.record(z.string(), pageEntrySchema),
 });
@@ -50,14 +61,23 @@ export interface PageWorkItem {
   id: string;
   /** The version to process; undefined when unknown (a pending page from older state). */
   lastEditedTime: string | undefined;
-  /** The page object, when the sweep has it (deferred listing results, pages checked by a scan). */
+  /** The page object, when the sweep has it (the pages stream's listing results, pages checked by a scan). */
   page?: NotionPage | undefined;
+  /** The page is in the trash, as far as the sweep knows (listing, scan, or the state of a pending page). */
+  trashed: boolean;
   /** The parent page's id, when the parent is a page (known with `trackParents`). */
   parentPageId?: string | undefined;
   /**
-   * new/changed: found by discovery; child: a child_page met in a tree; pending: from state;
-   * scan: known but missing from a full enumeration; parent: re-read because a child page of it
-   * was edited, trashed, restored or is gone (its child_page block changed, its edit time did not).
+   * When (clock ms) the data the handler works from was read: the listing's time for a page object
+   * taken from it, else set when processing starts (before the handler's first request). Decides
+   * `u` (unsettled).
+   */
+  readAt?: number | undefined;
+  /**
+   * new/changed: found by discovery; child: a child_page met in a tree (or published on the
+   * PageHub); pending: from state; scan: known but missing from a full enumeration; parent:
+   * re-read because a child page of it was edited, trashed, restored or is gone (its child_page
+   * block changed, its edit time did not).
    */
   reason: 'new' | 'changed' | 'child' | 'pending' | 'scan' | 'parent';
 }
@@ -72,6 +92,13 @@ export interface PageOutcome {
   childPages?: ChildPageRef[] | undefined;
 }
 
+/** The sweep's current view of the state (persisted entries overlaid with this sweep's). */
+export interface PageSweepView {
+  entry(key: string): PageEntry | undefined;
+  /** Every known page (compactId, entry). */
+  entries(): IterableIterator<[string, PageEntry]>;
+}
+
 export interface PageSweepHandler {
   /**
    * Optional: turns a listing result into documents at once (the pages stream: the listing
@@ -80,16 +107,38 @@ export interface PageSweepHandler {
    */
   fromListing?(page: NotionPage, prior: PageEntry | undefined): PageOutcome | undefined;
   /** The expensive work for one page (block tree, comments). Handles a 404 of the page itself. */
-  process(item: PageWorkItem, prior: PageEntry | undefined, signal: AbortSignal): Promise<PageOutcome>;
+  process(
+    item: PageWorkItem,
+    prior: PageEntry | undefined,
+    signal: AbortSignal,
+    view: PageSweepView,
+  ): Promise<PageOutcome>;
   /** The documents for a page that is gone (404): deletions. */
   gone(id: string, prior: PageEntry | undefined): StreamDocument[];
+  /**
+   * Errors that must fail the sweep although isPageScopedError says otherwise (e.g. a 403 of the
+   * comments endpoint: a capability the integration lacks, not a page it cannot read).
+   */
+  isFatal?(error: unknown): boolean;
 }
 
 export interface PageSweepOptions {
-  /** Re-read window below the cursor, for minute-rounded timestamps and search index lag. Default 2 minutes. */
+  /** Re-read window below the cursor for data source queries (minute-rounded timestamps). Default 2 minutes. */
   overlapMs?: number;
+  /**
+   * Re-read window below the cursor for search, which lags behind edits. Default 15 minutes: cheap,
+   * since search is sorted newest first and stops at the bound, and pages already processed at the
+   * listed version are skipped without a request.
+   */
+  searchOverlapMs?: number;
   /** How often a sweep enumerates every page to find deleted, trashed and unlisted ones. Default 1 hour. */
   deletionScanIntervalMs?: number;
+  /**
+   * How often every known page (not in the trash) is processed again whatever its
+   * last_edited_time says: for what changes without moving it (comments). Undefined (default):
+   * never. Costs one `process` per known page per interval.
+   */
+  refreshIntervalMs?: number | undefined;
   /** Pages processed at once. Default 8. */
   concurrency?: number;
   /** How far (in pages) processing may run ahead of the oldest unfinished page. Default 200. */
@@ -113,6 +162,29 @@ export interface PageSweepStats extends DiscoveryStats {
   processed: number;
   gone: number;
   scanned: number;
+  /** Pages whose processing failed with a page-scoped error: left pending for the next sweep. */
+  failed: number;
+  /** Pages taken from the PageHub's published child pages. */
+  fromHub: number;
+  /** True when the listing replayed another stream's (PageHub). */
+  sharedListing: boolean;
+}
+
+export function emptyPageSweepStats(): PageSweepStats {
+  return {
+    searchPages: 0,
+    dataSources: 0,
+    queryPages: 0,
+    narrowedQueries: 0,
+    listed: 0,
+    unchanged: 0,
+    processed: 0,
+    gone: 0,
+    scanned: 0,
+    failed: 0,
+    fromHub: 0,
+    sharedListing: false,
+  };
 }
 
 const MINUTE = 60_000;
@@ -123,25 +195,35 @@ const toMinutes = (iso: string | undefined): number => {
 const fromMinutes = (t: number): string | undefined =>
   t > 0 ? new Date(t * MINUTE).toISOString() : undefined;
 
-/** The parent page id of a page whose parent is a page. */
-export function parentPageIdOf(page: NotionPage | undefined): string | undefined {
-  const parent = page?.parent as { type?: string; page_id?: unknown } | undefined;
-  return parent?.type === 'page_id' && typeof parent.page_id === 'string' ? parent.page_id : undefined;
-}
-
-/** True when the page object says it is in the trash. */
-export function isTrashed(page: NotionPage | undefined): boolean {
-  return page?.in_trash === true || page?.archived === true;
-}
-
-/** True when a page seen at `page` is the version `prior` already processed. */
-export function isUnchangedPage(prior: PageEntry | undefined, page: NotionPage): boolean {
+/** True when a page seen at `lastEditedTime` (trashed or not) is the version `prior` already processed. */
+export function isUnchangedPage(
+  prior: PageEntry | undefined,
+  lastEditedTime: string | undefined,
+  trashed: boolean,
+): boolean {
   return (
     prior !== undefined &&
     prior.p === undefined &&
     prior.u === undefined &&
-    prior.t === toMinutes(page.last_edited_time) &&
-    (prior.d === 1) === isTrashed(page)
+    prior.t !== 0 &&
+    prior.t === toMinutes(lastEditedTime) &&
+    (prior.d === 1) === trashed
+  );
+}
+
+/**
+ * Whether a failure concerns one page only, so the sweep goes on without it (it stays pending and
+ * is retried next sweep): a response that does not parse, or a non-retryable 400
+ * validation_error or 403 restricted_resource. Anything else fails the sweep: 401, a blocked
+ * integration (`public_api_request_blocked`), exhausted retries, aborts, bugs.
+ */
+export function isPageScopedError(error: unknown): boolean {
+  if (error instanceof ResponseValidationError) return true;
+  if (!(error instanceof NotionApiError) || error.isRetryable) return false;
+  if (error.rateLimitReason === 'public_api_request_blocked') return false;
+  return (
+    (error.status === 400 && error.code === 'validation_error') ||
+    (error.status === 403 && error.code === 'restricted_resource')
   );
 }
 
@@ -149,6 +231,11 @@ function maxIso(a: string | null | undefined, b: string | null | undefined): str
   if (a == null) return b ?? null;
   if (b == null) return a;
   return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+function minIso(a: string | null | undefined, b: string): string | null {
+  if (a == null) return null;
+  return Date.parse(a) <= Date.parse(b) ? a : b;
 }
 
 /** A merge patch replacing an entry whole (absent members deleted). */
@@ -161,56 +248,56 @@ function entryPatch(entry: PageEntry | null): Record<string, unknown> | null {
     d: entry.d ?? null,
     k: entry.k ?? null,
     q: entry.q ?? null,
+    h: entry.h ?? null,
   };
 }
 
 type Settled =
-  | { index: number; outcome: PageOutcome | 'unchanged'; item: PageWorkItem }
-  | { index: number; error: unknown };
+  | { index: number; item: PageWorkItem; outcome: PageOutcome | 'unchanged' }
+  | { index: number; item: PageWorkItem; error: unknown };
 
 /**
  * One sweep of a page stream (pages, blocks, comments), crash-safe:
  *
- * 1. Discovery (see discoverPages) of the pages edited since `cursor − overlap` (since
- *    `start_date` on the first sweep and on a deletion-scan sweep, which enumerates everything).
- *    A page whose `last_edited_time` equals what `state.pages` says was processed is skipped, so
- *    the overlap and re-listings after a crash cost no per-page requests. With `fromListing`,
+ * 1. Discovery (see discoverPages; shared with the other page streams through `ctx.pageHub`) of
+ *    the pages edited since `cursor − overlap` (search: `cursor − searchOverlap`; everything
+ *    since `start_date` on the first sweep and on a deletion-scan sweep). A page whose
+ *    `last_edited_time` and trash flag equal what `state.pages` says was processed is skipped,
+ *    so the overlap and re-listings after a crash cost no per-page requests. With `fromListing`,
  *    documents are emitted straight from the listing.
- * 2. A deletion scan, every `deletionScanIntervalMs`: each known page the enumeration did not
- *    list is fetched (`GET /v1/pages/{id}`): 404 → the handler's deletions; trashed or edited →
- *    processed.
+ * 2. Pending pages from state (child pages, failed pages, parents, a full refresh), pages the
+ *    PageHub published that this stream does not know, and a deletion scan every
+ *    `deletionScanIntervalMs`: each known page the enumeration did not list is fetched
+ *    (`GET /v1/pages/{id}`): 404 → the handler's deletions; trashed or edited → processed.
  * 3. Processing in ascending `last_edited_time` order, `concurrency` pages at once. After every
  *    `checkpointEvery` completed pages a checkpoint carries their entries and the cursor: the
- *    `last_edited_time` of the oldest page not yet done, so a crash redoes at most the pages in
- *    flight (plus a re-listing) and never skips one. child_page blocks reported by the handler
- *    that nothing else lists are processed too (persisted as pending first).
+ *    `last_edited_time` of the oldest listed page not yet done, so a crash redoes at most the
+ *    pages in flight (plus a re-listing) and never skips one. child_page blocks reported by the
+ *    handler that nothing else lists are processed too (persisted as pending first) and published
+ *    on the PageHub. A page whose processing fails with a page-scoped error (isPageScopedError)
+ *    is logged, left pending, and retried next sweep.
  *
- * The final checkpoint moves the cursor to the newest `last_edited_time` listed.
+ * The final checkpoint moves the cursor to the newest `last_edited_time` listed, but never past
+ * the minute the listing started in: an edit made while the listing ran may not be in it.
  */
 export async function* runPageSweep(
   ctx: StreamContext,
   state: PageSweepState,
   handler: PageSweepHandler,
   options: PageSweepOptions = {},
-  stats: PageSweepStats = {
-    searchPages: 0,
-    dataSources: 0,
-    queryPages: 0,
-    narrowedQueries: 0,
-    listed: 0,
-    unchanged: 0,
-    processed: 0,
-    gone: 0,
-    scanned: 0,
-  },
+  stats: PageSweepStats = emptyPageSweepStats(),
 ): AsyncGenerator<StreamEvent<PageSweepState>, void, undefined> {
   const overlapMs = options.overlapMs ?? 2 * MINUTE;
+  const searchOverlapMs = Math.max(overlapMs, options.searchOverlapMs ?? 15 * MINUTE);
   const scanIntervalMs = options.deletionScanIntervalMs ?? 60 * MINUTE;
+  const refreshIntervalMs = options.refreshIntervalMs;
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const lookahead = Math.max(concurrency, options.lookahead ?? 200);
   const checkpointEvery = Math.max(1, options.checkpointEvery ?? 1);
   const unit = options.unit ?? 'pages';
+  const trackParents = options.trackParents === true;
   const { logger, clock } = ctx;
+  const hub = ctx.pageHub;
   const now = clock.now();
   const startMs = Date.parse(ctx.config.start_date);
   const backfill = state.cursor === null;
@@ -219,8 +306,16 @@ export async function* runPageSweep(
     !backfill &&
     knownKeys.length > 0 &&
     (state.scannedAt === null || now - state.scannedAt >= scanIntervalMs);
-  const lowerMs = backfill || scan ? startMs : Math.max(startMs, Date.parse(state.cursor!) - overlapMs);
-  const since = Number.isNaN(lowerMs) ? undefined : new Date(lowerMs).toISOString();
+  const refresh =
+    refreshIntervalMs !== undefined &&
+    !backfill &&
+    (state.refreshedAt == null || now - state.refreshedAt >= refreshIntervalMs);
+  const bound = (overlap: number): string | undefined => {
+    const ms = backfill || scan ? startMs : Math.max(startMs, Date.parse(state.cursor!) - overlap);
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  };
+  const since = bound(overlapMs);
+  const searchSince = bound(searchOverlapMs);
 
   const controller = new AbortController();
   const onAbort = () => controller.abort(ctx.signal.reason);
@@ -237,8 +332,21 @@ export async function* runPageSweep(
     updates.set(key, entry);
     dirty.set(key, entry);
   };
+  const view: PageSweepView = {
+    entry: known,
+    *entries() {
+      for (const [key, entry] of Object.entries(state.pages)) {
+        if (!updates.has(key)) yield [key, entry];
+      }
+      for (const [key, entry] of updates) if (entry !== null) yield [key, entry];
+    },
+  };
   let lastCursor = state.cursor;
-  const checkpoint = (extra: { cursor?: string | null; scannedAt?: number }): StreamEvent<PageSweepState> => {
+  const checkpoint = (extra: {
+    cursor?: string | null;
+    scannedAt?: number;
+    refreshedAt?: number;
+  }): StreamEvent<PageSweepState> => {
     const pages: Record<string, Record<string, unknown> | null> = {};
     for (const [key, entry] of dirty) pages[key] = entryPatch(entry);
     dirty.clear();
@@ -248,22 +356,25 @@ export async function* runPageSweep(
       lastCursor = extra.cursor;
     }
     if (extra.scannedAt !== undefined) patch.scannedAt = extra.scannedAt;
+    if (extra.refreshedAt !== undefined) patch.refreshedAt = extra.refreshedAt;
     return { checkpoint: patch as MergePatch<PageSweepState> };
   };
-  const trackParents = options.trackParents === true;
   const entryFor = (
+    item: Pick<PageWorkItem, 'lastEditedTime' | 'trashed' | 'parentPageId' | 'readAt' | 'reason'>,
     version: NotionPage | undefined,
-    lastEditedTime: string | undefined,
     k: string | undefined,
-    parentPageId: string | undefined,
+    prior: PageEntry | undefined,
   ) => {
-    const t = toMinutes(version?.last_edited_time ?? lastEditedTime);
+    const t = toMinutes(version?.last_edited_time ?? item.lastEditedTime);
     const entry: PageEntry = { t };
-    if (t === 0 || clock.now() < t * MINUTE + overlapMs) entry.u = 1;
-    if (isTrashed(version)) entry.d = 1;
+    const readAt = item.readAt ?? clock.now();
+    if (t === 0 || readAt < t * MINUTE + overlapMs) entry.u = 1;
+    if (version === undefined ? item.trashed : isTrashed(version)) entry.d = 1;
     if (k !== undefined && k !== '') entry.k = k;
-    const parent = parentPageIdOf(version) ?? parentPageId;
+    const parent = parentPageIdOf(version) ?? item.parentPageId;
     if (trackParents && parent !== undefined) entry.q = compactId(parent);
+    const listed = item.reason === 'new' || item.reason === 'changed';
+    if (item.reason === 'child' || (!listed && prior?.h === 1)) entry.h = 1;
     return entry;
   };
 
@@ -271,15 +382,46 @@ export async function* runPageSweep(
   let total: number | undefined;
   const report = () => ctx.progress?.({ unit, done, total, backfill });
   let sinceCheckpoint = 0;
+  let listingStartedAt = now;
 
   try {
+    // A full refresh marks every known page pending (committed first: a crash resumes it).
+    if (refresh) {
+      for (const key of knownKeys) {
+        const entry = state.pages[key]!;
+        if (entry.d !== 1 && entry.p !== 1) record(key, { ...entry, p: 1 });
+      }
+      logger.info('page sweep: full refresh of every known page', { pages: dirty.size });
+      yield checkpoint({ refreshedAt: now });
+    }
+    // Pages this stream found only as child_page blocks: for the other page streams.
+    if (hub) {
+      const hidden: HubPage[] = [];
+      for (const [key, entry] of view.entries()) {
+        if (entry.h !== 1 || entry.d === 1) continue;
+        hidden.push({
+          id: expandId(key),
+          lastEditedTime: fromMinutes(entry.t),
+          parentPageId: entry.q === undefined ? undefined : expandId(entry.q),
+        });
+      }
+      hub.publishPages(hidden);
+    }
+
     // Phase 1: discovery.
-    logger.debug('page sweep: listing pages', { since, backfill, scan });
+    logger.debug('page sweep: listing pages', { since, searchSince, backfill, scan, refresh });
     const items: PageWorkItem[] = [];
-    const inItems = new Set<string>();
+    /** Pages in `items`, by compactId: queued, started or done. */
+    const status = new Map<string, 'queued' | 'started' | 'done'>();
     const listedKeys = scan ? new Set<string>() : undefined;
     let newest: string | null = null;
-    for await (const found of discoverPages(ctx.notion, { since, logger, signal }, stats)) {
+    const request = { since, searchSince, logger, signal, clock };
+    const discovery = hub
+      ? hub.discover(ctx.notion, { ...request, needsPageObjects: handler.fromListing !== undefined }, stats)
+      : startPageDiscovery(ctx.notion, request, stats);
+    stats.sharedListing = discovery.shared;
+    listingStartedAt = discovery.startedAt;
+    for await (const found of discovery.pages) {
       stats.listed++;
       const at = Date.parse(found.lastEditedTime);
       if (!Number.isNaN(startMs) && at < startMs) continue;
@@ -287,18 +429,25 @@ export async function* runPageSweep(
       const key = compactId(found.id);
       listedKeys?.add(key);
       const prior = known(key);
-      if (isUnchangedPage(prior, found.page)) {
+      if (isUnchangedPage(prior, found.lastEditedTime, found.trashed)) {
         stats.unchanged++;
         continue;
       }
-      if (handler.fromListing) {
+      if (status.has(key)) continue;
+      const item: PageWorkItem = {
+        id: found.id,
+        lastEditedTime: found.lastEditedTime,
+        page: handler.fromListing ? found.page : undefined,
+        trashed: found.trashed,
+        parentPageId: found.parentPageId,
+        readAt: handler.fromListing && found.page ? found.readAt : undefined,
+        reason: prior === undefined ? 'new' : 'changed',
+      };
+      if (handler.fromListing && found.page) {
         const outcome = handler.fromListing(found.page, prior);
         if (outcome !== undefined) {
           for (const doc of outcome.docs) yield { doc };
-          record(
-            key,
-            outcome.entry === null ? null : entryFor(found.page, undefined, outcome.entry.k, undefined),
-          );
+          record(key, outcome.entry === null ? null : entryFor(item, found.page, outcome.entry.k, prior));
           stats.processed++;
           done++;
           if (++sinceCheckpoint >= checkpointEvery) {
@@ -309,36 +458,59 @@ export async function* runPageSweep(
           continue;
         }
       }
-      inItems.add(key);
-      items.push({
-        id: found.id,
-        lastEditedTime: found.lastEditedTime,
-        page: handler.fromListing ? found.page : undefined,
-        parentPageId: parentPageIdOf(found.page),
-        reason: prior === undefined ? 'new' : 'changed',
-      });
+      status.set(key, 'queued');
+      items.push(item);
     }
     // Discovery items are the ones the cursor waits for: ascending last_edited_time.
     items.sort((a, b) => Date.parse(a.lastEditedTime!) - Date.parse(b.lastEditedTime!));
-    const bound = items.length;
+    const boundCount = items.length;
+    // The cursor never passes the minute the listing (or this sweep) started in.
+    const capIso = new Date(Math.floor(Math.min(now, listingStartedAt) / MINUTE) * MINUTE).toISOString();
 
-    // Pending child pages from an interrupted sweep, then the deletion scan.
+    // Pending pages (child pages, failures, parents, refresh), then the deletion scan.
     for (const key of knownKeys) {
       const entry = known(key);
-      if (entry === undefined || inItems.has(key)) continue;
-      const parentPageId = entry.q === undefined ? undefined : expandId(entry.q);
+      if (entry === undefined || status.has(key)) continue;
+      const base = {
+        id: expandId(key),
+        lastEditedTime: fromMinutes(entry.t),
+        trashed: entry.d === 1,
+        parentPageId: entry.q === undefined ? undefined : expandId(entry.q),
+      };
       if (entry.p === 1) {
-        inItems.add(key);
-        items.push({
-          id: expandId(key),
-          lastEditedTime: fromMinutes(entry.t),
-          parentPageId,
-          reason: 'pending',
-        });
+        status.set(key, 'queued');
+        items.push({ ...base, reason: 'pending' });
       } else if (listedKeys !== undefined && !listedKeys.has(key)) {
-        inItems.add(key);
+        status.set(key, 'queued');
         stats.scanned++;
-        items.push({ id: expandId(key), lastEditedTime: fromMinutes(entry.t), parentPageId, reason: 'scan' });
+        items.push({ ...base, reason: 'scan' });
+      }
+    }
+    // Child pages other streams met that this one does not know.
+    const addChild = (child: HubPage, parentKey: string | undefined): boolean => {
+      const childKey = compactId(child.id);
+      if (status.has(childKey) || known(childKey) !== undefined) return false;
+      if (child.lastEditedTime !== undefined && Date.parse(child.lastEditedTime) < startMs) return false;
+      status.set(childKey, 'queued');
+      items.push({
+        id: child.id,
+        lastEditedTime: child.lastEditedTime,
+        trashed: false,
+        parentPageId: child.parentPageId,
+        reason: 'child',
+      });
+      const pending: PageEntry = { t: toMinutes(child.lastEditedTime), p: 1, h: 1 };
+      const parent =
+        parentKey ?? (child.parentPageId === undefined ? undefined : compactId(child.parentPageId));
+      if (trackParents && parent !== undefined) pending.q = parent;
+      record(childKey, pending);
+      return true;
+    };
+    if (hub) {
+      for (const child of hub.publishedPages()) if (addChild(child, undefined)) stats.fromHub++;
+      if (stats.fromHub > 0) {
+        logger.info('page sweep: capturing child pages other streams found', { pages: stats.fromHub });
+        yield checkpoint({});
       }
     }
     total = done + items.length;
@@ -353,39 +525,26 @@ export async function* runPageSweep(
 
     const work = async (item: PageWorkItem): Promise<PageOutcome | 'unchanged'> => {
       const prior = known(compactId(item.id));
+      // What the handler reads from now on is no older than this.
+      if (item.page === undefined) item.readAt = clock.now();
       if (item.reason === 'scan') {
-        let page: NotionPage;
-        try {
-          page = await notionRequest(
-            ctx.notion,
-            'retrieve page',
-            { path: `pages/${item.id}`, method: 'get' },
-            notionPageSchema,
-            signal,
-          );
-        } catch (error) {
-          if (!isNotionApiError(error, 'object_not_found')) throw error;
-          return { docs: handler.gone(item.id, prior), entry: null };
-        }
-        if (isUnchangedPage(prior, page)) return 'unchanged';
+        const page = await retrievePage(ctx.notion, item.id, signal);
+        if (page === undefined) return { docs: handler.gone(item.id, prior), entry: null };
+        if (isUnchangedPage(prior, page.last_edited_time, isTrashed(page))) return 'unchanged';
         item.page = page;
         item.lastEditedTime = page.last_edited_time;
+        item.trashed = isTrashed(page);
       }
-      return handler.process(item, prior, signal);
+      return handler.process(item, prior, signal, view);
     };
-    // Keys of items queued and not started, and of items started: a parent is re-read only when
-    // its walk did not start after this sweep's listing (which saw the child's change) already.
-    const queued = new Set<string>(items.map((item) => compactId(item.id)));
-    const started = new Set<string>();
     const start = (index: number) => {
       const item = items[index]!;
-      queued.delete(compactId(item.id));
-      started.add(compactId(item.id));
+      status.set(compactId(item.id), 'started');
       running.set(
         index,
         work(item).then(
-          (outcome): Settled => ({ index, outcome, item }),
-          (error: unknown): Settled => ({ index, error }),
+          (outcome): Settled => ({ index, item, outcome }),
+          (error: unknown): Settled => ({ index, item, error }),
         ),
       );
     };
@@ -397,16 +556,33 @@ export async function* runPageSweep(
         if (running.size === 0) break;
         const settled = await Promise.race(running.values());
         running.delete(settled.index);
-        if ('error' in settled) throw settled.error;
-        const { index, outcome, item } = settled;
+        const { index, item } = settled;
         const key = compactId(item.id);
-        if (outcome !== 'unchanged') {
+        status.set(key, 'done');
+        const prior = known(key);
+        if ('error' in settled) {
+          const { error } = settled;
+          if (signal.aborted || !isPageScopedError(error) || handler.isFatal?.(error) === true) throw error;
+          stats.failed++;
+          logger.warn('could not process a page; capturing the others and retrying it next sweep', {
+            pageId: item.id,
+            requestId: (error as { requestId?: string }).requestId,
+            operation: (error as { operation?: string }).operation,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          const retry: PageEntry = {
+            ...prior,
+            t: toMinutes(item.lastEditedTime) || prior?.t || 0,
+            p: 1,
+          };
+          if (item.trashed) retry.d = 1;
+          else delete retry.d;
+          record(key, retry);
+        } else if (settled.outcome !== 'unchanged') {
+          const { outcome } = settled;
           for (const doc of outcome.docs) yield { doc };
-          const prior = known(key);
           const entry =
-            outcome.entry === null
-              ? null
-              : entryFor(outcome.page ?? item.page, item.lastEditedTime, outcome.entry.k, item.parentPageId);
+            outcome.entry === null ? null : entryFor(item, outcome.page ?? item.page, outcome.entry.k, prior);
           if (entry === null) stats.gone++;
           record(key, entry);
           stats.processed++;
@@ -416,15 +592,15 @@ export async function* runPageSweep(
             parentKey !== undefined &&
             prior !== undefined &&
             (entry === null || entry.t !== prior.t || (entry.d === 1) !== (prior.d === 1)) &&
-            !queued.has(parentKey) &&
-            !started.has(parentKey)
+            !status.has(parentKey)
           ) {
             const parentEntry = known(parentKey);
             if (parentEntry !== undefined && parentEntry.d !== 1) {
-              queued.add(parentKey);
+              status.set(parentKey, 'queued');
               items.push({
                 id: expandId(parentKey),
                 lastEditedTime: fromMinutes(parentEntry.t),
+                trashed: false,
                 parentPageId: parentEntry.q === undefined ? undefined : expandId(parentEntry.q),
                 reason: 'parent',
               });
@@ -432,31 +608,26 @@ export async function* runPageSweep(
               total = (total ?? 0) + 1;
             }
           }
+          const published: HubPage[] = [];
           for (const child of outcome.childPages ?? []) {
-            const childKey = compactId(child.id);
-            if (inItems.has(childKey) || known(childKey) !== undefined) continue;
-            if (child.lastEditedTime !== undefined && Date.parse(child.lastEditedTime) < startMs) continue;
-            inItems.add(childKey);
-            queued.add(childKey);
-            items.push({
+            const ref: HubPage = {
               id: child.id,
               lastEditedTime: child.lastEditedTime,
               parentPageId: item.id,
-              reason: 'child',
-            });
-            const pending: PageEntry = { t: toMinutes(child.lastEditedTime), p: 1 };
-            if (trackParents) pending.q = key;
-            record(childKey, pending);
+            };
+            if (!addChild(ref, key)) continue;
+            published.push(ref);
             total = (total ?? 0) + 1;
           }
+          if (published.length > 0) hub?.publishPages(published);
         }
         finished[index] = true;
         while (finished[oldestOpen]) oldestOpen++;
-        while (boundOpen < bound && finished[boundOpen]) boundOpen++;
+        while (boundOpen < boundCount && finished[boundOpen]) boundOpen++;
         done++;
         if (++sinceCheckpoint >= checkpointEvery) {
           sinceCheckpoint = 0;
-          const cursor = boundOpen < bound ? items[boundOpen]!.lastEditedTime : newest;
+          const cursor = minIso(boundOpen < boundCount ? items[boundOpen]!.lastEditedTime : newest, capIso);
           yield checkpoint({ cursor: maxIso(state.cursor, cursor) });
           report();
         }
@@ -469,10 +640,15 @@ export async function* runPageSweep(
     }
 
     const cursor =
-      maxIso(state.cursor, newest) ?? (Number.isNaN(startMs) ? null : new Date(startMs).toISOString());
-    yield checkpoint({ cursor, ...(backfill || scan ? { scannedAt: now } : {}) });
+      maxIso(state.cursor, minIso(newest, capIso)) ??
+      (Number.isNaN(startMs) ? null : new Date(startMs).toISOString());
+    yield checkpoint({
+      cursor,
+      ...(backfill || scan ? { scannedAt: now } : {}),
+      ...(backfill && refreshIntervalMs !== undefined ? { refreshedAt: now } : {}),
+    });
     report();
-    logger.info('page sweep done', { ...stats, backfill, scan });
+    logger.info('page sweep done', { ...stats, backfill, scan, refresh });
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
   }

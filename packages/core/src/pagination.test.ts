@@ -159,6 +159,7 @@ describe('iteratePages', () => {
         restarted: false,
         incomplete: true,
         incompleteReason: 'query_result_limit_reached',
+        requestId: 'req-list',
       },
     ]);
   });

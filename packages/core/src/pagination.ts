@@ -18,6 +18,8 @@ export interface ListPage<T> {
   incomplete: boolean;
   /** Notion's `incomplete_reason`, when incomplete. */
   incompleteReason?: string | undefined;
+  /** The `request_id` of the response this page came from, when it had one. */
+  requestId?: string | undefined;
 }
 
 export interface IteratePagesOptions {
@@ -113,6 +115,7 @@ export async function* iteratePages<T>(
       restarted,
       incomplete,
       incompleteReason: incomplete ? envelope.request_status?.incomplete_reason : undefined,
+      requestId: envelope.request_id,
     };
     restarted = false;
     if (!envelope.has_more) return;
@@ -136,6 +139,21 @@ export async function* iterateResults<T>(
       );
     }
   }
+}
+
+/**
+ * Every result of a listing (pages from iteratePages or listNotion), in order. A listing that
+ * restarted (an invalid cursor) starts over: what came before the restart is dropped, so nothing
+ * is counted twice. Memory: the whole listing (for short ones: a block's children, a page's
+ * comments, a property's items).
+ */
+export async function collectList<T>(pages: AsyncIterable<ListPage<T>>): Promise<T[]> {
+  const results: T[] = [];
+  for await (const page of pages) {
+    if (page.restarted) results.length = 0;
+    results.push(...page.results);
+  }
+  return results;
 }
 
 function requestIdOf(response: unknown): string | undefined {

@@ -5,6 +5,7 @@ import type { JsonSchema } from './json-schema.js';
 import type { Logger } from './logger.js';
 import type { MergePatch } from './merge-patch.js';
 import type { NotionClient } from './notion-client.js';
+import type { PageHub } from './page-hub.js';
 
 /** The Notion resources the capture emits, one collection each. */
 export const STREAM_NAMES = ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments'] as const;
@@ -42,6 +43,12 @@ export interface StreamContext {
   clock: Clock;
   /** Reports progress; optional for callers that do not show it. */
   progress?: ((progress: StreamProgress) => void) | undefined;
+  /**
+   * Shared by the page streams (pages, blocks, comments) of one capture: child pages that only
+   * the blocks stream meets reach the others, and concurrent page listings are made once. One per
+   * capture (createPageHub); optional: without it each stream lists pages on its own.
+   */
+  pageHub?: PageHub | undefined;
 }
 
 export interface Stream<State> {

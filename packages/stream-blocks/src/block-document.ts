@@ -1,4 +1,11 @@
-import type { JsonSchema, NotionBlock } from '@source-notion/core';
+import {
+  collectionJsonSchema,
+  deletionDocument,
+  deletionDocumentSchema,
+  type JsonSchema,
+  type NotionBlock,
+  notionTimestampSchema,
+} from '@source-notion/core';
 import { z } from 'zod';
 
 /** A block document: the API block object plus where it sits in its page's tree. */
@@ -12,19 +19,15 @@ export function blockDocument(
 }
 
 /** The deletion document of a block that disappeared (or whose page is gone). */
-export function blockDeletion(id: string): Record<string, unknown> {
-  return { id, _meta: { op: 'd' } };
-}
-
-const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 timestamp');
+export const blockDeletion = deletionDocument;
 
 export const blockDocumentZodSchema = z
   .looseObject({
     object: z.literal('block'),
     id: z.string().min(1),
     type: z.string(),
-    created_time: timestamp,
-    last_edited_time: timestamp,
+    created_time: notionTimestampSchema,
+    last_edited_time: notionTimestampSchema,
     has_children: z.boolean(),
     parent: z.looseObject({ type: z.string() }),
     page_id: z.string().min(1).describe('The page whose block tree holds this block'),
@@ -33,17 +36,12 @@ export const blockDocumentZodSchema = z
   })
   .meta({ title: 'Notion block' });
 
-export const blockDeletionZodSchema = z
-  .object({ id: z.string().min(1), _meta: z.looseObject({ op: z.literal('d') }) })
-  .meta({ title: 'Deleted block' });
+export const blockDeletionZodSchema = deletionDocumentSchema('Deleted block');
 
 export const blocksDocumentZodSchema = z.union([blockDocumentZodSchema, blockDeletionZodSchema]);
 
 /** The published JSON schema (draft 2020-12): a block, or a deletion `{id, _meta:{op:'d'}}`. */
-export const blocksDocumentSchema: JsonSchema = {
-  ...z.toJSONSchema(blocksDocumentZodSchema, { target: 'draft-2020-12' }),
+export const blocksDocumentSchema: JsonSchema = collectionJsonSchema(blocksDocumentZodSchema, {
   title: 'Notion blocks',
-  type: 'object',
-  properties: { id: { type: 'string', description: 'The block id (a UUID).' } },
-  required: ['id'],
-};
+  idDescription: 'The block id (a UUID).',
+});

@@ -1,5 +1,5 @@
 import { Validator } from '@cfworker/json-schema';
-import type { StreamDocument } from '@source-notion/core';
+import { compactId, createPageHub, type StreamDocument } from '@source-notion/core';
 import {
   createStreamTestContext,
   runStreamSweep,
@@ -88,7 +88,19 @@ describe('blocks stream', () => {
       .map((p) => p.id);
     expect(hidden.length).toBeGreaterThan(0);
     for (const id of hidden) emu.workspace.hideFromSearch(id);
-    const result = await runStreamSweep(blocksStream, ctx, blocksStream.initialState(ctx.config));
+    const hub = createPageHub({ clock: ctx.clock });
+    const result = await runStreamSweep(
+      blocksStream,
+      { ...ctx, pageHub: hub },
+      blocksStream.initialState(ctx.config),
+    );
+    // Published for the pages and comments streams, which nothing else tells of them.
+    expect(
+      hub
+        .publishedPages()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([...hidden].sort());
     const collection = new TestCollection().apply(result.committedDocs);
     expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
     const walked = new Set(collection.sorted().map((doc) => doc.page_id));
@@ -209,5 +221,46 @@ describe('blocks stream', () => {
     emu.workspace.deleteBlock(block.id);
     const again = await sweepWithCrashes(stream, ctx, crashed.state, [5, 17, 3], crashed.collection);
     expect(withoutVolatile(again.collection.sorted())).toEqual(truth(emu));
+  });
+
+  it('does not delete a block that moved to a page walked in an earlier sweep', async () => {
+    const { emulator: emu, ctx } = await setup(25);
+    const stream = createBlocksStream({ deletionScanIntervalMs: HOUR });
+    const backfill = await runStreamSweep(stream, ctx, stream.initialState(ctx.config));
+    const collection = new TestCollection().apply(backfill.committedDocs);
+    const before = emu.groundTruth();
+    const [from, to] = before.pages
+      .filter((p) => p.parent.type !== 'page_id' && !p.in_trash)
+      .filter((p) =>
+        before.blocks.some((b) => b.page_id === p.id && b.type === 'paragraph' && b.depth === 1),
+      );
+    const moved = before.blocks.find(
+      (b) => b.page_id === from!.id && b.type === 'paragraph' && b.depth === 1,
+    )!.id;
+    emu.workspace.moveBlock(moved, to!.id);
+    const minutes = (id: string) =>
+      Math.floor(
+        Date.parse(emu.groundTruth().pages.find((p) => p.id === id)!.last_edited_time as string) / 60_000,
+      );
+
+    // Sweep N: the destination is walked, the source is not listed yet (search lag: its state
+    // says it was processed at its new time).
+    const lagging = structuredClone(backfill.state);
+    const fromKey = compactId(from!.id);
+    lagging.pages[fromKey] = { ...lagging.pages[fromKey]!, t: minutes(from!.id) };
+    delete lagging.pages[fromKey]!.u;
+    const first = await runStreamSweep(stream, ctx, lagging);
+    collection.apply(first.committedDocs);
+    expect(first.docs.some((d) => d.id === moved && d.page_id === to!.id)).toBe(true);
+
+    // Sweep N+1: the source is re-read; the block is gone from it but not from the capture.
+    const second = await runStreamSweep(stream, ctx, {
+      ...first.state,
+      pages: { ...first.state.pages, [fromKey]: backfill.state.pages[fromKey]! },
+    });
+    expect(second.docs.some((d) => d.page_id === from!.id)).toBe(true);
+    expect(second.docs.filter((d) => d.id === moved && isDeletion(d))).toEqual([]);
+    collection.apply(second.committedDocs);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
   });
 });

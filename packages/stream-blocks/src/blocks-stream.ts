@@ -1,10 +1,11 @@
 import {
+  compactId,
   initialPageSweepState,
   isNotionApiError,
-  isTrashed,
   type PageSweepHandler,
   type PageSweepOptions,
   type PageSweepState,
+  type PageSweepView,
   packIds,
   pageSweepStateSchema,
   runPageSweep,
@@ -25,6 +26,28 @@ export const blocksStateSchema = pageSweepStateSchema;
 
 export type BlocksStreamOptions = PageSweepOptions;
 
+/**
+ * The ids among `candidates` that the view records under a page other than `pageId`: blocks that
+ * vanished from `pageId` because they moved there. Decodes the other pages' packed ids once per
+ * call, and only when there are candidates (a page with blocks that disappeared).
+ */
+export function recordedElsewhere(view: PageSweepView, pageId: string, candidates: string[]): Set<string> {
+  const found = new Set<string>();
+  if (candidates.length === 0) return found;
+  const wanted = new Set(candidates);
+  const own = compactId(pageId);
+  for (const [key, entry] of view.entries()) {
+    if (key === own || entry.k === undefined || entry.d === 1) continue;
+    for (const id of unpackIds(entry.k)) {
+      if (wanted.has(id)) {
+        found.add(id);
+        if (found.size === wanted.size) return found;
+      }
+    }
+  }
+  return found;
+}
+
 function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandler {
   // Block ids emitted by this sweep: a block that left page A for page B must not be deleted by
   // A's re-read after B emitted it. Only kept by incremental sweeps (a backfill deletes nothing).
@@ -35,9 +58,9 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
     return docs;
   };
   return {
-    async process(item, prior, signal) {
+    async process(item, prior, signal, view) {
       // A trashed page keeps its tree in Notion, but a capture holds only live pages' blocks.
-      if (isTrashed(item.page)) return { docs: deletions(unpackIds(prior?.k)), entry: {} };
+      if (item.trashed) return { docs: deletions(unpackIds(prior?.k)), entry: {} };
       const docs: StreamDocument[] = [];
       let walk: Awaited<ReturnType<typeof walkPageBlocks>>;
       try {
@@ -56,8 +79,17 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
       }
       if (emitted) for (const id of walk.blockIds) emitted.add(id);
       const now = new Set(walk.blockIds);
-      const gone = unpackIds(prior?.k).filter((id) => !now.has(id));
-      docs.push(...deletions(gone));
+      const vanished = unpackIds(prior?.k).filter((id) => !now.has(id) && !emitted?.has(id));
+      // A block that left this page for another one the state already holds it under (walked in
+      // an earlier sweep) has moved: its document is that page's now. Deleting it would lose it.
+      const moved = recordedElsewhere(view, item.id, vanished);
+      if (moved.size > 0) {
+        ctx.logger.debug('blocks left this page for another one; not deleting them', {
+          pageId: item.id,
+          moved: moved.size,
+        });
+      }
+      docs.push(...deletions(vanished.filter((id) => !moved.has(id))));
       return { docs, entry: { k: packIds(walk.blockIds) }, childPages: walk.childPages };
     },
     gone: (_id, prior) => deletions(unpackIds(prior?.k)),

@@ -1,4 +1,10 @@
-import type { JsonSchema } from '@source-notion/core';
+import {
+  collectionJsonSchema,
+  deletionDocument,
+  deletionDocumentSchema,
+  type JsonSchema,
+  notionTimestampSchema,
+} from '@source-notion/core';
 import { z } from 'zod';
 
 /** A Notion comment object (unknown fields kept). */
@@ -16,11 +22,7 @@ export function commentDocument(comment: NotionComment, pageId: string): Record<
 }
 
 /** The deletion document of a comment that disappeared (resolved or deleted) or whose page is gone. */
-export function commentDeletion(id: string): Record<string, unknown> {
-  return { id, _meta: { op: 'd' } };
-}
-
-const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 timestamp');
+export const commentDeletion = deletionDocument;
 
 export const commentDocumentZodSchema = z
   .looseObject({
@@ -28,24 +30,19 @@ export const commentDocumentZodSchema = z
     id: z.string().min(1),
     discussion_id: z.string(),
     parent: z.looseObject({ type: z.string() }),
-    created_time: timestamp,
-    last_edited_time: timestamp,
+    created_time: notionTimestampSchema,
+    last_edited_time: notionTimestampSchema,
     rich_text: z.array(z.looseObject({ type: z.string() })),
     page_id: z.string().min(1).describe('The page the comment is on (directly, or on one of its blocks)'),
   })
   .meta({ title: 'Notion comment' });
 
-export const commentDeletionZodSchema = z
-  .object({ id: z.string().min(1), _meta: z.looseObject({ op: z.literal('d') }) })
-  .meta({ title: 'Deleted or resolved comment' });
+export const commentDeletionZodSchema = deletionDocumentSchema('Deleted or resolved comment');
 
 export const commentsDocumentZodSchema = z.union([commentDocumentZodSchema, commentDeletionZodSchema]);
 
 /** The published JSON schema (draft 2020-12): a comment, or a deletion `{id, _meta:{op:'d'}}`. */
-export const commentsDocumentSchema: JsonSchema = {
-  ...z.toJSONSchema(commentsDocumentZodSchema, { target: 'draft-2020-12' }),
+export const commentsDocumentSchema: JsonSchema = collectionJsonSchema(commentsDocumentZodSchema, {
   title: 'Notion comments',
-  type: 'object',
-  properties: { id: { type: 'string', description: 'The comment id (a UUID).' } },
-  required: ['id'],
-};
+  idDescription: 'The comment id (a UUID).',
+});

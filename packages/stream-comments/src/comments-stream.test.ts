@@ -1,6 +1,8 @@
 import { Validator } from '@cfworker/json-schema';
 import type { StreamDocument } from '@source-notion/core';
+import { createPageHub } from '@source-notion/core';
 import {
+  createOffsetClock,
   createStreamTestContext,
   runStreamSweep,
   type StreamTestContext,
@@ -24,7 +26,10 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-async function setup(seed = 31, options: { inline?: boolean; emulator?: Partial<EmulatorOptions> } = {}) {
+async function setup(
+  seed = 31,
+  options: { inline?: boolean; emulator?: Partial<EmulatorOptions>; clock?: 'emulator' } = {},
+) {
   emulator = await startEmulator({
     workspace: { seed, size: 'tiny', now: Date.now() - 2 * HOUR },
     rpm: null,
@@ -35,6 +40,7 @@ async function setup(seed = 31, options: { inline?: boolean; emulator?: Partial<
     baseUrl: emulator.url,
     token: emulator.token,
     config: { start_date: START_DATE, advanced: { inline_comments: options.inline ?? false } },
+    ...(options.clock === 'emulator' ? { clock: createOffsetClock(() => emulator!.now()) } : {}),
   });
   return { emulator, ctx };
 }
@@ -177,5 +183,72 @@ describe('comments stream', () => {
     }
     const again = await sweepWithCrashes(stream, ctx, crashed.state, [2, 1, 4], crashed.collection);
     expect(again.collection.sorted()).toEqual(truth(emu));
+  });
+
+  it('lists every page’s comments again once a day: comments added or resolved on unedited pages are captured', async () => {
+    const { emulator: emu, ctx } = await setup(37, { clock: 'emulator' });
+    const clock = ctx.clock as ReturnType<typeof createOffsetClock>;
+    const stream = createCommentsStream({ deletionScanIntervalMs: 0 });
+    const backfill = await runStreamSweep(stream, ctx, stream.initialState(ctx.config));
+    const collection = new TestCollection().apply(backfill.committedDocs);
+    const before = emu.groundTruth();
+    const resolved = before.comments[0]!;
+    const quietPage = before.pages.find(
+      (p) => !before.comments.some((c) => c.page_id === p.id) && !p.in_trash,
+    )!;
+    emu.workspace.resolveComment(resolved.id);
+    const added = emu.workspace.addComment(quietPage.id, { text: 'a comment on an unedited page' });
+
+    // Within the day: nothing moved, so nothing is re-read.
+    emu.resetCounters();
+    const sameDay = await runStreamSweep(stream, ctx, backfill.state);
+    collection.apply(sameDay.committedDocs);
+    expect(emu.counters().byRoute['comments.list'] ?? 0).toBe(0);
+    expect(collection.docs.has(added)).toBe(false);
+
+    // A day later: one listing per known live page.
+    clock.offsetMs += 25 * HOUR;
+    emu.resetCounters();
+    const refreshed = await runStreamSweep(stream, ctx, sameDay.state);
+    expectValid(refreshed.docs);
+    collection.apply(refreshed.committedDocs);
+    expect(collection.sorted()).toEqual(truth(emu));
+    expect(collection.docs.has(added)).toBe(true);
+    expect(collection.docs.has(resolved.id)).toBe(false);
+    const summary = emu.groundTruthSummary();
+    expect(emu.counters().byRoute['comments.list']).toBe(summary.pages - summary.trashed_pages);
+    expect(refreshed.state.refreshedAt).toBeGreaterThanOrEqual(backfill.state.refreshedAt! + 25 * HOUR);
+
+    // And not again until the next day.
+    emu.resetCounters();
+    await runStreamSweep(stream, ctx, refreshed.state);
+    expect(emu.counters().byRoute['comments.list'] ?? 0).toBe(0);
+  });
+
+  it('captures the comments of a standalone page search omits when a PageHub shares what the blocks stream found', async () => {
+    const { emulator: emu, ctx } = await setup(38);
+    const gt = emu.groundTruth();
+    const child = gt.pages.find(
+      (p) => p.parent.type === 'page_id' && gt.comments.some((c) => c.page_id === p.id),
+    )!;
+    expect(child).toBeDefined();
+    emu.workspace.hideFromSearch(child.id);
+
+    const alone = await runStreamSweep(commentsStream, ctx, commentsStream.initialState(ctx.config));
+    expect(alone.docs.some((d) => d.page_id === child.id)).toBe(false);
+
+    // What the blocks stream publishes when it meets the child_page block.
+    const hub = createPageHub({ clock: ctx.clock });
+    hub.publishPages([
+      {
+        id: child.id,
+        lastEditedTime: child.last_edited_time as string,
+        parentPageId: (child.parent as { page_id: string }).page_id,
+      },
+    ]);
+    const shared = await runStreamSweep(commentsStream, { ...ctx, pageHub: hub }, alone.state);
+    const collection = new TestCollection().apply(alone.committedDocs).apply(shared.committedDocs);
+    expect(collection.sorted()).toEqual(truth(emu));
+    expect(shared.docs.some((d) => d.page_id === child.id)).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
 import {
-  ConnectorError,
+  collectList,
   initialPageSweepState,
   isNotionApiError,
-  isTrashed,
   listNotion,
+  missingCapabilityError,
   type NotionClient,
   type PageSweepHandler,
   type PageSweepOptions,
@@ -32,7 +32,18 @@ import {
 export type CommentsState = PageSweepState;
 export const commentsStateSchema = pageSweepStateSchema;
 
-export type CommentsStreamOptions = PageSweepOptions;
+export interface CommentsStreamOptions extends PageSweepOptions {
+  /**
+   * How often every known page's comments are listed again although its last_edited_time did not
+   * move: adding or resolving a comment does not move it, so an incremental sweep cannot see
+   * either on an otherwise unedited page. Costs one `GET /v1/comments` per known page (not in the
+   * trash) per interval (plus one per block with `advanced.inline_comments`), spread over the
+   * sweeps that follow (it is checkpointed: a crash resumes it). Default 24 hours.
+   */
+  fullRefreshIntervalMs?: number;
+}
+
+export const DEFAULT_COMMENTS_REFRESH_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /** The unresolved comments on one page or block (`GET /v1/comments?block_id=`), every page of them. */
 export async function listComments(
@@ -40,29 +51,33 @@ export async function listComments(
   blockId: string,
   signal?: AbortSignal,
 ): Promise<NotionComment[]> {
-  const comments: NotionComment[] = [];
   try {
-    for await (const list of listNotion(
-      notion,
-      'list comments',
-      { path: 'comments', method: 'get', query: { block_id: blockId } },
-      notionCommentSchema,
-      { signal },
-    )) {
-      if (list.restarted) comments.length = 0;
-      comments.push(...list.results);
-    }
+    return await collectList(
+      listNotion(
+        notion,
+        LIST_COMMENTS,
+        { path: 'comments', method: 'get', query: { block_id: blockId } },
+        notionCommentSchema,
+        { signal },
+      ),
+    );
   } catch (error) {
     if (isNotionApiError(error, 'restricted_resource')) {
-      throw new ConnectorError(
-        'Notion refused to list comments (403 restricted_resource): the integration lacks the "Read comments" capability. ' +
-          'Enable it under Capabilities at notion.so/profile/integrations, or disable the comments binding.',
-        { cause: error },
-      );
+      throw missingCapabilityError(error, {
+        capability: 'Read comments',
+        action: 'list comments',
+        binding: 'comments',
+      });
     }
     throw error;
   }
-  return comments;
+}
+
+const LIST_COMMENTS = 'list comments';
+
+/** A 403 of the comments endpoint: a capability the integration lacks, for every page alike. */
+function isMissingCapability(error: unknown): boolean {
+  return isNotionApiError(error, 'restricted_resource') && error.operation === LIST_COMMENTS;
 }
 
 function commentsHandler(ctx: StreamContext): PageSweepHandler {
@@ -71,7 +86,7 @@ function commentsHandler(ctx: StreamContext): PageSweepHandler {
   return {
     async process(item, prior, signal) {
       // A trashed page's comments are not part of the capture (they come back if it is restored).
-      if (isTrashed(item.page)) return { docs: deletions(unpackIds(prior?.k)), entry: {} };
+      if (item.trashed) return { docs: deletions(unpackIds(prior?.k)), entry: {} };
       const docs: StreamDocument[] = [];
       const ids: string[] = [];
       const seen = new Set<string>();
@@ -113,10 +128,14 @@ function commentsHandler(ctx: StreamContext): PageSweepHandler {
       return { docs, entry: { k: packIds(ids) }, childPages };
     },
     gone: (_id, prior) => deletions(unpackIds(prior?.k)),
+    isFatal: isMissingCapability,
   };
 }
 
-/** A comments stream with non-default sweep options (overlap, deletion scan interval, concurrency). */
+/**
+ * A comments stream with non-default options (full refresh interval, overlap, deletion scan
+ * interval, concurrency).
+ */
 export function createCommentsStream(options: CommentsStreamOptions = {}): Stream<CommentsState> {
   return {
     name: 'comments',
@@ -126,7 +145,11 @@ export function createCommentsStream(options: CommentsStreamOptions = {}): Strea
     stateSchema: commentsStateSchema,
     initialState: () => initialPageSweepState(),
     read(ctx, state) {
-      return runPageSweep(ctx, state, commentsHandler(ctx), options);
+      const { fullRefreshIntervalMs, ...sweep } = options;
+      return runPageSweep(ctx, state, commentsHandler(ctx), {
+        refreshIntervalMs: fullRefreshIntervalMs ?? DEFAULT_COMMENTS_REFRESH_INTERVAL_MS,
+        ...sweep,
+      });
     },
   };
 }

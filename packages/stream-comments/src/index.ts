@@ -14,5 +14,6 @@ export {
   commentsStateSchema,
   commentsStream,
   createCommentsStream,
+  DEFAULT_COMMENTS_REFRESH_INTERVAL_MS,
   listComments,
 } from './comments-stream.js';

@@ -1,9 +1,14 @@
 import {
-  isNotionApiError,
+  collectionJsonSchema,
+  collectList,
+  deletionDocument,
+  deletionDocumentSchema,
   type JsonSchema,
   listNotion,
   type NotionClient,
   type NotionPage,
+  notionTimestampSchema,
+  withoutRequestId,
 } from '@source-notion/core';
 import { z } from 'zod';
 
@@ -43,18 +48,16 @@ export async function completePropertyValue(
   value: PropertyValue,
   signal?: AbortSignal,
 ): Promise<PropertyValue> {
-  const items: unknown[] = [];
-  for await (const list of listNotion(
-    notion,
-    'retrieve page property',
-    { path: `pages/${pageId}/properties/${value.id}`, method: 'get' },
-    propertyItemSchema,
-    { signal },
-  )) {
-    if (list.restarted) items.length = 0;
-    for (const item of list.results) items.push(item[value.type]);
-  }
-  const complete: PropertyValue = { ...value, [value.type]: items };
+  const items = await collectList(
+    listNotion(
+      notion,
+      'retrieve page property',
+      { path: `pages/${pageId}/properties/${value.id}`, method: 'get' },
+      propertyItemSchema,
+      { signal },
+    ),
+  );
+  const complete: PropertyValue = { ...value, [value.type]: items.map((item) => item[value.type]) };
   if (value.type === 'relation') complete.has_more = false;
   return complete;
 }
@@ -79,32 +82,22 @@ export async function completePage(
  * API listed them (JSON object order; JavaScript moves integer-like names such as "2024" first).
  */
 export function pageDocument(page: NotionPage): Record<string, unknown> {
-  const { request_id: _requestId, ...rest } = page as NotionPage & { request_id?: unknown };
   return {
-    ...rest,
+    ...withoutRequestId(page),
     properties: Object.entries(page.properties ?? {}).map(([name, value]) => ({ name, value })),
   };
 }
 
 /** The deletion document of a page that is gone (404: purged or no longer shared). */
-export function pageDeletion(id: string): Record<string, unknown> {
-  return { id, _meta: { op: 'd' } };
-}
-
-/** True for a 404 (the page is purged or unshared). */
-export function isGone(error: unknown): boolean {
-  return isNotionApiError(error, 'object_not_found');
-}
-
-const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'an ISO 8601 timestamp');
+export const pageDeletion = deletionDocument;
 
 /** A page document: the API page object with `properties` as `[{name, value}]`. */
 export const pageDocumentZodSchema = z
   .looseObject({
     object: z.literal('page'),
     id: z.string().min(1),
-    created_time: timestamp,
-    last_edited_time: timestamp,
+    created_time: notionTimestampSchema,
+    last_edited_time: notionTimestampSchema,
     in_trash: z.boolean().optional(),
     parent: z.looseObject({ type: z.string() }),
     properties: z
@@ -121,17 +114,12 @@ export const pageDocumentZodSchema = z
   .meta({ title: 'Notion page' });
 
 /** A page that is gone (purged, or no longer shared with the integration). */
-export const pageDeletionZodSchema = z
-  .object({ id: z.string().min(1), _meta: z.looseObject({ op: z.literal('d') }) })
-  .meta({ title: 'Deleted page' });
+export const pageDeletionZodSchema = deletionDocumentSchema('Deleted page');
 
 export const pagesDocumentZodSchema = z.union([pageDocumentZodSchema, pageDeletionZodSchema]);
 
 /** The published JSON schema (draft 2020-12): a page, or a deletion `{id, _meta:{op:'d'}}`. */
-export const pagesDocumentSchema: JsonSchema = {
-  ...z.toJSONSchema(pagesDocumentZodSchema, { target: 'draft-2020-12' }),
+export const pagesDocumentSchema: JsonSchema = collectionJsonSchema(pagesDocumentZodSchema, {
   title: 'Notion pages',
-  type: 'object',
-  properties: { id: { type: 'string', description: 'The page id (a UUID).' } },
-  required: ['id'],
-};
+  idDescription: 'The page id (a UUID).',
+});

@@ -1,5 +1,13 @@
 import { Validator } from '@cfworker/json-schema';
-import type { StreamDocument } from '@source-notion/core';
+import {
+  createPageHub,
+  initialPageSweepState,
+  type PageSweepHandler,
+  type PageSweepState,
+  runPageSweep,
+  type Stream,
+  type StreamDocument,
+} from '@source-notion/core';
 import {
   createStreamTestContext,
   runStreamSweep,
@@ -194,5 +202,80 @@ describe('pages stream', () => {
     emu.workspace.trashPage(rows[11]!.id);
     const again = await sweepWithCrashes(stream, ctx, crashed.state, [2, 3, 1], crashed.collection);
     expect(withoutVolatile(again.collection.sorted())).toEqual(truth(emu));
+  });
+
+  it('captures a standalone page search omits once a PageHub shares what the blocks stream found', async () => {
+    const { emulator: emu, ctx } = await setup({ seed: 14 });
+    const child = emu.groundTruth().pages.find((p) => p.parent.type === 'page_id')!;
+    emu.workspace.hideFromSearch(child.id);
+    const alone = await runStreamSweep(pagesStream, ctx, pagesStream.initialState(ctx.config));
+    const collection = new TestCollection().apply(alone.committedDocs);
+    // Without a hub the gap remains (documented): nothing lists the page.
+    expect(collection.docs.has(child.id)).toBe(false);
+
+    // What the blocks stream publishes when it meets the child_page block.
+    const hub = createPageHub({ clock: ctx.clock });
+    hub.publishPages([
+      {
+        id: child.id,
+        lastEditedTime: child.last_edited_time as string,
+        parentPageId: (child.parent as { page_id: string }).page_id,
+      },
+    ]);
+    emu.resetCounters();
+    const shared = await runStreamSweep(pagesStream, { ...ctx, pageHub: hub }, alone.state);
+    expectValid(shared.docs);
+    collection.apply(shared.committedDocs);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+    expect(emu.counters().byRoute['pages.get']).toBe(1);
+    // Captured once: the next sweep knows it.
+    emu.resetCounters();
+    const again = await runStreamSweep(
+      createPagesStream({ deletionScanIntervalMs: HOUR }),
+      { ...ctx, pageHub: hub },
+      shared.state,
+    );
+    expect(again.docs.filter((d) => d.id === child.id)).toEqual([]);
+    expect(emu.counters().byRoute['pages.get'] ?? 0).toBe(0);
+  });
+
+  it('lists pages once for the three page streams sweeping at once through a PageHub', async () => {
+    const { emulator: emu, ctx } = await setup({ seed: 15 });
+    // Stand-ins for the blocks and comments streams: page sweeps with handlers of their own
+    // (an idle sweep never calls them; the listing is what is measured).
+    const idle: PageSweepHandler = {
+      process: async () => ({ docs: [], entry: {} }),
+      gone: () => [],
+    };
+    const sweepStream = (name: 'blocks' | 'comments'): Stream<PageSweepState> => ({
+      ...pagesStream,
+      name,
+      initialState: () => initialPageSweepState(),
+      read: (c, state) => runPageSweep(c, state, idle, { deletionScanIntervalMs: HOUR }),
+    });
+    const streams = [
+      createPagesStream({ deletionScanIntervalMs: HOUR }),
+      sweepStream('blocks'),
+      sweepStream('comments'),
+    ];
+    const states: PageSweepState[] = [];
+    for (const stream of streams)
+      states.push((await runStreamSweep(stream, ctx, stream.initialState(ctx.config))).state);
+
+    emu.resetCounters();
+    await runStreamSweep(streams[0]!, ctx, states[0]!);
+    const listing = (route: Record<string, number>) =>
+      (route.search ?? 0) + (route['data_sources.query'] ?? 0);
+    const oneDiscovery = listing(emu.counters().byRoute);
+    expect(oneDiscovery).toBeGreaterThanOrEqual(3);
+
+    emu.resetCounters();
+    const hub = createPageHub({ clock: ctx.clock });
+    const results = await Promise.all(
+      streams.map((stream, i) => runStreamSweep(stream, { ...ctx, pageHub: hub }, states[i]!)),
+    );
+    expect(results.every((r) => r.completed)).toBe(true);
+    expect(listing(emu.counters().byRoute)).toBe(oneDiscovery);
+    expect(emu.counters().requests).toBe(oneDiscovery);
   });
 });

@@ -1,19 +1,18 @@
 import {
   initialPageSweepState,
+  isNotionApiError,
   type NotionPage,
-  notionPageSchema,
-  notionRequest,
   type PageSweepHandler,
   type PageSweepOptions,
   type PageSweepState,
   pageSweepStateSchema,
+  retrievePage,
   runPageSweep,
   type Stream,
   type StreamContext,
 } from '@source-notion/core';
 import {
   completePage,
-  isGone,
   pageDeletion,
   pageDocument,
   pagesDocumentSchema,
@@ -34,22 +33,15 @@ function pagesHandler(ctx: StreamContext): PageSweepHandler {
       return { docs: [pageDocument(page)], entry: {} };
     },
     async process(item, _prior, signal) {
-      let page: NotionPage;
+      let page: NotionPage | undefined;
       try {
-        page =
-          item.page ??
-          (await notionRequest(
-            ctx.notion,
-            'retrieve page',
-            { path: `pages/${item.id}`, method: 'get' },
-            notionPageSchema,
-            signal,
-          ));
-        page = await completePage(ctx.notion, page, signal);
+        page = item.page ?? (await retrievePage(ctx.notion, item.id, signal));
+        if (page !== undefined) page = await completePage(ctx.notion, page, signal);
       } catch (error) {
-        if (!isGone(error)) throw error;
-        return { docs: [pageDeletion(item.id)], entry: null };
+        if (!isNotionApiError(error, 'object_not_found')) throw error;
+        page = undefined;
       }
+      if (page === undefined) return { docs: [pageDeletion(item.id)], entry: null };
       return { docs: [pageDocument(page)], entry: {}, page };
     },
     gone: (id) => [pageDeletion(id)],
