@@ -23,7 +23,7 @@ const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, erro
 
 export const REDACTED = '[REDACTED]';
 /** Shorter strings are not treated as secrets: redacting them would shred every log line. */
-const MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = 8;
 
 const secrets = new Set<string>();
 let secretPattern: RegExp | undefined;

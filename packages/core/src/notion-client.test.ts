@@ -156,7 +156,7 @@ describe('createNotionClient: retries', () => {
     expect(h.server.requests[0]!.at).toBe(t0);
     for (const request of h.server.requests.slice(1)) expect(request.at).toBe(t0 + 7_000);
     expect(h.client.limiter.stats()).toMatchObject({ rateLimited: 1, retries: 1, pausedMs: 7_000 });
-    const retryLine = h.lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'retrying Notion request');
+    const retryLine = h.lines.map((l) => JSON.parse(l)).find((l) => l.msg.startsWith('retrying '));
     expect(retryLine.fields).toMatchObject({
       operation: 'users.me',
       method: 'GET',
@@ -251,7 +251,7 @@ describe('createNotionClient: retries', () => {
     expect(good!.socket).toBeGreaterThan(bad!.socket);
     // backoff: random 0.5 × base 500 ms
     expect(good!.at - t0).toBe(250);
-    const retry = h.lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'retrying Notion request');
+    const retry = h.lines.map((l) => JSON.parse(l)).find((l) => l.msg.startsWith('retrying '));
     expect(retry.fields).toMatchObject({ status: 502, delayMs: 250, attempt: 1 });
   });
 

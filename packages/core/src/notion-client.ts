@@ -290,7 +290,7 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
         delayMs = Math.max(backoffDelay(failures, retry), asked ?? 0);
       }
       limiter.noteRetry();
-      logger.warn('retrying Notion request', { ...fields, delayMs });
+      logger.warn(retryMessage(operation, error, fields.retryAfterMs ?? delayMs), { ...fields, delayMs });
       if (delayMs > 0) await clock.sleep(delayMs, signal);
     }
   };
@@ -392,4 +392,14 @@ function describeNetworkError(error: unknown): string {
     current = current.cause;
   }
   return parts.length > 0 ? parts.join(': ') : String(error);
+}
+
+/** A retry log line a person understands: what failed, why, and how long we wait. */
+function retryMessage(operation: string, error: Error, waitMs: unknown): string {
+  const cause =
+    error instanceof NotionApiError
+      ? `${error.status}${error.code ? ` ${error.code}` : ''}${error.rateLimitReason ? ` (${error.rateLimitReason})` : ''}`
+      : error.message;
+  const wait = typeof waitMs === 'number' ? ` after ${(waitMs / 1000).toFixed(1)} s` : '';
+  return `retrying ${operation}${wait}: ${cause}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectorError, NetworkError, NotionApiError } from './errors.js';
-import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.js';
+import { backoffDelay, isRetryableError, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry.js';
 
 describe('backoffDelay', () => {
   it('grows exponentially under full jitter and respects the cap', () => {
@@ -57,5 +57,13 @@ describe('isRetryableError', () => {
     expect(isRetryableError(new NotionApiError({ status: 429, operation: 'op', isRetryable: false }))).toBe(
       false,
     );
+  });
+});
+
+describe('parseRetryAfter bounds', () => {
+  it('caps an absurd Retry-After at one hour instead of stalling forever', () => {
+    expect(parseRetryAfter('9'.repeat(400))).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter(null, { additional_data: { retry_after: 1e12 } })).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter('450')).toBe(450_000);
   });
 });

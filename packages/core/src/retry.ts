@@ -32,15 +32,27 @@ export function backoffDelay(attempt: number, options: RetryOptions = {}): numbe
 }
 
 /**
+ * The longest wait a Retry-After can impose: one hour. Workspace-level waits of several minutes
+ * are real and honoured in full; an absurd value (a corrupt header) must not stall the capture
+ * forever.
+ */
+export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/**
  * Milliseconds a server asked us to wait: the Retry-After header (delta-seconds or an HTTP date),
- * else `additional_data.retry_after` (seconds) of a Notion error body. Undefined when neither says.
+ * else `additional_data.retry_after` (seconds) of a Notion error body, at most MAX_RETRY_AFTER_MS.
+ * Undefined when neither says.
  */
 export function parseRetryAfter(
   header: string | null | undefined,
   body?: unknown,
   now: number = Date.now(),
 ): number | undefined {
-  const text = header?.trim();
+  const ms = requestedWait(header?.trim(), body, now);
+  return ms === undefined ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+function requestedWait(text: string | undefined, body: unknown, now: number): number | undefined {
   if (text) {
     if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
     const date = Date.parse(text);
