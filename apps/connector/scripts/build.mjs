@@ -1,0 +1,43 @@
+// Bundles the connector into ONE self-contained file, dist/source-notion.mjs: everything it
+// imports (core, the streams, @notionhq/client, undici, zod, yaml) is inlined, so
+// `node dist/source-notion.mjs` runs with no node_modules beside it (what the Docker image runs).
+import { chmodSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const { version } = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8'));
+// `--outfile <path>` writes elsewhere (the tests build into a temporary directory).
+const outIndex = process.argv.indexOf('--outfile');
+const outfile =
+  outIndex > 0 && process.argv[outIndex + 1]
+    ? resolve(process.argv[outIndex + 1])
+    : join(appDir, 'dist', 'source-notion.mjs');
+
+await build({
+  entryPoints: [join(appDir, 'src', 'main.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // Read the workspace packages' TypeScript sources directly: no package build needed first.
+  conditions: ['@source-notion/source'],
+  mainFields: ['module', 'main'],
+  define: { SOURCE_NOTION_VERSION: JSON.stringify(version) },
+  // CommonJS dependencies (undici, @notionhq/client) call require() for Node builtins.
+  banner: {
+    js: [
+      '#!/usr/bin/env node',
+      "import { createRequire as __sourceNotionCreateRequire } from 'node:module';",
+      'const require = __sourceNotionCreateRequire(import.meta.url);',
+    ].join('\n'),
+  },
+  legalComments: 'none',
+  sourcemap: false,
+  minify: false,
+  logLevel: 'warning',
+});
+chmodSync(outfile, 0o755);
+process.stderr.write(`built ${outfile} (version ${version})\n`);

@@ -1,0 +1,348 @@
+import type {
+  EndpointConfig,
+  NotionClient,
+  OpenRequest,
+  StreamContext,
+  StreamDocument,
+  TransactionWriter,
+} from '@source-notion/core';
+import {
+  applyMergePatch,
+  bindingState,
+  bindingStatePatch,
+  createPageHub,
+  openedResponse,
+  parseEndpointConfig,
+  parseInterval,
+  parseStreamState,
+} from '@source-notion/core';
+import { DescribedError, describeError, errorFields } from './describe-error.js';
+import type { Runtime } from './notion-session.js';
+import { openNotionClient } from './notion-session.js';
+import { createStatusReporter, DEFAULT_STATUS_INTERVAL_MS, formatDuration } from './status-reporter.js';
+import type { AnyStream } from './streams.js';
+import { resolveBinding } from './validate.js';
+
+/** Between two sweeps of a binding when neither its resource config nor the capture says. */
+export const DEFAULT_INTERVAL_MS = 5 * 60_000;
+/** Sessions end themselves at a checkpoint boundary after about a day; the runtime restarts them. */
+export const MAX_SESSION_MS = 24 * 60 * 60_000;
+/** How long a stop waits for each stream's next checkpoint before abandoning uncommitted work. */
+export const STOP_GRACE_MS = 60_000;
+/** More documents than this between two checkpoints is a stream bug (memory grows with them). */
+export const BUFFER_WARNING_DOCS = 50_000;
+
+export interface CaptureOptions {
+  request: OpenRequest;
+  writer: TransactionWriter;
+  runtime: Runtime;
+  /** Aborts on stdin EOF or SIGTERM (its reason says which): stop at the next checkpoint, exit 0. */
+  stop: AbortSignal;
+  /** Clock time after which the session ends itself. Default MAX_SESSION_MS. */
+  maxSessionMs?: number;
+  /** Clock time a stop waits for checkpoints. Default STOP_GRACE_MS. */
+  stopGraceMs?: number;
+  /** Real time between two progress events of one stream. Default SOURCE_NOTION_STATUS_INTERVAL_MS, else 10 s. */
+  statusIntervalMs?: number;
+  /** A client to use instead of opening one (tests). */
+  notion?: NotionClient;
+  /** The streams bindings may name. Default: all six. */
+  streams?: readonly AnyStream[];
+}
+
+export interface CaptureResult {
+  /** Why the session ended: "stdin closed", "SIGTERM", "daily restart". */
+  reason: string;
+  /** Transactions committed (documents + checkpoint). */
+  transactions: number;
+  /** Sweeps completed, all bindings together. */
+  sweeps: number;
+}
+
+interface BindingPlan {
+  index: number;
+  stream: AnyStream;
+  stateKey: string;
+  intervalMs: number;
+  /** full_refresh on a stream that could go incremental: every new sweep starts from scratch. */
+  restartEachSweep: boolean;
+  state: unknown;
+  /**
+   * What Flow holds for this binding: 'valid' (the state the stream resumes from), 'absent' or
+   * 'invalid' (the stream starts from its initial state, which Flow has never seen).
+   */
+  persisted: 'valid' | 'absent' | 'invalid';
+  logger: Runtime['logger'];
+}
+
+interface SweepOutcome {
+  state: unknown;
+  completed: boolean;
+  documents: number;
+  deletions: number;
+}
+
+function isDeletion(doc: StreamDocument): boolean {
+  const meta = doc._meta;
+  return typeof meta === 'object' && meta !== null && (meta as Record<string, unknown>).op === 'd';
+}
+
+function isEmptyPatch(patch: unknown): boolean {
+  return (
+    patch === undefined ||
+    (typeof patch === 'object' && patch !== null && !Array.isArray(patch) && Object.keys(patch).length === 0)
+  );
+}
+
+function statusIntervalFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.SOURCE_NOTION_STATUS_INTERVAL_MS);
+  return Number.isFinite(value) && value >= 0 && env.SOURCE_NOTION_STATUS_INTERVAL_MS?.trim() !== ''
+    ? value
+    : DEFAULT_STATUS_INTERVAL_MS;
+}
+
+function planBindings(
+  request: OpenRequest,
+  config: EndpointConfig,
+  runtime: Runtime,
+  streams: readonly AnyStream[] | undefined,
+): BindingPlan[] {
+  const captureInterval =
+    request.capture.intervalSeconds !== undefined && request.capture.intervalSeconds > 0
+      ? request.capture.intervalSeconds * 1000
+      : undefined;
+  return request.capture.bindings.map((binding, index) => {
+    const { resource, stream } = resolveBinding(binding.resourceConfig, index, binding.collection, streams);
+    const logger = runtime.logger.child({ stream: stream.name, binding: index });
+    const intervalMs =
+      resource.interval === undefined
+        ? (captureInterval ?? DEFAULT_INTERVAL_MS)
+        : parseInterval(resource.interval);
+    if (!stream.syncModes.includes(resource.syncMode)) {
+      logger.warn(
+        `the ${stream.name} stream has no ${resource.syncMode} mode; capturing it ${stream.syncModes.join(' or ')}`,
+      );
+    }
+    const raw = bindingState(request.state, binding.stateKey);
+    const persisted =
+      raw === undefined || raw === null
+        ? 'absent'
+        : stream.stateSchema.safeParse(raw).success
+          ? 'valid'
+          : 'invalid';
+    const state = parseStreamState(stream, raw, config, logger);
+    return {
+      index,
+      stream,
+      stateKey: binding.stateKey,
+      intervalMs,
+      restartEachSweep: resource.syncMode === 'full_refresh' && stream.syncModes.includes('incremental'),
+      state,
+      persisted,
+      logger,
+    };
+  });
+}
+
+/**
+ * Runs an `open` session: writes `opened`, then sweeps every binding concurrently through one
+ * Notion client (one rate limiter), each sweep followed by the next after the binding's interval.
+ * A binding's documents are held until its stream yields a checkpoint, then written together with
+ * it as one transaction. Resolves after a clean stop (stdin EOF, SIGTERM, the daily restart), at
+ * a checkpoint boundary with every transaction in flight finished; rejects when a stream fails,
+ * with a message that says what to fix.
+ */
+export async function runCapture(options: CaptureOptions): Promise<CaptureResult> {
+  const { request, writer, runtime } = options;
+  const { clock, logger } = runtime;
+  const config = parseEndpointConfig(request.capture.config, { now: new Date(clock.now()) });
+  const plans = planBindings(request, config, runtime, options.streams);
+  const notion = options.notion ?? openNotionClient(config, runtime);
+  // One hub per capture (one token): the page streams share their page listings through it, and
+  // the child pages that the blocks stream meets reach the pages and comments streams.
+  const pageHub = createPageHub({ clock });
+  const status = createStatusReporter({
+    logger,
+    stats: () => notion.limiter.stats(),
+    intervalMs: options.statusIntervalMs ?? statusIntervalFromEnv(runtime.env),
+  });
+
+  const stopping = new AbortController(); // stop at the next checkpoint boundary
+  const abandon = new AbortController(); // abort requests in flight, drop uncommitted documents
+  const timers = new AbortController();
+  let stopReason = 'stdin closed';
+  let failure: { error: unknown; stream: string } | undefined;
+  let transactions = 0;
+  let sweeps = 0;
+
+  const requestStop = (reason: string) => {
+    if (stopping.signal.aborted) return;
+    stopReason = reason;
+    stopping.abort(new Error(reason));
+    logger.info(`stopping the capture (${reason}) at the next checkpoint`);
+    clock.sleep(options.stopGraceMs ?? STOP_GRACE_MS, timers.signal).then(
+      () => {
+        logger.warn('streams did not reach a checkpoint in time; abandoning their uncommitted documents');
+        abandon.abort(new Error(reason));
+      },
+      () => {},
+    );
+  };
+  const onStop = () =>
+    requestStop(String((options.stop.reason as Error | undefined)?.message ?? 'stdin closed'));
+  if (options.stop.aborted) onStop();
+  else options.stop.addEventListener('abort', onStop, { once: true });
+  clock.sleep(options.maxSessionMs ?? MAX_SESSION_MS, timers.signal).then(
+    () => requestStop('daily restart'),
+    () => {},
+  );
+
+  /**
+   * Commits `docs` with the stream's checkpoint. Flow only knows the state through these patches,
+   * so while it holds no valid state for the binding, the first checkpoint carries the whole
+   * state (after clearing an invalid one) rather than the stream's patch of its initial state.
+   */
+  const commit = async (plan: BindingPlan, docs: StreamDocument[], patch: unknown, fullState: unknown) => {
+    if (plan.persisted !== 'valid') {
+      if (plan.persisted === 'invalid') {
+        await writer.commit({ binding: plan.index, docs: [], patch: bindingStatePatch(plan.stateKey, null) });
+      }
+      plan.persisted = 'valid';
+      await writer.commit({
+        binding: plan.index,
+        docs,
+        patch: bindingStatePatch(plan.stateKey, fullState ?? {}),
+      });
+      transactions += 1;
+      return;
+    }
+    if (docs.length === 0 && isEmptyPatch(patch)) return;
+    await writer.commit({ binding: plan.index, docs, patch: bindingStatePatch(plan.stateKey, patch ?? {}) });
+    transactions += 1;
+  };
+
+  const runSweep = async (plan: BindingPlan, start: unknown): Promise<SweepOutcome> => {
+    let state = start;
+    let buffer: StreamDocument[] = [];
+    let documents = 0;
+    let deletions = 0;
+    let warned = false;
+    const ctx: StreamContext = {
+      notion,
+      logger: plan.logger,
+      config,
+      signal: abandon.signal,
+      clock,
+      pageHub,
+      progress: (progress) => status.progress(plan.stream.name, progress, documents + buffer.length),
+    };
+    try {
+      for await (const event of plan.stream.read(ctx, state)) {
+        if ('doc' in event) {
+          buffer.push(event.doc);
+          if (isDeletion(event.doc)) deletions += 1;
+          if (!warned && buffer.length > BUFFER_WARNING_DOCS) {
+            warned = true;
+            plan.logger.warn(
+              `the ${plan.stream.name} stream has yielded over ${BUFFER_WARNING_DOCS} documents without a checkpoint; they are held in memory until it does (a stream bug)`,
+            );
+          }
+          continue;
+        }
+        state = applyMergePatch(state, event.checkpoint);
+        const docs = buffer;
+        buffer = [];
+        await commit(plan, docs, event.checkpoint, state);
+        documents += docs.length;
+        if (stopping.signal.aborted) return { state, completed: false, documents, deletions };
+      }
+    } catch (error) {
+      // Abandoned: whatever was not checkpointed is dropped unwritten; the next session redoes it.
+      if (abandon.signal.aborted) return { state, completed: false, documents, deletions };
+      throw error;
+    }
+    if (buffer.length > 0) {
+      plan.logger.warn(
+        `the ${plan.stream.name} stream ended its sweep with ${buffer.length} documents after its last checkpoint; committing them with an empty checkpoint`,
+      );
+      const docs = buffer;
+      buffer = [];
+      await commit(plan, docs, {}, state);
+      documents += docs.length;
+    }
+    // What the next session would get back from Flow: JSON, parsed by the stream's schema.
+    const roundTripped = state === undefined ? undefined : JSON.parse(JSON.stringify(state));
+    return {
+      state: parseStreamState(plan.stream, roundTripped, config, plan.logger),
+      completed: true,
+      documents,
+      deletions,
+    };
+  };
+
+  const runBinding = async (plan: BindingPlan): Promise<void> => {
+    let state = plan.state;
+    let sweep = 0;
+    try {
+      while (!stopping.signal.aborted) {
+        sweep += 1;
+        const startedAt = clock.now();
+        plan.logger.debug(`starting sweep ${sweep} of ${plan.stream.name}`);
+        const outcome = await runSweep(plan, state);
+        state = outcome.state;
+        if (!outcome.completed) return;
+        sweeps += 1;
+        status.sweepCompleted(plan.stream.name, plan.index, {
+          sweep,
+          documents: outcome.documents,
+          deletions: outcome.deletions,
+          durationMs: clock.now() - startedAt,
+          nextInMs: plan.intervalMs,
+        });
+        if (plan.restartEachSweep) {
+          state = plan.stream.initialState(config);
+          plan.persisted = 'invalid';
+        }
+        try {
+          await clock.sleep(plan.intervalMs, stopping.signal);
+        } catch {
+          return;
+        }
+      }
+    } catch (error) {
+      if (failure === undefined) failure = { error, stream: plan.stream.name };
+      plan.logger.error(
+        `the ${plan.stream.name} binding failed: ${describeError(error, plan.stream.name)}`,
+        errorFields(error),
+      );
+      requestStop(`${plan.stream.name} failed`);
+      abandon.abort(error);
+    }
+  };
+
+  try {
+    await writer.respond(openedResponse(false));
+    logger.info(
+      `capture opened: ${plans.length} binding(s) (${plans.map((p) => `${p.stream.name} every ${formatDuration(p.intervalMs)}`).join(', ')})`,
+      { eventType: 'connectorStatus' },
+    );
+    if (plans.length === 0) {
+      // Nothing to capture: idle until the runtime ends the session.
+      await new Promise<void>((resolve) => {
+        if (stopping.signal.aborted) resolve();
+        else stopping.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    await Promise.all(plans.map((plan) => runBinding(plan)));
+    await writer.flush();
+  } finally {
+    timers.abort();
+    options.stop.removeEventListener('abort', onStop);
+    if (options.notion === undefined) await notion.close().catch(() => {});
+  }
+  if (failure !== undefined) {
+    throw new DescribedError(describeError(failure.error, failure.stream), { cause: failure.error });
+  }
+  logger.info(`capture stopped (${stopReason}) after ${transactions} transaction(s)`);
+  return { reason: stopReason, transactions, sweeps };
+}

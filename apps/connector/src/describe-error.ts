@@ -1,0 +1,103 @@
+import {
+  ConfigError,
+  ConnectorError,
+  NetworkError,
+  NotionApiError,
+  ProtocolError,
+  redactSecrets,
+} from '@source-notion/core';
+
+const INTEGRATIONS_URL = 'https://www.notion.so/profile/integrations';
+
+/** What the user must do when a stream cannot read because a capability is missing. */
+export const CAPABILITY_HINTS: Record<string, { capability: string; binding: string }> = {
+  users: { capability: 'Read user information', binding: 'users' },
+  comments: { capability: 'Read comments', binding: 'comments' },
+};
+
+export function missingCapabilityMessage(stream: string): string {
+  const hint = CAPABILITY_HINTS[stream];
+  const capability = hint?.capability ?? 'Read content';
+  return (
+    `the Notion integration lacks the "${capability}" capability needed by the ${stream} binding: ` +
+    `enable it under Capabilities at ${INTEGRATIONS_URL} (or reconnect OAuth with it), or disable the ${stream} binding`
+  );
+}
+
+export const INVALID_TOKEN_MESSAGE =
+  'Notion rejected the token (401 unauthorized): it is invalid or was revoked. ' +
+  `Fix: set credentials.token to the integration's current secret from ${INTEGRATIONS_URL}, or reconnect the Notion OAuth credentials`;
+
+export const REQUESTS_BLOCKED_MESSAGE =
+  "Notion is blocking this integration's API requests (429 public_api_request_blocked); retrying will not help. " +
+  'Fix: ask a workspace owner to check the integration under Settings → Connections, or contact Notion support';
+
+export const NOTHING_SHARED_MESSAGE =
+  'the Notion integration can see no pages or databases: share the pages to capture with it ' +
+  '(open a page, ••• menu → Connections → add the integration; sub-pages follow), then retry';
+
+/** An error whose message is already the final, user-facing description. */
+export class DescribedError extends ConnectorError {}
+
+function findCause<T>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
+    if (current instanceof type) return current;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The one line the user sees when the connector fails: what went wrong and what to fix, with
+ * every secret redacted. `stream` is the binding that failed, when one did.
+ */
+export function describeError(error: unknown, stream?: string): string {
+  if (error instanceof DescribedError) return redactSecrets(error.message);
+  const prefix = stream === undefined ? '' : `${stream}: `;
+  const api = findCause(error, NotionApiError);
+  if (api !== undefined) {
+    if (api.status === 401 || api.code === 'unauthorized') return redactSecrets(INVALID_TOKEN_MESSAGE);
+    if (api.rateLimitReason === 'public_api_request_blocked') return redactSecrets(REQUESTS_BLOCKED_MESSAGE);
+    if (api.status === 403 || api.code === 'restricted_resource') {
+      if (stream !== undefined && CAPABILITY_HINTS[stream] !== undefined) {
+        return redactSecrets(
+          `${prefix}Notion refused ${api.operation} (403 restricted_resource): ${missingCapabilityMessage(stream)}`,
+        );
+      }
+      return redactSecrets(
+        `${prefix}Notion refused ${api.operation} (403 restricted_resource): the integration lacks the "Read content" ` +
+          `capability or lost access; enable it at ${INTEGRATIONS_URL} and share the pages to capture with the integration`,
+      );
+    }
+    return redactSecrets(`${prefix}${api.message}`);
+  }
+  if (error instanceof ConfigError || error instanceof ProtocolError) return redactSecrets(error.message);
+  const network = findCause(error, NetworkError);
+  if (network !== undefined) {
+    return redactSecrets(
+      `${prefix}could not reach the Notion API (${network.message}); check that this host can reach api.notion.com over HTTPS`,
+    );
+  }
+  if (error instanceof ConnectorError) return redactSecrets(`${prefix}${error.message}`);
+  if (error instanceof Error)
+    return redactSecrets(`${prefix}${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`);
+  return redactSecrets(`${prefix}${String(error)}`);
+}
+
+/** The cause chain as log fields (names and messages only, redacted). */
+export function errorFields(error: unknown): Record<string, unknown> {
+  const chain: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
+    chain.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  const api = findCause(error, NotionApiError);
+  return {
+    error: chain.map((line) => redactSecrets(line)),
+    ...(api === undefined
+      ? {}
+      : { status: api.status, code: api.code, requestId: api.requestId, operation: api.operation }),
+  };
+}

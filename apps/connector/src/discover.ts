@@ -1,0 +1,76 @@
+import type {
+  DiscoveredBinding,
+  DiscoveredResponse,
+  JsonSchema,
+  Logger,
+  SyncMode,
+} from '@source-notion/core';
+import { discoveredResponse } from '@source-notion/core';
+import type { Capabilities } from './capabilities.js';
+import { CAPABILITY_HINTS } from './describe-error.js';
+import type { AnyStream } from './streams.js';
+
+/** Matches a deletion document: `_meta.op` is "d". */
+const DELETION = { properties: { _meta: { properties: { op: { const: 'd' } } } } } as const;
+
+/**
+ * The stream's document schema with Flow's reduction annotations: an ordinary document replaces
+ * the previous one with the same key (last write wins), and a document whose `_meta.op` is "d"
+ * deletes it (`reduce: {strategy: merge, delete: true}` under an `if` on `_meta.op`).
+ */
+export function collectionSchema(stream: AnyStream): JsonSchema {
+  const schema: JsonSchema = { ...stream.documentSchema };
+  delete schema.$schema;
+  // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword (a plain object, never awaited)
+  const annotation = { if: DELETION, then: { reduce: { strategy: 'merge', delete: true } } };
+  if ('if' in schema || 'then' in schema || 'else' in schema) {
+    // Keep the stream's own conditional intact; add ours beside it.
+    const allOf = Array.isArray(schema.allOf) ? [...schema.allOf] : [];
+    return { ...schema, allOf: [...allOf, annotation] };
+  }
+  return { ...schema, ...annotation };
+}
+
+export function preferredSyncMode(stream: AnyStream): SyncMode {
+  return stream.syncModes.includes('incremental') ? 'incremental' : (stream.syncModes[0] ?? 'full_refresh');
+}
+
+/** Why the token cannot read a stream, or undefined when it can (or the probe could not tell). */
+export function unreadableReason(stream: string, capabilities: Capabilities): string | undefined {
+  const hint = CAPABILITY_HINTS[stream];
+  if (hint === undefined) return undefined;
+  const readable = stream === 'users' ? capabilities.readUsers : capabilities.readComments;
+  if (readable !== false) return undefined;
+  return `the integration lacks the "${hint.capability}" capability`;
+}
+
+/** One binding per stream; bindings the token cannot read are proposed disabled, with a log saying why. */
+export function discoveredBindings(
+  streams: readonly AnyStream[],
+  capabilities: Capabilities,
+  logger: Logger,
+): DiscoveredResponse {
+  const bindings = streams.map((stream): DiscoveredBinding => {
+    const binding: DiscoveredBinding = {
+      recommendedName: stream.name,
+      resourceConfig: { stream: stream.name, syncMode: preferredSyncMode(stream) },
+      documentSchema: collectionSchema(stream),
+      key: [...stream.key],
+    };
+    const reason = unreadableReason(stream.name, capabilities);
+    if (reason !== undefined) {
+      binding.disable = true;
+      logger.warn(
+        `proposing the ${stream.name} binding disabled: ${reason}; enable it at https://www.notion.so/profile/integrations to capture ${stream.name}`,
+        { stream: stream.name },
+      );
+    }
+    return binding;
+  });
+  if (capabilities.readComments === undefined) {
+    logger.info(
+      'could not probe the "Read comments" capability (no page is shared yet); the comments binding stays enabled',
+    );
+  }
+  return discoveredResponse(bindings);
+}

@@ -1,0 +1,36 @@
+// Entry point of the bundle (dist/source-notion.mjs) and of the Docker image.
+import { createLogger, createSystemClock, redactSecrets, timeScaleFromEnv } from '@source-notion/core';
+import { runCli } from './cli.js';
+
+const logger = createLogger();
+
+function fail(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  logger.error(redactSecrets(`unexpected failure: ${message}`));
+  process.exit(1);
+}
+
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+
+const code = await runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  runtime: {
+    env: process.env,
+    clock: createSystemClock({ scale: timeScaleFromEnv() }),
+    logger,
+  },
+  onTerminate: (handler) => {
+    // SIGTERM from the runtime; SIGINT when a person presses Ctrl-C: both stop at a checkpoint.
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
+    return () => {
+      process.off('SIGTERM', handler);
+      process.off('SIGINT', handler);
+    };
+  },
+  self: { command: process.execPath, args: [...process.execArgv, process.argv[1] ?? ''] },
+});
+process.exit(code);

@@ -1,0 +1,100 @@
+// Faults that cannot heal: the session must end non-zero with a last log line that names the
+// problem and the fix, after a checkpoint covering every document it wrote; a later session with
+// the merged state (and the problem fixed) completes the capture without losing anything.
+import type { Emulator } from '@source-notion/notion-emulator';
+import { startEmulator } from '@source-notion/notion-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildBundle,
+  canaryToken,
+  collectionDocs,
+  connectorEnv,
+  describeDiff,
+  diffCollections,
+  endpointConfig,
+  expectedCollections,
+  findCanary,
+  newCollections,
+  openRequest,
+  reduceInto,
+  runSession,
+  STREAMS,
+  startFaultProxy,
+} from './harness.js';
+import { SMALL_WORKSPACE, UNHEALABLE_CASES } from './scenarios.js';
+
+const SEED = 74;
+const canary = canaryToken(SEED);
+let bundle: ReturnType<typeof buildBundle>;
+let emulator: Emulator;
+
+beforeAll(async () => {
+  bundle = buildBundle();
+  emulator = await startEmulator({
+    workspace: { seed: SEED, ...SMALL_WORKSPACE },
+    rpm: null,
+    tokens: [{ token: canary }],
+    seed: SEED,
+    timeScale: 100,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await emulator?.close();
+  bundle?.cleanup();
+});
+
+describe('unhealable faults end the session clearly and keep what was captured', () => {
+  for (const { name, rule, message } of UNHEALABLE_CASES) {
+    it(name, { timeout: 45_000 }, async () => {
+      const proxy = await startFaultProxy(emulator.url, rule);
+      const config = endpointConfig(canary);
+      const env = { SOURCE_NOTION_TIME_SCALE: '100' };
+      let failed: Awaited<ReturnType<typeof runSession>>;
+      try {
+        failed = await runSession({
+          bundle: bundle.path,
+          env: connectorEnv(proxy.url, env),
+          open: openRequest({ config, state: {} }),
+        });
+      } finally {
+        await proxy.close();
+      }
+      expect(proxy.stats().failed).toBeGreaterThan(0);
+      expect(failed.timedOut).toBe(false);
+      expect(failed.exit.code).toBe(1);
+      expect(failed.exit.lastLog?.level).toBe('error');
+      expect(failed.exit.lastLog?.msg).toMatch(message);
+      expect(failed.exit.lastLog?.msg).not.toMatch(/\n\s+at /);
+      // Every document written is covered by a checkpoint; nothing dangles.
+      expect(failed.exit.protocolErrors).toEqual([]);
+      expect(failed.exit.endedInsideTransaction).toBe(false);
+      expect(failed.uncommitted).toBe(0);
+      const committed = failed.committed.reduce((n, docs) => n + docs.length, 0);
+      expect(committed, 'nothing was captured before the fault: the test shows nothing').toBeGreaterThan(0);
+
+      // What was committed is right (a subset of the truth, documents equal)...
+      const partial = newCollections();
+      reduceInto(partial, failed.committed);
+      const expected = expectedCollections(emulator);
+      for (const diff of diffCollections(collectionDocs(partial), expected)) {
+        expect(diff.extra, diff.stream).toEqual([]);
+        expect(diff.different, diff.stream).toEqual([]);
+      }
+      // ...and a session from the merged state, once the problem is fixed, completes the capture.
+      const resumed = await runSession({
+        bundle: bundle.path,
+        env: connectorEnv(emulator.url, env),
+        open: openRequest({ config, state: failed.state }),
+      });
+      expect(resumed.exit.code).toBe(0);
+      const all = newCollections();
+      reduceInto(all, failed.committed);
+      reduceInto(all, resumed.committed);
+      expect(describeDiff(diffCollections(collectionDocs(all), expected, STREAMS))).toBe('');
+      expect(
+        findCanary(canary, ...failed.transcript, failed.state, ...resumed.transcript, resumed.state),
+      ).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,30 @@
+import type { Stream, StreamName } from '@source-notion/core';
+import { STREAM_NAMES } from '@source-notion/core';
+import { blocksStream } from '@source-notion/stream-blocks';
+import { commentsStream } from '@source-notion/stream-comments';
+import { dataSourcesStream } from '@source-notion/stream-data-sources';
+import { databasesStream } from '@source-notion/stream-databases';
+import { pagesStream } from '@source-notion/stream-pages';
+import { usersStream } from '@source-notion/stream-users';
+
+/** A stream whose state type is erased: the connector only moves state between stream and Flow. */
+export type AnyStream = Stream<unknown>;
+
+/** Every stream the connector captures, in discovery order. */
+export const ALL_STREAMS: readonly AnyStream[] = [
+  usersStream,
+  databasesStream,
+  dataSourcesStream,
+  pagesStream,
+  blocksStream,
+  commentsStream,
+] as readonly AnyStream[];
+
+export function isStreamName(name: unknown): name is StreamName {
+  return typeof name === 'string' && (STREAM_NAMES as readonly string[]).includes(name);
+}
+
+/** The stream called `name`, or undefined. */
+export function findStream(name: string): AnyStream | undefined {
+  return ALL_STREAMS.find((stream) => stream.name === name);
+}
