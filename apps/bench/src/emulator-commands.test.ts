@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { pick, planChanges, seededRandom } from './emulator-commands.js';
+import type { BlockShape, WorkspaceShape } from './workspace-shape.js';
+
+describe('seededRandom', () => {
+  it('repeats for a seed and differs between seeds', () => {
+    const a = seededRandom(7);
+    const b = seededRandom(7);
+    const first = [a(), a(), a()];
+    expect([b(), b(), b()]).toEqual(first);
+    expect(seededRandom(8)()).not.toBe(first[0]);
+    expect(first.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+});
+
+describe('pick', () => {
+  it('picks distinct items, at most all of them', () => {
+    const items = Array.from({ length: 50 }, (_, i) => i);
+    const picked = pick(items, 10, seededRandom(1));
+    expect(new Set(picked).size).toBe(10);
+    expect(picked.every((x) => items.includes(x))).toBe(true);
+    expect(pick([1, 2], 5, seededRandom(1)).sort()).toEqual([1, 2]);
+  });
+});
+
+describe('planChanges', () => {
+  const block = (id: string, pageId: string, type = 'paragraph', hasChildren = false): BlockShape => ({
+    id,
+    type,
+    hasChildren,
+    parentId: pageId,
+    pageId,
+    syncedReference: false,
+  });
+  const pages = Array.from({ length: 400 }, (_, i) => `p${i}`);
+  const shape: WorkspaceShape = {
+    users: [],
+    databases: [],
+    dataSources: [],
+    pages,
+    blocks: pages.flatMap((p) => [
+      block(`${p}-a`, p),
+      block(`${p}-t`, p, 'toggle', true),
+      block(`${p}-c`, p, 'child_page'),
+    ]),
+    comments: [],
+  };
+
+  it('changes the given share of the pages, one operation each, in rotation', () => {
+    const changes = planChanges(shape, { fraction: 0.01, seed: 3 });
+    expect(changes).toHaveLength(4);
+    expect(changes.map((c) => c.op)).toEqual(['editPage', 'editBlock', 'appendBlocks', 'deleteBlock']);
+    expect(new Set(changes.map((c) => c.pageId)).size).toBe(4);
+    for (const change of changes) {
+      // Only leaf blocks of editable types are edited or deleted, and only in the changed page.
+      if (change.op === 'editBlock' || change.op === 'deleteBlock')
+        expect(change.blockId).toBe(`${change.pageId}-a`);
+    }
+    expect(planChanges(shape, { fraction: 0.01, seed: 3 })).toEqual(changes);
+  });
+
+  it('changes at least one page, and edits the page when it has no leaf block', () => {
+    const bare: WorkspaceShape = { ...shape, pages: ['x'], blocks: [] };
+    expect(planChanges(bare, { fraction: 0.001, seed: 1 })).toEqual([{ op: 'editPage', pageId: 'x' }]);
+  });
+});

@@ -1,0 +1,106 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { BENCH_DIR } from './bundle.js';
+import type {
+  EmulatorProcessOptions,
+  EmulatorReply,
+  MutationOutcome,
+  MutationPlan,
+  RequestRecord,
+} from './emulator-protocol.js';
+import type { WorkspaceShape } from './workspace-shape.js';
+
+/** The emulator running in its own process, driven over IPC. */
+export interface EmulatorHandle {
+  url: string;
+  token: string;
+  pid: number;
+  shape(): Promise<WorkspaceShape>;
+  /** Where the request log stands now: later `requests(mark.index)` returns what came after. */
+  mark(): Promise<{ index: number; at: number }>;
+  /** Fresh rate-limit windows (between two contenders). */
+  resetRateLimits(): Promise<void>;
+  requests(since: number): Promise<RequestRecord[]>;
+  mutate(plan: MutationPlan): Promise<MutationOutcome>;
+  close(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 120_000;
+
+export function launchEmulator(options: EmulatorProcessOptions): Promise<EmulatorHandle> {
+  const child: ChildProcess = fork(join(BENCH_DIR, 'src/emulator-process.ts'), [JSON.stringify(options)], {
+    execArgv: ['--conditions=@source-notion/source', '--import', 'tsx', '--max-old-space-size=8192'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  let nextId = 1;
+  const waiting = new Map<
+    number,
+    { resolve: (reply: EmulatorReply) => void; reject: (error: Error) => void }
+  >();
+  const failAll = (error: Error) => {
+    for (const entry of waiting.values()) entry.reject(error);
+    waiting.clear();
+  };
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the emulator process did not start in time'));
+    }, START_TIMEOUT_MS);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const error = new Error(`the emulator process exited (${signal ?? code})`);
+      reject(error);
+      failAll(error);
+    });
+    child.on('message', (message: EmulatorReply) => {
+      if ('ready' in message) {
+        clearTimeout(timer);
+        resolve(handle(message.url, message.token));
+        return;
+      }
+      const entry = waiting.get(message.id);
+      if (!entry) return;
+      waiting.delete(message.id);
+      if ('error' in message) entry.reject(new Error(`emulator: ${message.error}`));
+      else entry.resolve(message);
+    });
+  });
+
+  function call<K extends string>(command: Record<string, unknown>, key: K): Promise<unknown> {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve: (reply) => resolve((reply as Record<string, unknown>)[key]), reject });
+      child.send({ id, ...command });
+    });
+  }
+
+  function handle(url: string, token: string): EmulatorHandle {
+    return {
+      url,
+      token,
+      pid: child.pid ?? -1,
+      shape: () => call({ cmd: 'shape' }, 'shape') as Promise<WorkspaceShape>,
+      mark: () => call({ cmd: 'mark' }, 'mark') as Promise<{ index: number; at: number }>,
+      resetRateLimits: async () => {
+        await call({ cmd: 'resetRateLimits' }, 'reset');
+      },
+      requests: (since) => call({ cmd: 'requests', since }, 'requests') as Promise<RequestRecord[]>,
+      mutate: (plan) => call({ cmd: 'mutate', plan }, 'mutation') as Promise<MutationOutcome>,
+      close: () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) {
+            resolve();
+            return;
+          }
+          const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          child.disconnect();
+        }),
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import type { WorkspaceShape } from './workspace-shape.js';
+
+/** Options of the emulator process: the emulator's own, plus workspace preparation. */
+export interface EmulatorProcessOptions {
+  workspace?: Record<string, unknown>;
+  rpm?: number | null;
+  timeScale?: number;
+  latency?: false | { medianMs: number; p99Ms: number };
+  faults?: { rates: Readonly<Record<string, number>> } | undefined;
+  requestLogLimit?: number;
+  seed?: number;
+  /** Deep-nesting workloads: give `pages` pages a chain of toggles `depth` levels deep. */
+  deepen?: { pages: number; depth: number } | undefined;
+}
+
+/** One HTTP request as the bench needs it. */
+export interface RequestRecord {
+  /** Emulated epoch ms when it arrived. */
+  at: number;
+  status: number;
+  /** The fault the emulator injected into it, if any. */
+  fault?: string | undefined;
+  /** The emulator's route name (e.g. `blocks.children`), or undefined for unknown routes. */
+  route?: string | undefined;
+  /** Real milliseconds from arrival to the last byte. */
+  durationMs: number;
+  /** The Notion error code when status >= 400. */
+  code?: string | undefined;
+}
+
+export interface MutationPlan {
+  /** Share of the pages to change, e.g. 0.01. */
+  fraction: number;
+  seed: number;
+}
+
+export interface MutationOutcome {
+  changedPages: string[];
+  operations: Record<string, number>;
+}
+
+export type EmulatorCommand =
+  | { id: number; cmd: 'shape' }
+  | { id: number; cmd: 'mark' }
+  | { id: number; cmd: 'resetRateLimits' }
+  | { id: number; cmd: 'requests'; since: number }
+  | { id: number; cmd: 'mutate'; plan: MutationPlan };
+
+export type EmulatorReply =
+  | { ready: true; url: string; token: string }
+  | { id: number; error: string }
+  | { id: number; shape: WorkspaceShape }
+  | { id: number; mark: { index: number; at: number } }
+  | { id: number; reset: true }
+  | { id: number; requests: RequestRecord[] }
+  | { id: number; mutation: MutationOutcome };

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { backfillFloor, floorSeconds, incrementalFloor, isDescended, listCalls } from './floor.js';
+import type { BlockShape, WorkspaceShape } from './workspace-shape.js';
+
+function block(id: string, parentId: string, pageId: string, extra: Partial<BlockShape> = {}): BlockShape {
+  return { id, type: 'paragraph', hasChildren: false, parentId, pageId, syncedReference: false, ...extra };
+}
+
+/** Two pages: p1 with a toggle holding two children, a child_page and an unsupported block; p2 empty. */
+function smallShape(): WorkspaceShape {
+  return {
+    users: ['u1', 'u2'],
+    databases: ['d1'],
+    dataSources: ['s1', 's2'],
+    pages: ['p1', 'p2'],
+    blocks: [
+      block('b1', 'p1', 'p1', { type: 'toggle', hasChildren: true }),
+      block('b2', 'b1', 'p1'),
+      block('b3', 'b1', 'p1'),
+      block('b4', 'p1', 'p1', { type: 'child_page', hasChildren: true }),
+      block('b5', 'p1', 'p1', { type: 'unsupported', hasChildren: true }),
+      block('b6', 'p1', 'p1', { type: 'synced_block', hasChildren: true, syncedReference: true }),
+    ],
+    comments: [
+      { id: 'c1', pageId: 'p1' },
+      { id: 'c2', pageId: 'p1' },
+    ],
+  };
+}
+
+describe('listCalls', () => {
+  it('counts one call per 100 results and at least one', () => {
+    expect(listCalls(0)).toBe(1);
+    expect(listCalls(1)).toBe(1);
+    expect(listCalls(100)).toBe(1);
+    expect(listCalls(101)).toBe(2);
+    expect(listCalls(250)).toBe(3);
+  });
+});
+
+describe('isDescended', () => {
+  it('descends into blocks with children except child pages, databases, unsupported and synced references', () => {
+    const shape = smallShape();
+    expect(shape.blocks.filter(isDescended).map((b) => b.id)).toEqual(['b1']);
+  });
+});
+
+describe('backfillFloor', () => {
+  it('applies the formula 1 + ⌈U/100⌉ + ⌈S/100⌉ + D + ⌈P/100⌉ + (P + H) + P', () => {
+    const floor = backfillFloor(smallShape());
+    // U=2, S=2, D=1, P=2, H=1
+    expect(floor).toEqual({
+      users: 2,
+      dataSources: 1,
+      databases: 1,
+      pageListing: 1,
+      blockTrees: 3,
+      comments: 2,
+      total: 10,
+    });
+  });
+
+  it('matches the formula on a generated workspace of 1,000 pages (30 blocks, 12% with children)', () => {
+    const pages = Array.from({ length: 1000 }, (_, i) => `p${i}`);
+    const blocks: BlockShape[] = [];
+    let h = 0;
+    for (const [i, page] of pages.entries()) {
+      for (let j = 0; j < 30; j++) {
+        const hasChildren = (i * 30 + j) % 25 < 3;
+        if (hasChildren) h += 1;
+        const id = `${page}-b${j}`;
+        blocks.push(block(id, page, page, { type: hasChildren ? 'toggle' : 'paragraph', hasChildren }));
+        if (hasChildren) blocks.push(block(`${id}-c`, id, page));
+      }
+    }
+    const shape: WorkspaceShape = {
+      users: ['u'],
+      databases: [],
+      dataSources: ['s'],
+      pages,
+      blocks,
+      comments: [],
+    };
+    const expected = 1 + 1 + 1 + 0 + 10 + (1000 + h) + 1000;
+    expect(backfillFloor(shape).total).toBe(expected);
+    expect(h).toBe(3600);
+  });
+
+  it('counts a call per 100 children past the first hundred', () => {
+    const blocks = Array.from({ length: 250 }, (_, i) => block(`b${i}`, 'p1', 'p1'));
+    const shape: WorkspaceShape = {
+      users: [],
+      databases: [],
+      dataSources: [],
+      pages: ['p1'],
+      blocks,
+      comments: [],
+    };
+    expect(backfillFloor(shape).blockTrees).toBe(3);
+    expect(backfillFloor(shape).users).toBe(2);
+  });
+});
+
+describe('incrementalFloor', () => {
+  it('counts the fixed listings plus the changed pages only', () => {
+    const floor = incrementalFloor(smallShape(), new Set(['p2']));
+    expect(floor).toEqual({
+      users: 2,
+      dataSources: 1,
+      databases: 1,
+      pageListing: 1,
+      blockTrees: 1,
+      comments: 1,
+      total: 7,
+    });
+    expect(incrementalFloor(smallShape(), new Set(['p1'])).blockTrees).toBe(2);
+  });
+});
+
+describe('floorSeconds', () => {
+  it('divides requests by the budget', () => {
+    expect(floorSeconds(5_600, 180)).toBeCloseTo(1866.67, 1);
+    expect(floorSeconds(600, 600)).toBe(60);
+    expect(floorSeconds(600, null)).toBeNull();
+  });
+});

@@ -1,0 +1,142 @@
+import type { BlockShape, WorkspaceShape } from './workspace-shape.js';
+
+/** Results per list page: no read endpoint returns more. */
+export const PAGE_SIZE = 100;
+
+/** Block types whose children are not read as part of the page's tree (NOTION-API.md, "The floor"). */
+const NOT_DESCENDED = new Set(['child_page', 'child_database', 'unsupported']);
+
+/** The fewest requests of each kind a capture needs (NOTION-API.md, "The floor"). */
+export interface FloorBreakdown {
+  /** `GET /v1/users/me` plus the user listing. */
+  users: number;
+  dataSources: number;
+  databases: number;
+  pageListing: number;
+  blockTrees: number;
+  comments: number;
+  total: number;
+}
+
+/** List calls to read `n` results: an empty list still takes one call. */
+export function listCalls(n: number): number {
+  return Math.max(1, Math.ceil(n / PAGE_SIZE));
+}
+
+/** Whether reading a page's tree needs `GET /v1/blocks/{id}/children` for this block (one of the H blocks). */
+export function isDescended(block: BlockShape): boolean {
+  return block.hasChildren && !NOT_DESCENDED.has(block.type) && !block.syncedReference;
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const k = key(item);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return counts;
+}
+
+interface TreeIndex {
+  childCounts: Map<string, number>;
+  commentCounts: Map<string, number>;
+  /** The descended blocks (H) of each page. */
+  descendedByPage: Map<string, BlockShape[]>;
+}
+
+function indexTrees(shape: WorkspaceShape): TreeIndex {
+  const descendedByPage = new Map<string, BlockShape[]>();
+  for (const block of shape.blocks) {
+    if (!isDescended(block)) continue;
+    const list = descendedByPage.get(block.pageId);
+    if (list) list.push(block);
+    else descendedByPage.set(block.pageId, [block]);
+  }
+  return {
+    childCounts: countBy(shape.blocks, (block) => block.parentId),
+    commentCounts: countBy(shape.comments, (comment) => comment.pageId),
+    descendedByPage,
+  };
+}
+
+/** Block list calls and comment calls for one page: its tree (1 + H, more past 100 children) and its comments. */
+function pageCost(pageId: string, index: TreeIndex): { blockTrees: number; comments: number } {
+  let blockTrees = listCalls(index.childCounts.get(pageId) ?? 0);
+  for (const block of index.descendedByPage.get(pageId) ?? []) {
+    blockTrees += listCalls(index.childCounts.get(block.id) ?? 0);
+  }
+  return { blockTrees, comments: listCalls(index.commentCounts.get(pageId) ?? 0) };
+}
+
+function total(parts: Omit<FloorBreakdown, 'total'>): FloorBreakdown {
+  return {
+    ...parts,
+    total:
+      parts.users +
+      parts.dataSources +
+      parts.databases +
+      parts.pageListing +
+      parts.blockTrees +
+      parts.comments,
+  };
+}
+
+/**
+ * The floor of a full capture, NOTION-API.md's formula
+ * `1 + ⌈U/100⌉ + ⌈S/100⌉ + D + ⌈P/100⌉ + (P + H) + P`, where every list counts at least one call
+ * and a page or block with more than 100 children (or a page with more than 100 comments) counts
+ * one call per 100: for trees of at most 100 children it is exactly the formula.
+ */
+export function backfillFloor(shape: WorkspaceShape): FloorBreakdown {
+  const index = indexTrees(shape);
+  let blockTrees = 0;
+  let comments = 0;
+  for (const pageId of shape.pages) {
+    const cost = pageCost(pageId, index);
+    blockTrees += cost.blockTrees;
+    comments += cost.comments;
+  }
+  return total({
+    users: 1 + listCalls(shape.users.length),
+    dataSources: listCalls(shape.dataSources.length),
+    databases: shape.databases.length,
+    pageListing: listCalls(shape.pages.length),
+    blockTrees,
+    comments,
+  });
+}
+
+/**
+ * The minimum for an incremental sweep after the pages in `changed` changed (their
+ * last_edited_time moved): what has no change filter is read again (users: `users/me` and the
+ * listing; data sources: their listing; databases: one retrieve each), the changed pages are found
+ * with one listing sorted by last_edited_time that stops at the cursor (⌈C/100⌉ calls), and each
+ * changed page's tree and comments are read again as in a backfill.
+ */
+export function incrementalFloor(shape: WorkspaceShape, changed: ReadonlySet<string>): FloorBreakdown {
+  const index = indexTrees(shape);
+  let blockTrees = 0;
+  let comments = 0;
+  let pages = 0;
+  for (const pageId of shape.pages) {
+    if (!changed.has(pageId)) continue;
+    pages += 1;
+    const cost = pageCost(pageId, index);
+    blockTrees += cost.blockTrees;
+    comments += cost.comments;
+  }
+  return total({
+    users: 1 + listCalls(shape.users.length),
+    dataSources: listCalls(shape.dataSources.length),
+    databases: shape.databases.length,
+    pageListing: listCalls(pages),
+    blockTrees,
+    comments,
+  });
+}
+
+/** Seconds the floor takes at `requestsPerMinute`: requests ÷ budget. */
+export function floorSeconds(requests: number, requestsPerMinute: number | null): number | null {
+  if (requestsPerMinute === null || requestsPerMinute <= 0) return null;
+  return (requests / requestsPerMinute) * 60;
+}

@@ -1,0 +1,92 @@
+import {
+  cpuSecondsPer1kDocuments,
+  documentMismatches,
+  requestsOverMinimum,
+  type Target,
+  type WorkloadResult,
+  wallOverFloor,
+} from './results.js';
+
+function fixed(value: number | null | undefined, digits: number): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+}
+
+function integer(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** A markdown table with padded, aligned columns (the layout biome's formatter writes). */
+export function alignedTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((cell, i) =>
+    Math.max(3, cell.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join(' | ')} |`;
+  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+function escapeCell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+function documentsCell(run: WorkloadResult['runs'][number]): string {
+  const captured = Object.values(run.comparison.collections).reduce((sum, c) => sum + c.captured, 0);
+  const expected = Object.values(run.comparison.collections).reduce((sum, c) => sum + c.expected, 0);
+  const mismatches = documentMismatches(run);
+  const verdict = run.comparison.equal ? 'equal' : `${integer(mismatches)} differ`;
+  return `${integer(captured)} / ${integer(expected)} (${verdict})`;
+}
+
+/** The results as one markdown table: a row per workload and contender. */
+export function markdownTable(workloads: readonly WorkloadResult[]): string {
+  const header = [
+    'workload',
+    'contender',
+    'wall (s)',
+    'floor (s)',
+    'wall ÷ floor',
+    'requests',
+    'minimum',
+    'req ÷ min',
+    '429s',
+    'peak RSS (MB)',
+    'CPU s / 1k docs',
+    'docs/s',
+    'documents vs truth',
+  ];
+  const rows: string[][] = [];
+  for (const workload of workloads) {
+    for (const run of workload.runs) {
+      const cells = [
+        workload.name,
+        run.ok ? run.contender : `${run.contender} (failed: ${escapeCell(run.error ?? 'unknown')})`,
+        fixed(run.wallSeconds, 1),
+        fixed(workload.floorSeconds, 1),
+        fixed(wallOverFloor(workload, run), 2),
+        integer(run.requests),
+        integer(workload.minimum.total),
+        fixed(requestsOverMinimum(workload, run), 2),
+        integer(run.rateLimited),
+        fixed(run.peakRssBytes / 2 ** 20, 0),
+        fixed(cpuSecondsPer1kDocuments(run), 3),
+        integer(run.documentsPerSecond),
+        documentsCell(run),
+      ];
+      rows.push(cells);
+    }
+  }
+  return alignedTable(header, rows);
+}
+
+/** The targets as a markdown table. */
+export function targetsTable(targets: readonly Target[]): string {
+  return alignedTable(
+    ['target', 'value', 'limit', 'met'],
+    targets.map((target) => [
+      escapeCell(target.name),
+      target.value === null ? '–' : String(target.value),
+      `${target.op} ${target.limit}`,
+      target.met ? 'yes' : '**no**',
+    ]),
+  );
+}

@@ -1,0 +1,160 @@
+import { type FaultKind, NOTION_LATENCY } from '@source-notion/notion-emulator';
+import type { ContenderName, WorkloadKind } from './results.js';
+
+/** Notion-like response times (emulated ms): the emulator's lognormal, median 350 ms, p99 2 s. */
+export const LATENCY = NOTION_LATENCY;
+
+/**
+ * 2% of requests fail, spread over the failures Notion serves: 429 and 529 (Retry-After 2 s),
+ * 500, 502 (JSON and HTML), 503, 504, connection resets and truncated bodies. ('slow', a response
+ * held past a 60 s client timeout, is left out: client timeouts are real time, not scaled.)
+ */
+export const TWO_PERCENT_FAULTS: Readonly<Partial<Record<FaultKind, number>>> = {
+  '429': 0.002,
+  '529': 0.002,
+  '500': 0.003,
+  '502json': 0.002,
+  '502html': 0.002,
+  '503': 0.003,
+  '504': 0.002,
+  reset: 0.002,
+  truncated: 0.002,
+};
+
+export interface WorkloadSpec {
+  name: string;
+  kind: WorkloadKind;
+  description: string;
+  /** Emulator workspace options (generator knobs). */
+  workspace: Record<string, unknown>;
+  deepen?: { pages: number; depth: number };
+  /** Per-token budget; null: no limit (the connector is told the config maximum). */
+  rpm: number | null;
+  timeScale: number;
+  /**
+   * The sequential baseline's time scale when it differs (its own emulator). Its real cost per
+   * request counts × scale in emulated time, so it runs on one scale everywhere.
+   */
+  baselineTimeScale?: number;
+  latency: false | { medianMs: number; p99Ms: number };
+  faults?: Readonly<Partial<Record<FaultKind, number>>>;
+  contenders: readonly ContenderName[];
+  /** After the backfill, change this share of the pages and measure a second session as its own workload. */
+  incremental?: { name: string; description: string; fraction: number };
+  /** Real seconds before a session is abandoned. */
+  timeoutSeconds: number;
+}
+
+export type BenchMode = 'quick' | 'full';
+
+/** The config maximum of `advanced.requests_per_minute`: what the connector is told without a limit. */
+export const UNLIMITED_RPM = 10_000;
+
+/**
+ * The workloads. Every request costs real CPU (about 1 ms in the emulator, a few in the
+ * contender) and at time scale k that cost counts k times in emulated time, so the scales keep
+ * the real request rate at the budget near 150/s on a 2-core machine running the emulator, the
+ * contender and the bench. Quick runs go faster and are noisier.
+ */
+export function workloads(mode: BenchMode): WorkloadSpec[] {
+  const quick = mode === 'quick';
+  const both = ['connector', 'baseline'] as const;
+  // Quick: the same workloads a size down (tiny: 60 pages; 200 pages of the small preset).
+  const small = quick ? { size: 'tiny', seed: 11 } : { size: 'small', seed: 11 };
+  const medium = quick ? { size: 'small', pages: 150, seed: 12 } : { size: 'medium', seed: 12 };
+  const mediumName = quick ? 'small (150 pages)' : 'medium';
+  // Real requests per second at the budget: rpm / 60 × scale. Full: 120 and 150; quick: 180 and 300.
+  const scale180 = quick ? 60 : 40;
+  const scale600 = quick ? 30 : 15;
+  return [
+    {
+      name: 'backfill-small-180',
+      kind: 'backfill',
+      description: `backfill of a ${small.size} workspace at 180 requests/minute`,
+      workspace: small,
+      rpm: 180,
+      timeScale: scale180,
+      latency: LATENCY,
+      contenders: both,
+      timeoutSeconds: 600,
+    },
+    {
+      name: 'backfill-medium-180',
+      kind: 'backfill',
+      description: `backfill of a ${mediumName} workspace at 180 requests/minute`,
+      workspace: medium,
+      rpm: 180,
+      timeScale: scale180,
+      latency: LATENCY,
+      contenders: both,
+      incremental: {
+        name: 'incremental-medium-1pct',
+        description: `incremental sweep of the ${mediumName} workspace after 1% of its pages changed, 180 requests/minute`,
+        fraction: 0.01,
+      },
+      timeoutSeconds: 900,
+    },
+    {
+      name: 'backfill-medium-600',
+      kind: 'backfill',
+      description: `backfill of a ${mediumName} workspace at 600 requests/minute`,
+      workspace: medium,
+      rpm: 600,
+      timeScale: scale600,
+      baselineTimeScale: scale180,
+      latency: LATENCY,
+      contenders: both,
+      timeoutSeconds: 900,
+    },
+    {
+      name: 'deep-nesting-180',
+      kind: 'backfill',
+      description:
+        'backfill of a deep-nesting workspace (toggle chains 30 levels deep in 10% of pages, one 120 deep)',
+      workspace: { ...small, seed: 13, maxDepth: 120 },
+      deepen: { pages: quick ? 6 : 50, depth: 30 },
+      rpm: 180,
+      timeScale: scale180,
+      latency: LATENCY,
+      contenders: both,
+      timeoutSeconds: 600,
+    },
+    {
+      name: 'faults-medium-180',
+      kind: 'faults',
+      description: `backfill of the ${mediumName} workspace at 180 requests/minute with 2% injected faults`,
+      workspace: medium,
+      rpm: 180,
+      timeScale: scale180,
+      latency: LATENCY,
+      faults: TWO_PERCENT_FAULTS,
+      contenders: both,
+      timeoutSeconds: 900,
+    },
+    {
+      name: 'overhead',
+      kind: 'overhead',
+      description: `overhead: the ${mediumName} workspace with no rate limit and no latency`,
+      workspace: medium,
+      rpm: null,
+      // Only the connector's limiter runs on the scaled clock here: 10,000/min × 20 is never reached.
+      timeScale: 20,
+      latency: false,
+      contenders: both,
+      timeoutSeconds: 600,
+    },
+    {
+      name: quick ? 'overhead-memory-10k' : 'overhead-memory-400k',
+      kind: 'overhead-memory',
+      description: quick
+        ? 'peak memory capturing ~10k blocks with the API instant (400k in a full run)'
+        : 'peak memory capturing ~400k blocks with the API instant',
+      workspace: quick ? { size: 'small', seed: 14 } : { size: 'large', seed: 14 },
+      rpm: null,
+      timeScale: 20,
+      latency: false,
+      contenders: ['connector'],
+      timeoutSeconds: 900,
+    },
+  ];
+}

@@ -1,0 +1,127 @@
+import { STREAM_NAMES, type StreamName } from '@source-notion/core';
+
+/** The part of a block the floor and the comparison need. */
+export interface BlockShape {
+  id: string;
+  type: string;
+  hasChildren: boolean;
+  /** The page or block that lists it among its children. */
+  parentId: string;
+  pageId: string;
+  /** A reference synced block (its children are the original's, read under the original's page). */
+  syncedReference: boolean;
+}
+
+/**
+ * A compact picture of the emulator's ground truth: the ids of every document a complete capture
+ * holds, plus what the request floor depends on. Small enough to cross a process boundary.
+ */
+export interface WorkspaceShape {
+  users: string[];
+  databases: string[];
+  dataSources: string[];
+  pages: string[];
+  blocks: BlockShape[];
+  /** Page-level comments only (inline comments are off in the bench's config). */
+  comments: Array<{ id: string; pageId: string }>;
+}
+
+type Loose = Record<string, unknown>;
+
+function asRecord(value: unknown): Loose {
+  return typeof value === 'object' && value !== null ? (value as Loose) : {};
+}
+
+function idOf(value: unknown): string {
+  const id = asRecord(value).id;
+  if (typeof id !== 'string')
+    throw new TypeError(`ground truth object without an id: ${JSON.stringify(value)}`);
+  return id;
+}
+
+function parentIdOf(block: Loose): string {
+  const parent = asRecord(block.parent);
+  const type = parent.type;
+  const id = typeof type === 'string' ? parent[type] : undefined;
+  if (typeof id === 'string') return id;
+  // A block whose parent is not stated is a direct child of its page.
+  return String(block.page_id);
+}
+
+/** Builds the shape from the emulator's GroundTruth (API-shaped objects, see the API contract). */
+export function workspaceShape(truth: Record<string, unknown>): WorkspaceShape {
+  const list = (name: string): Loose[] => {
+    const value = truth[name];
+    return Array.isArray(value) ? (value as Loose[]) : [];
+  };
+  return {
+    users: list('users').map(idOf),
+    databases: list('databases').map(idOf),
+    dataSources: list('data_sources').map(idOf),
+    pages: list('pages').map(idOf),
+    blocks: list('blocks').map((block) => {
+      const synced = asRecord(block.synced_block);
+      return {
+        id: idOf(block),
+        type: String(block.type),
+        hasChildren: block.has_children === true,
+        parentId: parentIdOf(block),
+        pageId: String(block.page_id),
+        syncedReference: block.type === 'synced_block' && synced.synced_from != null,
+      };
+    }),
+    comments: list('comments').map((comment) => ({ id: idOf(comment), pageId: String(comment.page_id) })),
+  };
+}
+
+/** The id set of each collection a complete capture must hold. */
+export function expectedIds(shape: WorkspaceShape): Record<StreamName, string[]> {
+  return {
+    users: shape.users,
+    databases: shape.databases,
+    data_sources: shape.dataSources,
+    pages: shape.pages,
+    blocks: shape.blocks.map((block) => block.id),
+    comments: shape.comments.map((comment) => comment.id),
+  };
+}
+
+export interface CollectionComparison {
+  expected: number;
+  captured: number;
+  missing: number;
+  extra: number;
+  /** A few missing and extra ids, for the report. */
+  sampleMissing: string[];
+  sampleExtra: string[];
+}
+
+export interface CaptureComparison {
+  equal: boolean;
+  collections: Record<StreamName, CollectionComparison>;
+}
+
+/** Compares the captured id sets with the ground truth: equal when every collection matches exactly. */
+export function compareCapture(
+  captured: Readonly<Record<string, ReadonlySet<string>>>,
+  expected: Readonly<Record<StreamName, readonly string[]>>,
+): CaptureComparison {
+  let equal = true;
+  const collections = {} as Record<StreamName, CollectionComparison>;
+  for (const name of STREAM_NAMES) {
+    const want = new Set(expected[name]);
+    const got = captured[name] ?? new Set<string>();
+    const missing = [...want].filter((id) => !got.has(id));
+    const extra = [...got].filter((id) => !want.has(id));
+    if (missing.length > 0 || extra.length > 0) equal = false;
+    collections[name] = {
+      expected: want.size,
+      captured: got.size,
+      missing: missing.length,
+      extra: extra.length,
+      sampleMissing: missing.slice(0, 3),
+      sampleExtra: extra.slice(0, 3),
+    };
+  }
+  return { equal, collections };
+}
