@@ -24,7 +24,7 @@ export default defineConfig({
         root: join(root, dir),
         include: ['src/**/*.test.ts'],
         environment: 'node',
-        testTimeout: 30_000,
+        testTimeout: 90_000,
       },
     })),
   },

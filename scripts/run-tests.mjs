@@ -7,7 +7,7 @@ import { globSync } from './glob.mjs';
 for (const file of globSync('.test-results.json')) rmSync(file, { force: true });
 const turbo = spawnSync(
   'turbo',
-  ['run', 'test', '--continue', '--output-logs=errors-only', ...process.argv.slice(2)],
+  ['run', 'test', '--continue', '--concurrency=1', '--output-logs=errors-only', ...process.argv.slice(2)],
   {
     stdio: 'inherit',
   },

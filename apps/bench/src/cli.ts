@@ -76,6 +76,16 @@ async function main(): Promise<void> {
   const profileDir = join(outDir, 'profiles');
   if (options.profile) mkdirSync(profileDir, { recursive: true });
 
+  // The bundle as measured (another build may replace it during a long run: checked at the end).
+  const bundleInfo = () =>
+    connectorBundle
+      ? {
+          path: relative(BENCH_DIR, CONNECTOR_BUNDLE),
+          sha256: createHash('sha256').update(readFileSync(CONNECTOR_BUNDLE)).digest('hex'),
+          modified: statSync(CONNECTOR_BUNDLE).mtime.toISOString(),
+        }
+      : null;
+  const bundleAtStart = bundleInfo();
   const started = Date.now();
   const loadBefore = loadavg()[0];
   const measured: MeasuredWorkload[] = [];
@@ -140,13 +150,10 @@ async function main(): Promise<void> {
       node: process.version,
       loadAverage: [Number(loadBefore?.toFixed(2)), Number(loadavg()[0]?.toFixed(2))],
     },
-    connectorBundle: connectorBundle
-      ? {
-          path: relative(BENCH_DIR, CONNECTOR_BUNDLE),
-          sha256: createHash('sha256').update(readFileSync(CONNECTOR_BUNDLE)).digest('hex'),
-          modified: statSync(CONNECTOR_BUNDLE).mtime.toISOString(),
-        }
-      : null,
+    connectorBundle: bundleAtStart && {
+      ...bundleAtStart,
+      changedDuringRun: bundleInfo()?.sha256 !== bundleAtStart.sha256,
+    },
     workloads: measured.map(({ traces, ...workload }) => ({
       ...workload,
       runs: workload.runs.map((run) => ({
@@ -171,6 +178,9 @@ async function main(): Promise<void> {
       : `Incremental sweep: the baseline re-walks everything and makes ${ratio.toFixed(1)}× the connector's requests.\n`,
     targetLines,
     '',
+    output.connectorBundle?.changedDuringRun
+      ? 'Warning: the connector bundle was rebuilt during this run; its rows may mix two builds.\n'
+      : '',
     `Targets met: ${targets.filter((t) => t.met).length} of ${targets.length}. ${mode} run, ${output.durationSeconds.toFixed(0)} s, ${output.machine.cpus} CPUs (load average ${output.machine.loadAverage.join(' → ')}), Node ${process.version}.`,
   ].join('\n');
   console.log(report);
