@@ -21,4 +21,5 @@ export * from './retry.js';
 export * from './state.js';
 export * from './stream.js';
 export * from './stream-documents.js';
+export * from './sweep-window.js';
 export * from './transaction-writer.js';

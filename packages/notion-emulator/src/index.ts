@@ -27,6 +27,7 @@ export {
 export { type LatencyOptions, NOTION_LATENCY, parseLatency } from './server/latency.js';
 export type { Counters, RequestLogEntry } from './server/request-log.js';
 export { ROUTE_NAMES, type RouteName } from './server/router.js';
+export { startTestEmulator, TEST_EMULATOR_DEFAULTS } from './test-emulator.js';
 export type { SizePreset } from './workspace/model.js';
 export { SIZE_PRESETS, type WorkspaceOptions } from './workspace/options.js';
 export {

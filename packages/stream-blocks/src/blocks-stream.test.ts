@@ -2,13 +2,13 @@ import { Validator } from '@cfworker/json-schema';
 import { compactId, createPageHub, type StreamDocument } from '@source-notion/core';
 import {
   createStreamTestContext,
+  createTestResources,
   runStreamSweep,
-  type StreamTestContext,
   sweepWithCrashes,
   TestCollection,
   withoutVolatile,
 } from '@source-notion/core/testing';
-import { type Emulator, startEmulator } from '@source-notion/notion-emulator';
+import { type Emulator, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BlocksState, blocksStream, createBlocksStream } from './index.js';
 
@@ -16,26 +16,20 @@ const START_DATE = '2000-01-01T00:00:00.000Z';
 const HOUR = 3_600_000;
 const validator = new Validator(blocksStream.documentSchema as never, '2020-12', false);
 
-let emulator: Emulator | undefined;
-let ctx: StreamTestContext | undefined;
-afterEach(async () => {
-  await ctx?.close();
-  await emulator?.close();
-  ctx = undefined;
-  emulator = undefined;
-});
+const opened = createTestResources();
+afterEach(() => opened.closeAll());
 
 async function setup(seed = 21) {
-  emulator = await startEmulator({
-    workspace: { seed, size: 'tiny', now: Date.now() - 2 * HOUR },
-    rpm: null,
-    latency: false,
-  });
-  ctx = createStreamTestContext({
-    baseUrl: emulator.url,
-    token: emulator.token,
-    config: { start_date: START_DATE },
-  });
+  const emulator = opened.add(
+    await startTestEmulator({ workspace: { seed, size: 'tiny', now: Date.now() - 2 * HOUR } }),
+  );
+  const ctx = opened.add(
+    createStreamTestContext({
+      baseUrl: emulator.url,
+      token: emulator.token,
+      config: { start_date: START_DATE },
+    }),
+  );
   return { emulator, ctx };
 }
 

@@ -4,12 +4,12 @@ import { createPageHub } from '@source-notion/core';
 import {
   createOffsetClock,
   createStreamTestContext,
+  createTestResources,
   runStreamSweep,
-  type StreamTestContext,
   sweepWithCrashes,
   TestCollection,
 } from '@source-notion/core/testing';
-import { type Emulator, type EmulatorOptions, startEmulator } from '@source-notion/notion-emulator';
+import { type Emulator, type EmulatorOptions, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CommentsState, commentsStream, createCommentsStream } from './index.js';
 
@@ -17,31 +17,27 @@ const START_DATE = '2000-01-01T00:00:00.000Z';
 const HOUR = 3_600_000;
 const validator = new Validator(commentsStream.documentSchema as never, '2020-12', false);
 
-let emulator: Emulator | undefined;
-let ctx: StreamTestContext | undefined;
-afterEach(async () => {
-  await ctx?.close();
-  await emulator?.close();
-  ctx = undefined;
-  emulator = undefined;
-});
+const opened = createTestResources();
+afterEach(() => opened.closeAll());
 
 async function setup(
   seed = 31,
   options: { inline?: boolean; emulator?: Partial<EmulatorOptions>; clock?: 'emulator' } = {},
 ) {
-  emulator = await startEmulator({
-    workspace: { seed, size: 'tiny', now: Date.now() - 2 * HOUR },
-    rpm: null,
-    latency: false,
-    ...options.emulator,
-  });
-  ctx = createStreamTestContext({
-    baseUrl: emulator.url,
-    token: emulator.token,
-    config: { start_date: START_DATE, advanced: { inline_comments: options.inline ?? false } },
-    ...(options.clock === 'emulator' ? { clock: createOffsetClock(() => emulator!.now()) } : {}),
-  });
+  const emulator = opened.add(
+    await startTestEmulator({
+      workspace: { seed, size: 'tiny', now: Date.now() - 2 * HOUR },
+      ...options.emulator,
+    }),
+  );
+  const ctx = opened.add(
+    createStreamTestContext({
+      baseUrl: emulator.url,
+      token: emulator.token,
+      config: { start_date: START_DATE, advanced: { inline_comments: options.inline ?? false } },
+      ...(options.clock === 'emulator' ? { clock: createOffsetClock(() => emulator.now()) } : {}),
+    }),
+  );
   return { emulator, ctx };
 }
 

@@ -1,13 +1,13 @@
 import {
   createOffsetClock,
   createStreamTestContext,
+  createTestResources,
   type OffsetClock,
   runStreamSweep,
-  type StreamTestContext,
   sweepWithCrashes,
   TestCollection,
 } from '@source-notion/core/testing';
-import { type Emulator, type EmulatorOptions, startEmulator } from '@source-notion/notion-emulator';
+import { type Emulator, type EmulatorOptions, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { dataSourcesStream } from './data-sources-stream.js';
@@ -40,29 +40,21 @@ const ids = (docs: readonly Record<string, unknown>[]) => docs.map((doc) => doc.
 /** Emulated start of every test: on a minute boundary, so a test's edits all fall in one minute. */
 const TEST_START = Date.UTC(2025, 5, 2, 12, 0, 0);
 
-let emulator: Emulator | undefined;
-let ctx: StreamTestContext | undefined;
-afterEach(async () => {
-  await ctx?.close();
-  await emulator?.close();
-  ctx = undefined;
-  emulator = undefined;
-});
+const opened = createTestResources();
+afterEach(() => opened.closeAll());
 
 /** The emulator, and a context whose clock is the emulator's (a test moves it on with `clock.offsetMs`). */
 async function setup(options: EmulatorOptions = {}) {
-  emulator = await startEmulator({
-    workspace: { seed: 7, size: 'tiny', now: TEST_START - 3_600_000 },
-    rpm: null,
-    latency: false,
-    startTime: TEST_START,
-    host: '127.0.0.1',
-    ...options,
-  });
-  const server = emulator;
-  const clock: OffsetClock = createOffsetClock(() => server.now());
-  ctx = createStreamTestContext({ baseUrl: server.url, token: server.token, clock });
-  return { emulator: server, ctx, clock };
+  const emulator = opened.add(
+    await startTestEmulator({
+      workspace: { seed: 7, size: 'tiny', now: TEST_START - 3_600_000 },
+      startTime: TEST_START,
+      ...options,
+    }),
+  );
+  const clock: OffsetClock = createOffsetClock(() => emulator.now());
+  const ctx = opened.add(createStreamTestContext({ baseUrl: emulator.url, token: emulator.token, clock }));
+  return { emulator, ctx, clock };
 }
 
 describe('dataSourcesStream against the emulator', () => {

@@ -1,4 +1,5 @@
 import {
+  createStatePatchBatch,
   deletionDocument,
   iterateSearchObjects,
   mapConcurrent,
@@ -6,6 +7,7 @@ import {
   type Stream,
   type StreamContext,
   type StreamEvent,
+  sweepWindow,
 } from '@source-notion/core';
 import { z } from 'zod';
 import {
@@ -33,13 +35,6 @@ export type DataSourcesState = z.infer<typeof dataSourcesStateSchema>;
 export const DATA_SOURCES_CONCURRENCY = 8;
 /** Documents between two checkpoints. */
 const CHECKPOINT_EVERY = 100;
-/**
- * `last_edited_time` is rounded down to the minute: an edit made in the same minute as the read
- * that captured an object does not move it. Objects whose `last_edited_time` is at or after the
- * previous sweep's start minus this margin (one minute of rounding, one of clock skew) are emitted
- * again; the collection key dedupes.
- */
-const OVERLAP_MS = 120_000;
 
 const RETRIEVE = 'retrieve data source';
 
@@ -67,30 +62,18 @@ async function* readDataSources(
   ctx: StreamContext,
   state: DataSourcesState,
 ): AsyncGenerator<StreamEvent<DataSourcesState>> {
-  const backfill = state.sweptAt === undefined;
-  const sweepStartedAt = ctx.clock.now();
-  const overlapFrom =
-    state.sweptAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(state.sweptAt) - OVERLAP_MS;
+  // Objects edited since the last sweep (minus the overlap: see SWEEP_OVERLAP_MS) are emitted again.
+  const { backfill, startedAt, overlapFrom } = sweepWindow(state.sweptAt, ctx.clock.now());
   const known = state.sources;
 
-  let pending: Record<string, number | null> = {};
-  let pendingCount = 0;
+  const batch = createStatePatchBatch<number>(CHECKPOINT_EVERY);
   let done = 0;
   let emitted = 0;
   let deleted = 0;
 
   const changed = (source: DataSourceResponse): boolean =>
     known[source.id] !== dataSourceStamp(source) || Date.parse(source.last_edited_time) >= overlapFrom;
-  const record = (id: string, value: number | null) => {
-    pending[id] = value;
-    pendingCount += 1;
-  };
-  const takeCheckpoint = (): StreamEvent<DataSourcesState> => {
-    const checkpoint = { checkpoint: { sources: pending } };
-    pending = {};
-    pendingCount = 0;
-    return checkpoint;
-  };
+  const takeCheckpoint = (): StreamEvent<DataSourcesState> => ({ checkpoint: { sources: batch.take() } });
 
   // 1. Every data source search lists (each once, even if an expired cursor restarts the listing).
   //    On 2025-09-03 search returns complete data source objects, so they cost no request of
@@ -108,8 +91,8 @@ async function* readDataSources(
     if (changed(full.data)) {
       emitted += 1;
       yield { doc: dataSourceDocument(full.data) };
-      record(result.id, dataSourceStamp(full.data));
-      if (pendingCount >= CHECKPOINT_EVERY) yield takeCheckpoint();
+      batch.record(result.id, dataSourceStamp(full.data));
+      if (batch.full) yield takeCheckpoint();
     }
     ctx.progress?.({ unit: 'data sources', done, backfill });
   }
@@ -131,16 +114,16 @@ async function* readDataSources(
       if (Object.hasOwn(known, id)) {
         deleted += 1;
         yield { doc: deletionDocument(id) };
-        record(id, null);
+        batch.record(id, null);
       } else {
         ctx.logger.warn('a data source listed by search answers 404; skipping it', { id });
       }
     } else if (changed(source)) {
       emitted += 1;
       yield { doc: dataSourceDocument(source) };
-      record(source.id, dataSourceStamp(source));
+      batch.record(source.id, dataSourceStamp(source));
     }
-    if (pendingCount >= CHECKPOINT_EVERY) yield takeCheckpoint();
+    if (batch.full) yield takeCheckpoint();
     ctx.progress?.({ unit: 'data sources', done, total, backfill });
   }
 
@@ -151,7 +134,7 @@ async function* readDataSources(
     deleted,
   });
   ctx.progress?.({ unit: 'data sources', done, total, backfill });
-  yield { checkpoint: { sources: pending, sweptAt: new Date(sweepStartedAt).toISOString() } };
+  yield { checkpoint: { sources: batch.take(), sweptAt: new Date(startedAt).toISOString() } };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  createStatePatchBatch,
   deletionDocument,
   iterateSearchObjects,
   mapConcurrent,
@@ -7,6 +8,7 @@ import {
   type Stream,
   type StreamContext,
   type StreamEvent,
+  sweepWindow,
 } from '@source-notion/core';
 import { z } from 'zod';
 import {
@@ -36,8 +38,6 @@ export type DatabasesState = z.infer<typeof databasesStateSchema>;
 export const DATABASES_CONCURRENCY = 8;
 /** Documents between two checkpoints. */
 const CHECKPOINT_EVERY = 50;
-/** See the data_sources stream: `last_edited_time` is rounded to the minute; one more for clock skew. */
-const OVERLAP_MS = 120_000;
 
 const RETRIEVE_DATA_SOURCE = 'retrieve data source';
 const RETRIEVE = 'retrieve database';
@@ -110,10 +110,8 @@ async function* readDatabases(
   ctx: StreamContext,
   state: DatabasesState,
 ): AsyncGenerator<StreamEvent<DatabasesState>> {
-  const backfill = state.sweptAt === undefined;
-  const sweepStartedAt = ctx.clock.now();
-  const overlapFrom =
-    state.sweptAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(state.sweptAt) - OVERLAP_MS;
+  // Data sources edited since the last sweep (minus the overlap: see SWEEP_OVERLAP_MS) count as changed.
+  const { backfill, startedAt, overlapFrom } = sweepWindow(state.sweptAt, ctx.clock.now());
   const known = state.databases;
 
   // 1. Which databases hold a visible data source, and which of those changed.
@@ -130,8 +128,7 @@ async function* readDatabases(
   }
 
   // 2. GET those databases.
-  let pending: Record<string, string | null> = {};
-  let pendingCount = 0;
+  const batch = createStatePatchBatch<string>(CHECKPOINT_EVERY);
   let done = 0;
   let emitted = 0;
   let deleted = 0;
@@ -147,8 +144,7 @@ async function* readDatabases(
       if (Object.hasOwn(known, id)) {
         deleted += 1;
         yield { doc: deletionDocument(id) };
-        pending[id] = null;
-        pendingCount += 1;
+        batch.record(id, null);
       } else {
         ctx.logger.warn('a database holding a visible data source answers 404; skipping it', { id });
       }
@@ -156,14 +152,9 @@ async function* readDatabases(
       // Changed, new, or just lost its last visible data source (typically: moved to the trash).
       emitted += 1;
       yield { doc: databaseDocument(database) };
-      pending[id] = fingerprint;
-      pendingCount += 1;
+      batch.record(id, fingerprint);
     }
-    if (pendingCount >= CHECKPOINT_EVERY) {
-      yield { checkpoint: { databases: pending } };
-      pending = {};
-      pendingCount = 0;
-    }
+    if (batch.full) yield { checkpoint: { databases: batch.take() } };
     ctx.progress?.({ unit: 'databases', done, total: work.length, backfill });
   }
 
@@ -174,7 +165,7 @@ async function* readDatabases(
     deleted,
   });
   ctx.progress?.({ unit: 'databases', done, total: work.length, backfill });
-  yield { checkpoint: { databases: pending, sweptAt: new Date(sweepStartedAt).toISOString() } };
+  yield { checkpoint: { databases: batch.take(), sweptAt: new Date(startedAt).toISOString() } };
 }
 
 /**

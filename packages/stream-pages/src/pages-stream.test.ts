@@ -10,13 +10,13 @@ import {
 } from '@source-notion/core';
 import {
   createStreamTestContext,
+  createTestResources,
   runStreamSweep,
-  type StreamTestContext,
   sweepWithCrashes,
   TestCollection,
   withoutVolatile,
 } from '@source-notion/core/testing';
-import { type Emulator, startEmulator } from '@source-notion/notion-emulator';
+import { type Emulator, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPagesStream, type PagesState, pageDocument, pagesStream } from './index.js';
 
@@ -24,28 +24,24 @@ const START_DATE = '2000-01-01T00:00:00.000Z';
 const HOUR = 3_600_000;
 const validator = new Validator(pagesStream.documentSchema as never, '2020-12', false);
 
-let emulator: Emulator | undefined;
-let ctx: StreamTestContext | undefined;
-afterEach(async () => {
-  await ctx?.close();
-  await emulator?.close();
-  ctx = undefined;
-  emulator = undefined;
-});
+const opened = createTestResources();
+afterEach(() => opened.closeAll());
 
 async function setup(options: { seed?: number; queryResultLimit?: number } = {}) {
-  emulator = await startEmulator({
-    // Generated history ends two hours ago, so every backfilled page is settled.
-    workspace: { seed: options.seed ?? 11, size: 'tiny', now: Date.now() - 2 * HOUR },
-    rpm: null,
-    latency: false,
-    ...(options.queryResultLimit !== undefined ? { queryResultLimit: options.queryResultLimit } : {}),
-  });
-  ctx = createStreamTestContext({
-    baseUrl: emulator.url,
-    token: emulator.token,
-    config: { start_date: START_DATE },
-  });
+  const emulator = opened.add(
+    await startTestEmulator({
+      // Generated history ends two hours ago, so every backfilled page is settled.
+      workspace: { seed: options.seed ?? 11, size: 'tiny', now: Date.now() - 2 * HOUR },
+      ...(options.queryResultLimit !== undefined ? { queryResultLimit: options.queryResultLimit } : {}),
+    }),
+  );
+  const ctx = opened.add(
+    createStreamTestContext({
+      baseUrl: emulator.url,
+      token: emulator.token,
+      config: { start_date: START_DATE },
+    }),
+  );
   return { emulator, ctx };
 }
 

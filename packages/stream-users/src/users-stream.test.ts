@@ -2,12 +2,13 @@ import { isNotionApiError, NotionApiError, packIds, unpackIds } from '@source-no
 import {
   createFakeStreamContext,
   createStreamTestContext,
+  createTestResources,
   runStreamSweep,
   type StreamTestContext,
   sweepWithCrashes,
   TestCollection,
 } from '@source-notion/core/testing';
-import { type Emulator, type EmulatorOptions, startEmulator } from '@source-notion/notion-emulator';
+import { type Emulator, type EmulatorOptions, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { normalizeBotOwner } from './user-schema.js';
@@ -39,29 +40,17 @@ function expectedUsers(emulator: Emulator): Map<string, Record<string, unknown>>
 const initial = () => usersStream.initialState({} as never);
 const idsOf = (state: { ids?: string | undefined }) => new Set(unpackIds(state.ids));
 
-let emulator: Emulator | undefined;
-const contexts: StreamTestContext[] = [];
-afterEach(async () => {
-  for (const ctx of contexts.splice(0)) await ctx.close();
-  await emulator?.close();
-  emulator = undefined;
-});
+const opened = createTestResources();
+afterEach(() => opened.closeAll());
 
 async function start(options: EmulatorOptions = {}): Promise<Emulator> {
-  emulator = await startEmulator({
-    workspace: { seed: 7, size: 'tiny', now: Date.UTC(2025, 0, 1) },
-    rpm: null,
-    latency: false,
-    host: '127.0.0.1',
-    ...options,
-  });
-  return emulator;
+  return opened.add(
+    await startTestEmulator({ workspace: { seed: 7, size: 'tiny', now: Date.UTC(2025, 0, 1) }, ...options }),
+  );
 }
 
 function context(server: Emulator, token = server.token): StreamTestContext {
-  const ctx = createStreamTestContext({ baseUrl: server.url, token });
-  contexts.push(ctx);
-  return ctx;
+  return opened.add(createStreamTestContext({ baseUrl: server.url, token }));
 }
 
 describe('usersStream against the emulator', () => {

@@ -2,13 +2,10 @@
 // bindings for unknown streams, bad configs and state that does not parse. Each ends with a clear
 // last log line (never a stack trace), only protocol on stdout, and never the token; state that
 // does not parse means a fresh backfill of that binding (documented recovery), not a failure.
-import type { Emulator } from '@source-notion/notion-emulator';
-import { startEmulator } from '@source-notion/notion-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorExit, ConnectorLog } from '../connector-process.js';
 import { spawnConnector } from '../connector-process.js';
 import {
-  buildBundle,
   canaryToken,
   collectionDocs,
   connectorEnv,
@@ -21,37 +18,27 @@ import {
   openRequest,
   reduceInto,
   runSession,
+  type Suite,
+  startSuite,
 } from './harness.js';
-import { SMALL_WORKSPACE } from './scenarios.js';
 
 const SEED = 77;
 const canary = canaryToken(SEED);
-let bundle: ReturnType<typeof buildBundle>;
-let emulator: Emulator;
+let suite: Suite;
 
 beforeAll(async () => {
-  bundle = buildBundle();
-  emulator = await startEmulator({
-    workspace: { seed: SEED, ...SMALL_WORKSPACE },
-    rpm: null,
-    tokens: [{ token: canary }],
-    seed: SEED,
-    timeScale: 100,
-  });
+  suite = await startSuite({ seed: SEED, timeScale: 100 });
 }, 60_000);
 
-afterAll(async () => {
-  await emulator?.close();
-  bundle?.cleanup();
-});
+afterAll(() => suite?.close());
 
 /** Writes raw stdin text (not necessarily JSON), closes stdin, waits for the exit. */
 async function feed(text: string): Promise<{ exit: ConnectorExit; logs: ConnectorLog[]; stdout: string[] }> {
   const logs: ConnectorLog[] = [];
   const stdout: string[] = [];
   const run = spawnConnector({
-    command: { command: process.execPath, args: [bundle.path] },
-    env: connectorEnv(emulator.url, { SOURCE_NOTION_TIME_SCALE: '100' }),
+    command: { command: process.execPath, args: [suite.bundle] },
+    env: connectorEnv(suite.emulator.url, { SOURCE_NOTION_TIME_SCALE: '100' }),
     onLog: (log) => logs.push(log),
     onResponse: (response) => stdout.push(JSON.stringify(response)),
   });
@@ -162,8 +149,8 @@ describe('recoverable bad input', () => {
   }, async () => {
     const streams = ['users', 'pages'];
     const good = await runSession({
-      bundle: bundle.path,
-      env: connectorEnv(emulator.url, { SOURCE_NOTION_TIME_SCALE: '100' }),
+      bundle: suite.bundle,
+      env: connectorEnv(suite.emulator.url, { SOURCE_NOTION_TIME_SCALE: '100' }),
       open: openRequest({ config: endpointConfig(canary), state: {}, streams }),
     });
     expect(good.exit.code).toBe(0);
@@ -173,8 +160,8 @@ describe('recoverable bad input', () => {
       bindingStateV1: { users: { v: 0, legacyCursor: 'abc', garbage: [1, 2] }, pages: pagesState },
     };
     const session = await runSession({
-      bundle: bundle.path,
-      env: connectorEnv(emulator.url, { SOURCE_NOTION_TIME_SCALE: '100' }),
+      bundle: suite.bundle,
+      env: connectorEnv(suite.emulator.url, { SOURCE_NOTION_TIME_SCALE: '100' }),
       open: openRequest({ config: endpointConfig(canary), state, streams }),
     });
     expect(session.exit.code).toBe(0);
@@ -187,7 +174,7 @@ describe('recoverable bad input', () => {
     const users = newCollections();
     reduceInto(users, session.committed, streams);
     expect(
-      describeDiff(diffCollections(collectionDocs(users), expectedCollections(emulator), ['users'])),
+      describeDiff(diffCollections(collectionDocs(users), expectedCollections(suite.emulator), ['users'])),
     ).toBe('');
     expect(session.committed[1]).toHaveLength(0);
     // The old fields are gone from the merged state.
@@ -202,8 +189,8 @@ describe('recoverable bad input', () => {
     timeout: 45_000,
   }, async () => {
     const session = await runSession({
-      bundle: bundle.path,
-      env: connectorEnv(emulator.url, { SOURCE_NOTION_TIME_SCALE: '100' }),
+      bundle: suite.bundle,
+      env: connectorEnv(suite.emulator.url, { SOURCE_NOTION_TIME_SCALE: '100' }),
       open: openRequest({ config: endpointConfig(canary), state: {}, streams: ['users'] }),
       onSpawn: (run) => {
         run.child.stdin?.write(

@@ -1,12 +1,8 @@
 // API responses that break the expected shape: unknown fields and a block type no one has seen
 // are captured as they come; a response the connector cannot use ends the session with a clear
 // error naming the request id.
-import type { Emulator } from '@source-notion/notion-emulator';
-import { startEmulator } from '@source-notion/notion-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildBundle,
-  canaryToken,
   collectionDocs,
   connectorEnv,
   type Doc,
@@ -16,36 +12,25 @@ import {
   openRequest,
   reduceInto,
   runSession,
+  type Suite,
   startRewriteProxy,
+  startSuite,
 } from './harness.js';
-import { SMALL_WORKSPACE } from './scenarios.js';
 
 const SEED = 79;
-const canary = canaryToken(SEED);
-let bundle: ReturnType<typeof buildBundle>;
-let emulator: Emulator;
+let suite: Suite;
 
 beforeAll(async () => {
-  bundle = buildBundle();
-  emulator = await startEmulator({
-    workspace: { seed: SEED, ...SMALL_WORKSPACE },
-    rpm: null,
-    tokens: [{ token: canary }],
-    seed: SEED,
-    timeScale: 100,
-  });
+  suite = await startSuite({ seed: SEED, timeScale: 100 });
 }, 60_000);
 
-afterAll(async () => {
-  await emulator?.close();
-  bundle?.cleanup();
-});
+afterAll(() => suite?.close());
 
 const env = (url: string) => connectorEnv(url, { SOURCE_NOTION_TIME_SCALE: '100' });
 
 describe('unexpected API shapes', () => {
   it('unknown fields and an unknown block type are captured as-is', { timeout: 45_000 }, async () => {
-    const proxy = await startRewriteProxy(emulator.url, {
+    const proxy = await startRewriteProxy(suite.emulator.url, {
       match: (method, path) => method === 'GET' && /^\/v1\/blocks\/[^/]+\/children/.test(path),
       transform: (body) => {
         const results = (body.results as Doc[]).map((block, index) => {
@@ -60,9 +45,9 @@ describe('unexpected API shapes', () => {
     let session: Awaited<ReturnType<typeof runSession>>;
     try {
       session = await runSession({
-        bundle: bundle.path,
+        bundle: suite.bundle,
         env: env(proxy.url),
-        open: openRequest({ config: endpointConfig(canary), state: {}, streams: ['blocks'] }),
+        open: openRequest({ config: endpointConfig(suite.canary), state: {}, streams: ['blocks'] }),
       });
     } finally {
       await proxy.close();
@@ -81,22 +66,22 @@ describe('unexpected API shapes', () => {
     const holograms = blocks.filter((block) => block.type === 'hologram');
     expect(holograms.length).toBeGreaterThan(0);
     expect(holograms[0]?.hologram).toEqual({ depth: 3, rich_text: [] });
-    expect(findCanary(canary, ...session.transcript, session.state)).toEqual([]);
+    expect(findCanary(suite.canary, ...session.transcript, session.state)).toEqual([]);
   });
 
   it('a listing that is not a list ends the session with a clear error naming the request id', {
     timeout: 45_000,
   }, async () => {
-    const proxy = await startRewriteProxy(emulator.url, {
+    const proxy = await startRewriteProxy(suite.emulator.url, {
       match: (method, path) => method === 'GET' && path.startsWith('/v1/users'),
       transform: (body) => ({ ...body, results: 'not a list', has_more: 'maybe' }),
     });
     let session: Awaited<ReturnType<typeof runSession>>;
     try {
       session = await runSession({
-        bundle: bundle.path,
+        bundle: suite.bundle,
         env: env(proxy.url),
-        open: openRequest({ config: endpointConfig(canary), state: {}, streams: ['users'] }),
+        open: openRequest({ config: endpointConfig(suite.canary), state: {}, streams: ['users'] }),
       });
     } finally {
       await proxy.close();
@@ -108,6 +93,6 @@ describe('unexpected API shapes', () => {
     expect(session.exit.lastLog?.level).toBe('error');
     expect(session.exit.lastLog?.msg).toContain(String(requestId));
     expect(session.exit.lastLog?.msg).toMatch(/users/);
-    expect(findCanary(canary, ...session.transcript)).toEqual([]);
+    expect(findCanary(suite.canary, ...session.transcript)).toEqual([]);
   });
 });

@@ -1,36 +1,27 @@
 // SIGKILL at seeded points of a backfill and of an incremental sweep; restart from the merged
 // state until a session completes: the reduced collections equal an uninterrupted run's and the
 // ground truth; the rework is reported.
-import type { Emulator } from '@source-notion/notion-emulator';
-import { startEmulator } from '@source-notion/notion-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Baseline, crashChain, killPlan, uninterrupted } from './crash.js';
-import { buildBundle, canaryToken } from './harness.js';
-import { SMALL_WORKSPACE } from './scenarios.js';
+import { type Suite, startSuite } from './harness.js';
 
 const SEED = 75;
 const SCALE = 100;
-const canary = canaryToken(SEED);
-let bundle: ReturnType<typeof buildBundle>;
-let emulator: Emulator;
+let suite: Suite;
 
 beforeAll(async () => {
-  bundle = buildBundle();
-  emulator = await startEmulator({
-    workspace: { seed: SEED, ...SMALL_WORKSPACE },
-    rpm: 600,
-    tokens: [{ token: canary }],
-    seed: SEED,
-    timeScale: SCALE,
-  });
+  suite = await startSuite({ seed: SEED, rpm: 600, timeScale: SCALE });
 }, 60_000);
 
-afterAll(async () => {
-  await emulator?.close();
-  bundle?.cleanup();
-});
+afterAll(() => suite?.close());
 
-const options = () => ({ bundle: bundle.path, emulator, canary, start: {} as unknown, timeScale: SCALE });
+const options = () => ({
+  bundle: suite.bundle,
+  emulator: suite.emulator,
+  canary: suite.canary,
+  start: {} as unknown,
+  timeScale: SCALE,
+});
 
 describe('crashes (SIGKILL) and restarts', () => {
   let baseline: Baseline;
@@ -62,7 +53,7 @@ describe('crashes (SIGKILL) and restarts', () => {
   it('incremental: 2 seeded kill points in a sweep after the workspace changed', {
     timeout: 55_000,
   }, async () => {
-    const ws = emulator.workspace;
+    const ws = suite.emulator.workspace;
     const backfill = baseline ?? (await uninterrupted(options()));
     const pages = ws.pages.filter((p) => p.shared && !p.inTrash && !p.purged && ws.pageAccessible(p.idx));
     ws.editPage(pages[2]!.id);

@@ -1,12 +1,8 @@
 // Faults that cannot heal: the session must end non-zero with a last log line that names the
 // problem and the fix, after a checkpoint covering every document it wrote; a later session with
 // the merged state (and the problem fixed) completes the capture without losing anything.
-import type { Emulator } from '@source-notion/notion-emulator';
-import { startEmulator } from '@source-notion/notion-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildBundle,
-  canaryToken,
   collectionDocs,
   connectorEnv,
   describeDiff,
@@ -19,41 +15,31 @@ import {
   reduceInto,
   runSession,
   STREAMS,
+  type Suite,
   startFaultProxy,
+  startSuite,
 } from './harness.js';
-import { SMALL_WORKSPACE, UNHEALABLE_CASES } from './scenarios.js';
+import { UNHEALABLE_CASES } from './scenarios.js';
 
 const SEED = 74;
-const canary = canaryToken(SEED);
-let bundle: ReturnType<typeof buildBundle>;
-let emulator: Emulator;
+let suite: Suite;
 
 beforeAll(async () => {
-  bundle = buildBundle();
-  emulator = await startEmulator({
-    workspace: { seed: SEED, ...SMALL_WORKSPACE },
-    rpm: null,
-    tokens: [{ token: canary }],
-    seed: SEED,
-    timeScale: 100,
-  });
+  suite = await startSuite({ seed: SEED, timeScale: 100 });
 }, 60_000);
 
-afterAll(async () => {
-  await emulator?.close();
-  bundle?.cleanup();
-});
+afterAll(() => suite?.close());
 
 describe('unhealable faults end the session clearly and keep what was captured', () => {
   for (const { name, rule, message } of UNHEALABLE_CASES) {
     it(name, { timeout: 45_000 }, async () => {
-      const proxy = await startFaultProxy(emulator.url, rule);
-      const config = endpointConfig(canary);
+      const proxy = await startFaultProxy(suite.emulator.url, rule);
+      const config = endpointConfig(suite.canary);
       const env = { SOURCE_NOTION_TIME_SCALE: '100' };
       let failed: Awaited<ReturnType<typeof runSession>>;
       try {
         failed = await runSession({
-          bundle: bundle.path,
+          bundle: suite.bundle,
           env: connectorEnv(proxy.url, env),
           open: openRequest({ config, state: {} }),
         });
@@ -76,15 +62,15 @@ describe('unhealable faults end the session clearly and keep what was captured',
       // What was committed is right (a subset of the truth, documents equal)...
       const partial = newCollections();
       reduceInto(partial, failed.committed);
-      const expected = expectedCollections(emulator);
+      const expected = expectedCollections(suite.emulator);
       for (const diff of diffCollections(collectionDocs(partial), expected)) {
         expect(diff.extra, diff.stream).toEqual([]);
         expect(diff.different, diff.stream).toEqual([]);
       }
       // ...and a session from the merged state, once the problem is fixed, completes the capture.
       const resumed = await runSession({
-        bundle: bundle.path,
-        env: connectorEnv(emulator.url, env),
+        bundle: suite.bundle,
+        env: connectorEnv(suite.emulator.url, env),
         open: openRequest({ config, state: failed.state }),
       });
       expect(resumed.exit.code).toBe(0);
@@ -93,7 +79,7 @@ describe('unhealable faults end the session clearly and keep what was captured',
       reduceInto(all, resumed.committed);
       expect(describeDiff(diffCollections(collectionDocs(all), expected, STREAMS))).toBe('');
       expect(
-        findCanary(canary, ...failed.transcript, failed.state, ...resumed.transcript, resumed.state),
+        findCanary(suite.canary, ...failed.transcript, failed.state, ...resumed.transcript, resumed.state),
       ).toEqual([]);
     });
   }

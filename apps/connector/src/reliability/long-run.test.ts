@@ -2,41 +2,26 @@
 // workspace mutated after every sweep. Memory stays flat, the state stays proportional to the
 // workspace, and the capture equals the ground truth at the end. The torture script runs it for
 // emulated hours.
-import type { Emulator } from '@source-notion/notion-emulator';
-import { startEmulator } from '@source-notion/notion-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundle, canaryToken } from './harness.js';
+import { type Suite, startSuite } from './harness.js';
 import { longRun } from './long-run.js';
-import { SMALL_WORKSPACE } from './scenarios.js';
 
 const SEED = 78;
 const SCALE = 1000;
-const canary = canaryToken(SEED);
-let bundle: ReturnType<typeof buildBundle>;
-let emulator: Emulator;
+let suite: Suite;
 
 beforeAll(async () => {
-  bundle = buildBundle();
-  emulator = await startEmulator({
-    workspace: { seed: SEED, ...SMALL_WORKSPACE },
-    rpm: null,
-    tokens: [{ token: canary }],
-    seed: SEED,
-    timeScale: SCALE,
-  });
+  suite = await startSuite({ seed: SEED, timeScale: SCALE });
 }, 60_000);
 
-afterAll(async () => {
-  await emulator?.close();
-  bundle?.cleanup();
-});
+afterAll(() => suite?.close());
 
 describe('a long session against a changing workspace', () => {
   it('keeps memory flat and state proportional, and captures every change', { timeout: 58_000 }, async () => {
     const result = await longRun({
-      bundle: bundle.path,
-      emulator,
-      canary,
+      bundle: suite.bundle,
+      emulator: suite.emulator,
+      canary: suite.canary,
       timeScale: SCALE,
       sweeps: 8,
       interval: 'PT10M',

@@ -25,21 +25,14 @@ import {
   reduceInto,
   runSession,
   type SessionResult,
+  SMALL_WORKSPACE,
   STREAMS,
   type StreamDiff,
   type StreamName,
   startFaultProxy,
 } from './harness.js';
 
-/** A small workspace: every kind of special content (synced blocks into unshared pages, unsupported blocks, a deep chain), few requests. */
-export const SMALL_WORKSPACE: WorkspaceOptions = {
-  pages: 20,
-  users: 3,
-  dataSources: 3,
-  blocksPerPage: 5,
-  maxDepth: 6,
-  unsharedPages: 1,
-};
+export { SMALL_WORKSPACE };
 
 /** Enough pages that search answers in two pages (page_size 100): cursors get used. */
 export const PAGED_WORKSPACE: WorkspaceOptions = {

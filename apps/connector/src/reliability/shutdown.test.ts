@@ -1,12 +1,8 @@
 // SIGTERM and stdin EOF end a session cleanly at a transaction boundary: exit 0, every captured
 // document followed by a checkpoint, the last stdout line a checkpoint; the next session from the
 // merged state completes the capture.
-import type { Emulator } from '@source-notion/notion-emulator';
-import { startEmulator } from '@source-notion/notion-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildBundle,
-  canaryToken,
   collectionDocs,
   connectorEnv,
   describeDiff,
@@ -19,33 +15,22 @@ import {
   reduceInto,
   runSession,
   type SessionResult,
+  type Suite,
+  startSuite,
 } from './harness.js';
-import { SMALL_WORKSPACE } from './scenarios.js';
 
 const SEED = 76;
-const canary = canaryToken(SEED);
-let bundle: ReturnType<typeof buildBundle>;
-let emulator: Emulator;
+let suite: Suite;
 
 beforeAll(async () => {
-  bundle = buildBundle();
-  emulator = await startEmulator({
-    workspace: { seed: SEED, ...SMALL_WORKSPACE },
-    rpm: null,
-    tokens: [{ token: canary }],
-    seed: SEED,
-    // Real time with some latency: the stop lands in the middle of the backfill.
-    latency: { medianMs: 15, p99Ms: 40 },
-  });
+  // Real time with some latency: the stop lands in the middle of the backfill.
+  suite = await startSuite({ seed: SEED, latency: { medianMs: 15, p99Ms: 40 } });
 }, 60_000);
 
-afterAll(async () => {
-  await emulator?.close();
-  bundle?.cleanup();
-});
+afterAll(() => suite?.close());
 
-const env = () => connectorEnv(emulator.url);
-const config = () => endpointConfig(canary);
+const env = () => connectorEnv(suite.emulator.url);
+const config = () => endpointConfig(suite.canary);
 
 function expectCleanStop(session: SessionResult, reason: RegExp): void {
   expect(session.timedOut).toBe(false);
@@ -64,12 +49,12 @@ function expectCleanStop(session: SessionResult, reason: RegExp): void {
   // Mid-sweep: not every binding finished its first sweep.
   expect(session.sweeps.size).toBeLessThan(6);
   expect(session.logs.some((log) => reason.test(log.msg))).toBe(true);
-  expect(findCanary(canary, ...session.transcript, session.state)).toEqual([]);
+  expect(findCanary(suite.canary, ...session.transcript, session.state)).toEqual([]);
 }
 
 async function completes(first: SessionResult): Promise<void> {
   const second = await runSession({
-    bundle: bundle.path,
+    bundle: suite.bundle,
     env: env(),
     open: openRequest({ config: config(), state: first.state }),
   });
@@ -77,7 +62,7 @@ async function completes(first: SessionResult): Promise<void> {
   const all = newCollections();
   reduceInto(all, first.committed);
   reduceInto(all, second.committed);
-  expect(describeDiff(diffCollections(collectionDocs(all), expectedCollections(emulator)))).toBe('');
+  expect(describeDiff(diffCollections(collectionDocs(all), expectedCollections(suite.emulator)))).toBe('');
 }
 
 describe('clean stops', () => {
@@ -85,7 +70,7 @@ describe('clean stops', () => {
     timeout: 45_000,
   }, async () => {
     const session = await runSession({
-      bundle: bundle.path,
+      bundle: suite.bundle,
       env: env(),
       open: openRequest({ config: config(), state: {} }),
       killAfterLines: 25,
@@ -98,7 +83,7 @@ describe('clean stops', () => {
 
   it('stdin EOF mid-backfill: same', { timeout: 45_000 }, async () => {
     const session = await runSession({
-      bundle: bundle.path,
+      bundle: suite.bundle,
       env: env(),
       open: openRequest({ config: config(), state: {} }),
       watch: ({ lines }) => (lines === 25 ? 'end' : undefined),
@@ -112,7 +97,7 @@ describe('clean stops', () => {
     let termAt = 0;
     let child: { kill(signal: NodeJS.Signals): boolean } | undefined;
     const session = await runSession({
-      bundle: bundle.path,
+      bundle: suite.bundle,
       env: env(),
       open: openRequest({ config: config(), state: {} }),
       sweeps: 99, // never ends by itself

@@ -3,13 +3,10 @@
 // unhealable faults, 50+ SIGKILLs across backfill and incremental sweeps, bad protocol input fed
 // to the bundle, and a session of emulated hours against a changing workspace. Prints a table and
 // exits non-zero when anything lost a document or misbehaved.
-import type { Emulator } from '@source-notion/notion-emulator';
-import { startEmulator } from '@source-notion/notion-emulator';
 import { spawnConnector } from '../connector-process.js';
 import { type Baseline, crashChain, killPlan, uninterrupted } from './crash.js';
 import {
   buildBundle,
-  canaryToken,
   collectionDocs,
   connectorEnv,
   diffCollections,
@@ -22,6 +19,7 @@ import {
   runSession,
   seededRandom,
   startFaultProxy,
+  startSeededEmulator,
 } from './harness.js';
 import { longRun, mutateWorkspace } from './long-run.js';
 import {
@@ -29,7 +27,6 @@ import {
   type FaultScenario,
   KNOWN_GAP_SCENARIOS,
   runScenario,
-  SMALL_WORKSPACE,
   UNHEALABLE_CASES,
 } from './scenarios.js';
 
@@ -174,12 +171,9 @@ async function realTimeout(bundle: string, options: Options): Promise<void> {
 }
 
 async function unhealable(bundle: string, options: Options): Promise<void> {
-  const canary = canaryToken(options.seed + 7);
-  const emulator = await startEmulator({
-    workspace: { seed: options.seed, ...SMALL_WORKSPACE },
-    rpm: null,
-    tokens: [{ token: canary }],
+  const { emulator, canary } = await startSeededEmulator({
     seed: options.seed,
+    canarySeed: options.seed + 7,
     timeScale: 100,
   });
   let passed = 0;
@@ -232,12 +226,11 @@ async function unhealable(bundle: string, options: Options): Promise<void> {
 }
 
 async function crashes(bundle: string, options: Options): Promise<void> {
-  const canary = canaryToken(options.seed + 9);
-  const emulator: Emulator = await startEmulator({
-    workspace: { seed: options.seed, ...SMALL_WORKSPACE, pages: 40 },
-    rpm: 600,
-    tokens: [{ token: canary }],
+  const { emulator, canary } = await startSeededEmulator({
     seed: options.seed,
+    canarySeed: options.seed + 9,
+    workspace: { pages: 40 },
+    rpm: 600,
     timeScale: 100,
   });
   const random = seededRandom(options.seed + 3);
@@ -358,12 +351,9 @@ function badLines(options: Options, canary: string): string[] {
 }
 
 async function badInputs(bundle: string, options: Options): Promise<void> {
-  const canary = canaryToken(options.seed + 13);
-  const emulator = await startEmulator({
-    workspace: { seed: options.seed, ...SMALL_WORKSPACE },
-    rpm: null,
-    tokens: [{ token: canary }],
+  const { emulator, canary } = await startSeededEmulator({
     seed: options.seed,
+    canarySeed: options.seed + 13,
     timeScale: 100,
   });
   let passed = 0;
@@ -409,12 +399,10 @@ async function badInputs(bundle: string, options: Options): Promise<void> {
 }
 
 async function long(bundle: string, options: Options): Promise<void> {
-  const canary = canaryToken(options.seed + 17);
-  const emulator = await startEmulator({
-    workspace: { seed: options.seed, ...SMALL_WORKSPACE, pages: 60 },
-    rpm: null,
-    tokens: [{ token: canary }],
+  const { emulator, canary } = await startSeededEmulator({
     seed: options.seed,
+    canarySeed: options.seed + 17,
+    workspace: { pages: 60 },
     timeScale: 1000,
   });
   try {

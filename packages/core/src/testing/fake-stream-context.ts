@@ -4,7 +4,7 @@ import { type EndpointConfig, parseEndpointConfig } from '../config.js';
 import { createSilentLogger, type Logger } from '../logger.js';
 import type { NotionClient } from '../notion-client.js';
 import { createRateLimiter } from '../rate-limiter.js';
-import type { StreamContext, StreamProgress } from '../stream.js';
+import { type RecordingStreamContext, recordingStreamContext } from './recording-context.js';
 
 export interface FakeStreamContextOptions {
   /**
@@ -20,9 +20,7 @@ export interface FakeStreamContextOptions {
   config?: Record<string, unknown>;
 }
 
-export interface FakeStreamContext extends StreamContext {
-  progressReports: StreamProgress[];
-}
+export type FakeStreamContext = RecordingStreamContext;
 
 /**
  * A StreamContext without HTTP: `notion.call(operation, fn)` runs `fn` against the fake `sdk`
@@ -55,14 +53,5 @@ export function createFakeStreamContext(options: FakeStreamContextOptions): Fake
     },
     close: async () => {},
   };
-  const progressReports: StreamProgress[] = [];
-  return {
-    notion,
-    logger,
-    config,
-    clock,
-    signal: new AbortController().signal,
-    progress: (progress) => progressReports.push(progress),
-    progressReports,
-  };
+  return recordingStreamContext({ notion, logger, config, clock });
 }

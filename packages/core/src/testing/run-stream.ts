@@ -4,7 +4,8 @@ import { createSilentLogger, type Logger } from '../logger.js';
 import { applyMergePatch } from '../merge-patch.js';
 import { createNotionClient, type NotionClient } from '../notion-client.js';
 import { createRateLimiter } from '../rate-limiter.js';
-import type { Stream, StreamContext, StreamDocument, StreamProgress } from '../stream.js';
+import type { Stream, StreamContext, StreamDocument } from '../stream.js';
+import { type RecordingStreamContext, recordingStreamContext } from './recording-context.js';
 
 export interface StreamTestContextOptions {
   /** The emulator's url. */
@@ -18,8 +19,7 @@ export interface StreamTestContextOptions {
   requestsPerMinute?: number;
 }
 
-export interface StreamTestContext extends StreamContext {
-  progressReports: StreamProgress[];
+export interface StreamTestContext extends RecordingStreamContext {
   close(): Promise<void>;
 }
 
@@ -38,17 +38,7 @@ export function createStreamTestContext(options: StreamTestContextOptions): Stre
     clock,
     limiter: createRateLimiter({ requestsPerMinute, clock, logger }),
   });
-  const progressReports: StreamProgress[] = [];
-  return {
-    notion,
-    logger,
-    config,
-    clock,
-    signal: new AbortController().signal,
-    progress: (progress) => progressReports.push(progress),
-    progressReports,
-    close: () => notion.close(),
-  };
+  return { ...recordingStreamContext({ notion, logger, config, clock }), close: () => notion.close() };
 }
 
 export interface RunStreamSweepOptions {
