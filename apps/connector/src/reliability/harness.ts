@@ -258,8 +258,12 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   const started = Date.now();
 
   let run: ConnectorRun | undefined;
+  let signalled = false;
   const kill = (signal: NodeJS.Signals = options.killSignal ?? 'SIGKILL') => {
-    if (killed || run === undefined) return;
+    // One SIGTERM, as the runtime sends (a second one during the clean stop would be another
+    // test); SIGKILL (the time limit) still follows a SIGTERM that did not end the process.
+    if (run === undefined || killed || (signalled && signal !== 'SIGKILL')) return;
+    signalled = true;
     killed = signal === 'SIGKILL';
     run.child.kill(signal);
   };
