@@ -178,3 +178,37 @@ describe('sharedRateLimiter', () => {
     expect(sharedRateLimiter('shared-limiter-token-b', { requestsPerMinute: 180 })).not.toBe(a);
   });
 });
+
+describe('window counted until the response', () => {
+  it('frees a slot one window after its response, not after its send, so slow responses cannot crowd a server window', async () => {
+    const clock = createFakeClock(0);
+    const limiter = createRateLimiter({ requestsPerMinute: 3, maxInFlight: 10, clock, safetyMarginMs: 0 });
+    const releases = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
+    let fourthAt: number | undefined;
+    void limiter.acquire().then(() => {
+      fourthAt = clock.now();
+    });
+    // The three responses take 5 s: the server may have counted them as late as t = 5 s.
+    await clock.advance(5_000);
+    for (const release of releases) release();
+    await clock.advance(55_000); // t = 60 s: one window after the sends, not after the responses
+    expect(fourthAt).toBeUndefined();
+    await clock.advance(5_000); // t = 65 s
+    expect(fourthAt).toBe(65_000);
+  });
+
+  it('waits for a release while the whole budget is in flight', async () => {
+    const clock = createFakeClock(0);
+    const limiter = createRateLimiter({ requestsPerMinute: 2, maxInFlight: 10, clock, safetyMarginMs: 0 });
+    const [first] = await Promise.all([limiter.acquire(), limiter.acquire()]);
+    let third = false;
+    void limiter.acquire().then(() => {
+      third = true;
+    });
+    await clock.advance(120_000);
+    expect(third).toBe(false);
+    first?.();
+    await clock.advance(60_000);
+    expect(third).toBe(true);
+  });
+});

@@ -36,8 +36,10 @@ export interface RateLimiterOptions {
   /** Length of the budget window. Default 60 s. */
   windowMs?: number;
   /**
-   * Added to the window so that requests counted at send time still fit the server's window as
-   * it counts them on arrival (network jitter). Default 500 ms.
+   * Added to the window for clock differences between this process and the server. Default
+   * 500 ms. Network delay needs no margin: a request counts against the window from the moment
+   * it is sent until `windowMs` after its response came back, and it reached the server in between,
+   * so no request of a later window can reach the server within `windowMs` of it.
    */
   safetyMarginMs?: number;
 }
@@ -98,7 +100,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const logger = options.logger;
   const windowMs = (options.windowMs ?? 60_000) + (options.safetyMarginMs ?? 500);
 
-  const sent = new Queue<number>(); // send times within the last window, oldest first
+  // Response times of the requests that count against the current window, oldest first. Requests
+  // in flight count too (inFlight), from the moment they are sent.
+  const completed = new Queue<number>();
   const waiters = new Queue<Waiter>();
   let inFlight = 0;
   let queued = 0;
@@ -117,17 +121,25 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 
   const prune = (now: number) => {
-    for (let oldest = sent.peek(); oldest !== undefined && oldest <= now - windowMs; oldest = sent.peek()) {
-      sent.shift();
+    for (
+      let oldest = completed.peek();
+      oldest !== undefined && oldest <= now - windowMs;
+      oldest = completed.peek()
+    ) {
+      completed.shift();
     }
   };
 
-  /** The earliest time a request may be sent as far as pauses and the window budget go. */
+  /**
+   * The earliest time a request may be sent as far as pauses and the window budget go; Infinity
+   * while the whole budget is in flight (a release pumps again).
+   */
   const readyAt = (now: number): number => {
     if (now < pausedUntil) return pausedUntil;
     prune(now);
-    if (sent.length >= budget) return (sent.peek() ?? now) + windowMs;
-    return now;
+    if (completed.length + inFlight < budget) return now;
+    const oldest = completed.peek();
+    return oldest === undefined ? Number.POSITIVE_INFINITY : oldest + windowMs;
   };
 
   const makeRelease = (): (() => void) => {
@@ -136,12 +148,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (released) return;
       released = true;
       inFlight--;
+      completed.push(clock.now());
       pump();
     };
   };
 
-  const grant = (now: number): (() => void) => {
-    sent.push(now);
+  const grant = (): (() => void) => {
     inFlight++;
     counters.requests++;
     if (inFlight > counters.maxInFlight) counters.maxInFlight = inFlight;
@@ -174,6 +186,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       }
       const now = clock.now();
       const at = readyAt(now);
+      if (at === Number.POSITIVE_INFINITY) break; // the budget is in flight: a release pumps again
       if (at > now) {
         scheduleWake(at);
         return;
@@ -184,7 +197,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       queued--;
       if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
       counters.waitedMs += now - waiter.enqueuedAt;
-      waiter.resolve(grant(now));
+      waiter.resolve(grant());
     }
     if (wake !== undefined) {
       wake.controller.abort();
@@ -197,7 +210,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (signal?.aborted) return Promise.reject(signal.reason);
       const now = clock.now();
       if (waiters.length === 0 && inFlight < inFlightLimit && readyAt(now) <= now) {
-        return Promise.resolve(grant(now));
+        return Promise.resolve(grant());
       }
       return new Promise<() => void>((resolve, reject) => {
         const waiter: Waiter = { enqueuedAt: now, resolve, reject, signal, onAbort: undefined, done: false };
