@@ -55,7 +55,7 @@ function updateReadme(section: string): void {
 async function main(): Promise<void> {
   const options = parseCli(process.argv.slice(2));
   if (options.help) {
-    console.log(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]);
+    process.stdout.write(`${readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]}\n`);
     return;
   }
   const mode = options.quick ? 'quick' : 'full';
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
       : '',
     `Targets met: ${targets.filter((t) => t.met).length} of ${targets.length}. ${mode} run, ${output.durationSeconds.toFixed(0)} s, ${output.machine.cpus} CPUs (load average ${output.machine.loadAverage.join(' → ')}), Node ${process.version}.`,
   ].join('\n');
-  console.log(report);
+  process.stdout.write(`${report}\n`); // the report is this command's output (the bench is not a connector)
   if (mode === 'full' && !only) updateReadme(report);
   log(`wrote ${relative(process.cwd(), join(outDir, 'latest.json'))} and ${measured.length} charts`);
   if (options.strict && targets.some((t) => !t.met)) process.exitCode = 1;
