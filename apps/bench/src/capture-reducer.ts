@@ -1,4 +1,4 @@
-import { applyMergePatch } from '@source-notion/core';
+import { mergePatchInPlace } from '@source-notion/core';
 
 type Loose = Record<string, unknown>;
 
@@ -36,7 +36,7 @@ export function createCaptureReducer(
   const collections: Record<string, Set<string>> = {};
   for (const [name, ids] of Object.entries(start.collections ?? {})) collections[name] = new Set(ids);
   for (const name of bindingCollections) collections[name] ??= new Set();
-  let state = start.state ?? {};
+  let state = structuredClone(start.state ?? {});
   let documents = 0;
   let deletions = 0;
   let checkpoints = 0;
@@ -64,7 +64,7 @@ export function createCaptureReducer(
       if (!isRecord(checkpointState)) throw new TypeError('checkpoint without a state');
       state =
         checkpointState.mergePatch === true
-          ? applyMergePatch(state, checkpointState.updated)
+          ? mergePatchInPlace(state, checkpointState.updated)
           : (checkpointState.updated ?? {});
       for (const entry of pending) {
         if (entry.deleted) entry.collection.delete(entry.id);

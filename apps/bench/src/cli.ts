@@ -89,8 +89,18 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = loadavg()[0];
   const measured: MeasuredWorkload[] = [];
-  for (const spec of workloads(mode)) {
-    if (only && !only.some((name) => spec.name.startsWith(name) || spec.incremental?.name.startsWith(name)))
+  const specs = workloads(mode);
+  const names = specs.flatMap((spec) => [spec.name, ...(spec.incremental ? [spec.incremental.name] : [])]);
+  // A whole workload name selects that workload alone; anything else is a prefix.
+  const selects = (name: string, workload: string) =>
+    names.includes(name) ? workload === name : workload.startsWith(name);
+  for (const spec of specs) {
+    if (
+      only &&
+      !only.some(
+        (name) => selects(name, spec.name) || (spec.incremental && selects(name, spec.incremental.name)),
+      )
+    )
       continue;
     const contenders = spec.contenders.filter(
       (c) => !(c === 'baseline' && options['no-baseline']) && !(c === 'connector' && !connectorBundle),

@@ -7,10 +7,10 @@ import type {
   TransactionWriter,
 } from '@source-notion/core';
 import {
-  applyMergePatch,
   bindingState,
   bindingStatePatch,
   createPageHub,
+  mergePatchInPlace,
   openedResponse,
   parseEndpointConfig,
   parseInterval,
@@ -211,7 +211,8 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       await writer.commit({
         binding: plan.index,
         docs,
-        patch: bindingStatePatch(plan.stateKey, fullState ?? {}),
+        // A snapshot: the sweep goes on merging later checkpoints into its state in place.
+        patch: bindingStatePatch(plan.stateKey, structuredClone(fullState ?? {})),
       });
       transactions += 1;
       return;
@@ -222,7 +223,9 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
   };
 
   const runSweep = async (plan: BindingPlan, start: unknown): Promise<SweepOutcome> => {
-    let state = start;
+    // Merged in place with every checkpoint (a copy: the stream reads `start` itself), so a
+    // checkpoint costs its own size rather than the whole state's.
+    let state: unknown = structuredClone(start);
     let buffer: StreamDocument[] = [];
     let documents = 0;
     let deletions = 0;
@@ -237,7 +240,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       progress: (progress) => status.progress(plan.stream.name, progress, documents + buffer.length),
     };
     try {
-      for await (const event of plan.stream.read(ctx, state)) {
+      for await (const event of plan.stream.read(ctx, start)) {
         if ('doc' in event) {
           buffer.push(event.doc);
           if (isDeletion(event.doc)) deletions += 1;
@@ -249,7 +252,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
           }
           continue;
         }
-        state = applyMergePatch(state, event.checkpoint);
+        state = mergePatchInPlace(state, event.checkpoint);
         const docs = buffer;
         buffer = [];
         await commit(plan, docs, event.checkpoint, state);

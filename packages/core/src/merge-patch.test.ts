@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyMergePatch, createMergePatch } from './merge-patch.js';
+import { applyMergePatch, createMergePatch, mergePatchInPlace } from './merge-patch.js';
 
 // JSON values without null inside objects (RFC 7396 cannot set a member to null).
 const { json } = fc.letrec((tie) => ({
@@ -117,5 +117,64 @@ describe('createMergePatch', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('mergePatchInPlace', () => {
+  // Patches as the runtime sees them: objects whose members may be null (delete).
+  const { patchValue } = fc.letrec((tie) => ({
+    patchValue: fc.oneof(
+      { depthSize: 'small' },
+      fc.constant(null),
+      fc.integer(),
+      fc.string({ maxLength: 3 }),
+      fc.array(fc.integer(), { maxLength: 2 }),
+      tie('patchObject'),
+    ),
+    patchObject: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'cursor'), tie('patchValue'), { maxKeys: 4 }),
+  }));
+  const patchObject = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'cursor'), patchValue, { maxKeys: 4 });
+
+  it('gives the same result as applyMergePatch for any sequence of patches', () => {
+    fc.assert(
+      fc.property(objectValue, fc.array(patchObject, { maxLength: 5 }), (start, patches) => {
+        let expected: unknown = start;
+        const target = structuredClone(start);
+        for (const patch of patches) {
+          expected = applyMergePatch(expected, patch);
+          expect(mergePatchInPlace<unknown>(target, patch)).toBe(target);
+        }
+        expect(target).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never writes into a patch it has applied', () => {
+    const first = { pages: { p1: { cursor: 'a' } } };
+    const target: Record<string, unknown> = {};
+    mergePatchInPlace(target, first);
+    mergePatchInPlace(target, { pages: { p1: { cursor: 'b', extra: 1 } } });
+    expect(first).toEqual({ pages: { p1: { cursor: 'a' } } });
+    expect(target).toEqual({ pages: { p1: { cursor: 'b', extra: 1 } } });
+  });
+
+  it("merges into the target's own objects instead of copying them", () => {
+    const ids: Record<string, unknown> = {};
+    for (let i = 0; i < 5_000; i++) ids[`id${i}`] = i;
+    const target: Record<string, unknown> = { ids, cursor: 'a' };
+    for (let i = 0; i < 5_000; i++) mergePatchInPlace(target, { ids: { [`new${i}`]: i, [`id${i}`]: null } });
+    // The same object, so each patch cost its own size, not the 5,000 members around it.
+    expect(target.ids).toBe(ids);
+    expect(Object.keys(ids)).toHaveLength(5_000);
+    expect(ids.new4999).toBe(4999);
+    expect(ids.id0).toBeUndefined();
+  });
+
+  it('replaces the target when the patch or the target is not an object, as RFC 7396 does', () => {
+    expect(mergePatchInPlace({ a: 1 }, [1])).toEqual([1]);
+    expect(mergePatchInPlace({ a: 1 }, undefined)).toEqual({ a: 1 });
+    expect(mergePatchInPlace(undefined, { a: { b: null, c: 1 } })).toEqual({ a: { c: 1 } });
+    expect(mergePatchInPlace('x', { a: 1 })).toEqual({ a: 1 });
   });
 });

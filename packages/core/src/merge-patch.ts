@@ -32,6 +32,25 @@ export function applyMergePatch<T = unknown>(target: unknown, patch: unknown): T
   return result as T;
 }
 
+/**
+ * Applies an RFC 7396 merge patch to `target` in place when both are objects, and returns the
+ * result (the same as `applyMergePatch`, which it falls back to otherwise). For a holder that
+ * owns `target`, such as a connector state merged with thousands of checkpoints: the cost is the
+ * patch's size, not the target's. Objects the patch adds are copied, so later patches never write
+ * into an applied patch; arrays and scalars are taken as they are (they only ever replace whole).
+ */
+export function mergePatchInPlace<T = unknown>(target: unknown, patch: unknown): T {
+  if (!isObject(patch)) return applyMergePatch<T>(target, patch);
+  const into: JsonObject = isObject(target) ? target : {};
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
+    if (value === null) delete into[key];
+    else if (isObject(value)) into[key] = mergePatchInPlace(into[key], value);
+    else if (value !== undefined) into[key] = value;
+  }
+  return into as T;
+}
+
 function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { Agent, MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError, NetworkError, NotionApiError } from './errors.js';
@@ -446,6 +447,40 @@ describe('createNotionClient: retries', () => {
     controller.abort(new Error('shutting down'));
     await expect(call).rejects.toThrow('shutting down');
     expect(h.server.requests).toHaveLength(1);
+  });
+
+  it('aborts a request on the wire when its signal aborts', async () => {
+    const h = await harness(() => {}); // never answers
+    const controller = new AbortController();
+    const call = h.client.call('users.me', (sdk) => sdk.users.me({}), { signal: controller.signal });
+    while (h.server.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
+    controller.abort(new Error('shutting down'));
+    await expect(call).rejects.toThrow('shutting down');
+    expect(h.client.limiter.stats().inFlight).toBe(0);
+  });
+
+  it('leaves no listener on a long-lived signal once its requests are done', async () => {
+    const h = await harness(ok);
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) {
+      await h.run(h.client.call('users.me', (sdk) => sdk.users.me({}), { signal: controller.signal }));
+    }
+    expect(h.server.requests).toHaveLength(20);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it("logs each request under its call's operation and attempt", async () => {
+    const h = await harness(
+      script((_, res) => sendJson(res, 500, notionError(500, 'internal_server_error', 'x')), ok),
+    );
+    await h.run(h.client.call('users.me', (sdk) => sdk.users.me({})));
+    const requests = h.lines
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.msg === 'notion request');
+    expect(requests.map(({ fields }) => [fields.operation, fields.attempt, fields.status])).toEqual([
+      ['users.me', 1, 500],
+      ['users.me', 2, 200],
+    ]);
   });
 
   it('fails fast once closed', async () => {

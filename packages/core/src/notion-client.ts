@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingHttpHeaders } from 'node:http';
 import {
   APIResponseError,
   Client,
@@ -7,7 +7,7 @@ import {
   LogLevel as SdkLogLevel,
   UnknownHTTPResponseError,
 } from '@notionhq/client';
-import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { type Clock, createSystemClock } from './clock.js';
 import type { NotionVersion } from './config.js';
 import { ConnectorError, isNotionErrorCode, NetworkError, NotionApiError } from './errors.js';
@@ -93,9 +93,22 @@ interface CallContext {
 interface BufferedResponse {
   ok: boolean;
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: null;
   text: () => Promise<string>;
+}
+
+/** The `get` of the Fetch API's Headers, which is all the SDK and our error handling read. */
+class ResponseHeaders {
+  readonly #raw: IncomingHttpHeaders;
+  constructor(raw: IncomingHttpHeaders) {
+    this.#raw = raw;
+  }
+  get(name: string): string | null {
+    const value = this.#raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
 }
 
 const RATE_LIMIT_STATUSES = new Set([429, 529]);
@@ -147,16 +160,24 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
     failed.close().catch(() => {});
   };
 
-  const context = new AsyncLocalStorage<CallContext>();
+  /**
+   * The call() whose SDK method is running. The SDK calls its fetch synchronously inside the
+   * method call (nothing is awaited before it), so call() sets this just before invoking the
+   * method and the transport takes it on entry: per-call context without async hooks, which
+   * would cost every promise in the process.
+   */
+  let handoff: CallContext | undefined;
 
   const transport = async (
     url: string,
     init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
   ) => {
-    const ctx = context.getStore();
+    const ctx = handoff;
+    handoff = undefined;
     const signal = ctx?.signal;
     const method = (init.method ?? 'GET').toUpperCase();
-    const path = new URL(url).pathname;
+    const target = new URL(url);
+    const path = target.pathname;
     if (ctx !== undefined) {
       ctx.method = method;
       ctx.path = path;
@@ -166,13 +187,16 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
     const started = clock.now();
     const used = dispatcher;
     try {
-      let response: Awaited<ReturnType<typeof undiciFetch>>;
+      let response: Dispatcher.ResponseData;
       try {
-        response = await undiciFetch(url, {
-          method,
+        // undici's request API, not fetch: a fraction of the CPU per request, and its abort
+        // listener leaves the (long-lived) signal as soon as the request settles.
+        response = await used.request({
+          origin: target.origin,
+          path: `${path}${target.search}`,
+          method: method as Dispatcher.HttpMethod,
           headers: init.headers,
           body: init.body as string | undefined,
-          dispatcher: used,
           signal,
         });
       } catch (error) {
@@ -182,7 +206,7 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
       }
       let text: string;
       try {
-        text = await response.text();
+        text = await response.body.text();
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         freshConnections(used, 'body interrupted');
@@ -193,20 +217,22 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
           },
         );
       }
-      if (response.status === 502) freshConnections(used, '502 bad gateway');
+      const status = response.statusCode;
+      const headers = new ResponseHeaders(response.headers);
+      if (status === 502) freshConnections(used, '502 bad gateway');
       logger.debug('notion request', {
         operation: ctx?.operation,
         method,
         path,
-        status: response.status,
+        status,
         attempt: ctx?.attempt ?? 1,
         ms: clock.now() - started,
-        requestId: response.headers.get('x-notion-request-id') ?? undefined,
+        requestId: headers.get('x-notion-request-id') ?? undefined,
       });
       const buffered: BufferedResponse = {
-        ok: response.ok,
-        status: response.status,
-        headers: response.headers as unknown as Headers,
+        ok: status >= 200 && status < 300,
+        status,
+        headers,
         body: null,
         text: async () => text,
       };
@@ -247,7 +273,14 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
       const ctx: CallContext = { operation, attempt, signal };
       let error: ConnectorError;
       try {
-        return await context.run(ctx, () => fn(sdk));
+        let pending: Promise<T>;
+        handoff = ctx;
+        try {
+          pending = fn(sdk);
+        } finally {
+          handoff = undefined;
+        }
+        return await pending;
       } catch (raw) {
         if (signal?.aborted) throw signal.reason;
         error = toConnectorError(raw, operation);

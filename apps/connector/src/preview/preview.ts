@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { applyMergePatch } from '@source-notion/core';
+import { mergePatchInPlace } from '@source-notion/core';
 import type { ConnectorCommand, ConnectorLog } from '../connector-process.js';
 import { ConnectorFailedError, callConnector, spawnConnector } from '../connector-process.js';
 import type { CollectionStore } from './collection-store.js';
@@ -195,7 +195,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     },
   });
 
-  let state: Record<string, unknown> = previous ?? {};
+  let state: Record<string, unknown> = structuredClone(previous ?? {});
   let interrupted = false;
   const files: Record<string, string> = {};
   const writeOutputs = async () => {
@@ -227,7 +227,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
           const checkpointState = isRecord(response.checkpoint.state) ? response.checkpoint.state : {};
           state =
             checkpointState.mergePatch === true
-              ? applyMergePatch<Record<string, unknown>>(state, checkpointState.updated)
+              ? mergePatchInPlace<Record<string, unknown>>(state, checkpointState.updated)
               : ((checkpointState.updated as Record<string, unknown> | undefined) ?? {});
           for (const { binding, doc } of pending) {
             const target = bindings[binding];

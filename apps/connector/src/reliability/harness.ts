@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyMergePatch } from '@source-notion/core';
+import { mergePatchInPlace } from '@source-notion/core';
 import type { Emulator, EmulatorOptions, WorkspaceOptions } from '@source-notion/notion-emulator';
 import { startEmulator } from '@source-notion/notion-emulator';
 import { dataSourceDocument } from '@source-notion/stream-data-sources';
@@ -248,7 +248,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   const transcript: string[] = [];
   const committed: Doc[][] = Array.from({ length: bindingCount }, () => []);
   let pending: Array<{ binding: number; doc: Doc }> = [];
-  let state: unknown = open.open.state ?? {};
+  let state: unknown = structuredClone(open.open.state ?? {});
   let checkpoints = 0;
   let lines = 0;
   let killed = false;
@@ -291,7 +291,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
         const checkpoint = response.checkpoint as { state: { updated: unknown; mergePatch?: boolean } };
         state =
           checkpoint.state.mergePatch === true
-            ? applyMergePatch(state, checkpoint.state.updated)
+            ? mergePatchInPlace(state, checkpoint.state.updated)
             : checkpoint.state.updated;
         checkpoints += 1;
         for (const { binding, doc } of pending) committed[binding]?.push(doc);

@@ -1,7 +1,7 @@
 // A long session: many sweeps (time-scaled hours) against a workspace mutated between sweeps.
 // Samples the connector's resident memory from /proc, and measures the state against the
 // workspace's size; at the end the reduced collections must equal the ground truth.
-import { applyMergePatch } from '@source-notion/core';
+import { mergePatchInPlace } from '@source-notion/core';
 import type { Emulator } from '@source-notion/notion-emulator';
 import {
   collectionDocs,
@@ -119,13 +119,13 @@ export async function longRun(options: LongRunOptions): Promise<LongRunResult> {
       watch: ({ response, log }) => {
         if (response && 'checkpoint' in response) {
           const checkpoint = response.checkpoint as { state: { updated: unknown } };
-          state = applyMergePatch(state, checkpoint.state.updated);
+          state = mergePatchInPlace(state, checkpoint.state.updated);
         }
         if (log && typeof log.fields.sweepCompleted === 'number') {
           bindingsSwept.add(Number(log.fields.binding));
           if (firstSweepsAt === undefined && bindingsSwept.size === 6) {
             firstSweepsAt = Date.now();
-            stateAfterFirst = state;
+            stateAfterFirst = structuredClone(state);
             pagesFirst = emulator.groundTruthSummary().pages;
           }
           // Mutate after each sweep of the pages binding, except the last two (so the final
