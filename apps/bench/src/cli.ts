@@ -11,7 +11,13 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_DIR, buildBaselineBundle, CONNECTOR_BUNDLE, ensureConnectorBundle } from './bundle.js';
+import {
+  BENCH_DIR,
+  buildBaselineBundle,
+  buildEmulatorBundle,
+  CONNECTOR_BUNDLE,
+  ensureConnectorBundle,
+} from './bundle.js';
 import { markdownTable, targetsTable } from './report.js';
 import { evaluateTargets } from './results.js';
 import { type MeasuredWorkload, runWorkload } from './run-workload.js';
@@ -71,6 +77,7 @@ async function main(): Promise<void> {
     }
   }
   const baselineBundle = await buildBaselineBundle();
+  const emulatorBundle = await buildEmulatorBundle();
   const outDir = join(BENCH_DIR, 'results', mode === 'quick' ? 'quick' : '');
   mkdirSync(outDir, { recursive: true });
   const profileDir = join(outDir, 'profiles');
@@ -111,6 +118,7 @@ async function main(): Promise<void> {
       {
         connectorBundle,
         baselineBundle,
+        emulatorBundle,
         connectorNodeArgs: options.profile
           ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, spec.name)}`]
           : [],

@@ -27,9 +27,20 @@ export interface EmulatorHandle {
 
 const START_TIMEOUT_MS = 120_000;
 
-export function launchEmulator(options: EmulatorProcessOptions): Promise<EmulatorHandle> {
-  const child: ChildProcess = fork(join(BENCH_DIR, 'src/emulator-process.ts'), [JSON.stringify(options)], {
-    execArgv: ['--conditions=@source-notion/source', '--import', 'tsx', '--max-old-space-size=8192'],
+/**
+ * Starts the emulator process: from `bundle` (buildEmulatorBundle) with plain node when given,
+ * else from source through tsx.
+ */
+export function launchEmulator(options: EmulatorProcessOptions, bundle?: string): Promise<EmulatorHandle> {
+  const [entry, loader] =
+    bundle === undefined
+      ? [
+          join(BENCH_DIR, 'src/emulator-process.ts'),
+          ['--conditions=@source-notion/source', '--import', 'tsx'],
+        ]
+      : [bundle, []];
+  const child: ChildProcess = fork(entry, [JSON.stringify(options)], {
+    execArgv: [...loader, '--max-old-space-size=8192'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     serialization: 'advanced',
   });

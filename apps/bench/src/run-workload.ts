@@ -20,6 +20,8 @@ const WINDOW_MS = 60_000;
 export interface BenchContext {
   connectorBundle: string | undefined;
   baselineBundle: string;
+  /** The emulator process bundle (buildEmulatorBundle); from source through tsx when absent. */
+  emulatorBundle?: string;
   /** Extra node flags for the connector (profiling). */
   connectorNodeArgs: readonly string[];
   log: (message: string) => void;
@@ -211,15 +213,18 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
   let backfill: MeasuredWorkload | undefined;
   let incremental: MeasuredWorkload | undefined;
   for (const [timeScale, group] of groups) {
-    const emulator = await launchEmulator({
-      workspace: spec.workspace,
-      rpm: spec.rpm,
-      timeScale,
-      latency: spec.latency,
-      faults: spec.faults ? { rates: spec.faults } : undefined,
-      seed: Number(spec.workspace.seed ?? 1),
-      deepen: spec.deepen,
-    });
+    const emulator = await launchEmulator(
+      {
+        workspace: spec.workspace,
+        rpm: spec.rpm,
+        timeScale,
+        latency: spec.latency,
+        faults: spec.faults ? { rates: spec.faults } : undefined,
+        seed: Number(spec.workspace.seed ?? 1),
+        deepen: spec.deepen,
+      },
+      context.emulatorBundle,
+    );
     try {
       const shape = await emulator.shape();
       backfill ??= emptyWorkload(spec, spec.name, spec.kind, spec.description, shape, backfillFloor(shape));
