@@ -9,6 +9,8 @@ export interface EmulatorProcessOptions {
   faults?: { rates: Readonly<Record<string, number>> } | undefined;
   requestLogLimit?: number;
   seed?: number;
+  /** The emulator's response cache (EmulatorOptions.responseCache). */
+  responseCache?: boolean;
   /** Deep-nesting workloads: give `pages` pages a chain of toggles `depth` levels deep. */
   deepen?: { pages: number; depth: number } | undefined;
 }

@@ -222,6 +222,7 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
         faults: spec.faults ? { rates: spec.faults } : undefined,
         seed: Number(spec.workspace.seed ?? 1),
         deepen: spec.deepen,
+        responseCache: spec.instantApi === true,
       },
       context.emulatorBundle,
     );
@@ -282,6 +283,14 @@ async function measuredSession(
   truth: WorkspaceShape,
   workload: MeasuredWorkload,
 ): Promise<SessionOutcome> {
+  if (spec.instantApi) {
+    // Fills the emulator's response cache with this contender's own requests; not measured.
+    context.log(`  ${contender}: warm-up session (fills the emulator's response cache)…`);
+    await emulator.resetRateLimits();
+    const warm = await session(contender, spec, timeScale, emulator, context, previous);
+    if (!warm.run.ok)
+      throw new Error(`${contender}: the warm-up session failed: ${warm.run.error ?? 'unknown error'}`);
+  }
   await emulator.resetRateLimits();
   const emulatorBefore = sampleProcess(emulator.pid);
   const mark = await takeMark(emulator);

@@ -123,9 +123,12 @@ export function createTransactionWriter(output: Output): TransactionWriter {
         );
       }
       return enqueue(() => {
-        let chunk = '';
-        for (const doc of tx.docs) chunk += line(capturedResponse(tx.binding, doc));
-        return chunk + line(checkpointResponse(tx.patch));
+        // Joined, not concatenated: one flat string, which the output encodes at a fraction of
+        // the cost of a rope of thousands of pieces.
+        const lines: string[] = [];
+        for (const doc of tx.docs) lines.push(line(capturedResponse(tx.binding, doc)));
+        lines.push(line(checkpointResponse(tx.patch)));
+        return lines.join('');
       });
     },
     respond(message) {

@@ -58,6 +58,13 @@ export interface EmulatorOptions {
   requestLogLimit?: number;
   /** Called with unexpected errors (emulator bugs); default writes them to stderr. */
   onError?: (error: unknown) => void;
+  /**
+   * Answers a request identical to an earlier one (token, version, method, URL, body) with the
+   * earlier answer's body (a fresh request id), until the workspace next changes: an API that costs
+   * next to no CPU, for measuring a client's own overhead on the same machine. Time-dependent
+   * details (search indexing lag, file URL expiry) stay as first answered. Default false.
+   */
+  responseCache?: boolean;
 }
 
 export interface Emulator {
@@ -165,6 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latency: createLatencySampler(options.latency, seed),
     log,
     concurrency: options.maxConcurrent ? { limit: options.maxConcurrent, retryAfterS: 45 } : null,
+    responseCache: options.responseCache === true,
     admin: (method, adminUrl, body) => handleAdmin({ ...emulator, mutate }, method, adminUrl, body),
     onError:
       options.onError ??

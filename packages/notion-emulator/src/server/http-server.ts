@@ -31,7 +31,12 @@ export interface ApiServerDeps {
   admin: (method: string, url: URL, body: string) => AdminResponse;
   /** Unexpected errors (bugs) go here; the client gets a 500. */
   onError: (error: unknown) => void;
+  /** Replay successful answers to identical requests until the workspace changes (EmulatorOptions.responseCache). */
+  responseCache?: boolean;
 }
+
+/** Most bytes of answers the response cache holds; past it, new answers are not kept. */
+const RESPONSE_CACHE_BYTES = 512 * 1024 * 1024;
 
 export interface ApiServer {
   server: Server;
@@ -137,6 +142,16 @@ function checkVersion(header: string | string[] | undefined): NotionVersion {
 
 /** The API server: Notion's routes, errors, rate limits, faults and latency over node:http. */
 export function createApiServer(deps: ApiServerDeps): ApiServer {
+  // Answer bodies without their closing `,"request_id":…}`, by request, for one workspace revision.
+  const cache = { revision: -1, bytes: 0, answers: new Map<string, string>() };
+  const cached = (key: string): string | undefined => {
+    if (cache.revision !== deps.env.ws.revision) {
+      cache.revision = deps.env.ws.revision;
+      cache.bytes = 0;
+      cache.answers.clear();
+    }
+    return cache.answers.get(key);
+  };
   let seq = 0;
   let inFlight = 0;
   const timers = new Set<NodeJS.Timeout>();
@@ -195,17 +210,37 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       fault = deps.faults.next(route);
       const injected = fault ? faultError(fault, deps.faults.retryAfterS) : undefined;
       if (injected) throw injected;
-      const body = method === 'POST' ? parseJsonBody(text) : {};
-      const result = HANDLERS[route](deps.env, {
-        route,
-        params: matched.params,
-        query: url.searchParams,
-        body,
-        version,
-        token,
-        now: deps.clock.now(),
-      });
-      payload = JSON.stringify({ ...adaptToVersion(result, version), request_id: requestId });
+      const key = deps.responseCache
+        ? `${token.label} ${version} ${method} ${url.pathname}${url.search} ${text}`
+        : '';
+      const answer = deps.responseCache ? cached(key) : undefined;
+      if (answer !== undefined) {
+        payload = `${answer},"request_id":"${requestId}"}`;
+      } else {
+        const body = method === 'POST' ? parseJsonBody(text) : {};
+        const result = HANDLERS[route](deps.env, {
+          route,
+          params: matched.params,
+          query: url.searchParams,
+          body,
+          version,
+          token,
+          now: deps.clock.now(),
+        });
+        const adapted = adaptToVersion(result, version);
+        if (deps.responseCache) {
+          const { request_id: _, ...rest } = adapted as Record<string, unknown>;
+          // Every answer is a non-empty object: its body up to the closing brace, then the request id.
+          const kept = JSON.stringify(rest).slice(0, -1);
+          if (cache.bytes + kept.length <= RESPONSE_CACHE_BYTES) {
+            cache.answers.set(key, kept);
+            cache.bytes += kept.length + key.length;
+          }
+          payload = `${kept},"request_id":"${requestId}"}`;
+        } else {
+          payload = JSON.stringify({ ...adapted, request_id: requestId });
+        }
+      }
     } catch (error) {
       if (!(error instanceof ApiError)) deps.onError(error);
       const e =
