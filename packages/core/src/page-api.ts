@@ -70,6 +70,24 @@ export interface ListNotionOptions {
   pageSize?: number;
 }
 
+const listChecks = new WeakMap<z.ZodType, { results: z.ZodType; asReceived: boolean }>();
+
+/**
+ * How listNotion checks a page of `item`s, built once per item schema (zod compiles a schema on
+ * its first use). A loose object schema (unknown fields kept) is checked on its declared fields
+ * alone and its items are yielded as received: the same values, without zod copying every object
+ * (its slow path). Such a schema must not transform what it declares.
+ */
+function listCheck(item: z.ZodType): { results: z.ZodType; asReceived: boolean } {
+  let check = listChecks.get(item);
+  if (check === undefined) {
+    const asReceived = item instanceof z.ZodObject && item.def.catchall !== undefined;
+    check = { results: z.array(asReceived ? (item as z.ZodObject).strip() : item), asReceived };
+    listChecks.set(item, check);
+  }
+  return check;
+}
+
 /**
  * The pages of a Notion listing (GET with the cursor in the query, POST in the body), each result
  * parsed by `item`. Built on core's iteratePages (which checks the list envelope): invalid
@@ -84,7 +102,7 @@ export async function* listNotion<S extends z.ZodType>(
   item: S,
   options: ListNotionOptions = {},
 ): AsyncGenerator<ListPage<z.output<S>>, void, undefined> {
-  const results = z.array(item);
+  const { results, asReceived } = listCheck(item);
   const query: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.query ?? {})) {
     if (value !== undefined) query[key] = String(value);
@@ -116,6 +134,6 @@ export async function* listNotion<S extends z.ZodType>(
     if (!parsed.success) {
       throw ResponseValidationError.fromZodError(parsed.error, { operation, requestId: page.requestId });
     }
-    yield { ...page, results: parsed.data };
+    yield { ...page, results: (asReceived ? page.results : parsed.data) as z.output<S>[] };
   }
 }
