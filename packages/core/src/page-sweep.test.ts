@@ -26,6 +26,7 @@ interface FakePage {
   trashed?: boolean;
   dataSource?: string;
   inSearch?: boolean;
+  parentPage?: string;
 }
 
 interface Request {
@@ -61,7 +62,9 @@ function fakeWorkspace(pages: FakePage[], dataSources: string[] = []) {
     in_trash: p.trashed === true,
     parent: p.dataSource
       ? { type: 'data_source_id', data_source_id: p.dataSource }
-      : { type: 'workspace', workspace: true },
+      : p.parentPage
+        ? { type: 'page_id', page_id: p.parentPage }
+        : { type: 'workspace', workspace: true },
     properties: {},
   });
   const list = (results: unknown[]) => ({ object: 'list', results, has_more: false, next_cursor: null });
@@ -347,6 +350,29 @@ describe('runPageSweep', () => {
       { isFatal: (error) => error === failure },
     );
     await expect(sweep(ws, clock, initialPageSweepState(), handler)).rejects.toBe(failure);
+  });
+
+  it('re-reads the parent of changed child pages once, telling it which children changed', async () => {
+    const clock = manualClock(T0);
+    const parent = { id: id(1), edited: T0 - 60 * MINUTE };
+    const children = [2, 3, 4].map((n) => ({ id: id(n), edited: T0 - 50 * MINUTE, parentPage: parent.id }));
+    const ws = fakeWorkspace([parent, ...children]);
+    const options = { trackParents: true, deletionScanIntervalMs: 1e12 };
+    const backfill = await sweep(ws, clock, initialPageSweepState(), recordingHandler(), options);
+    expect(backfill.state.pages[compactId(id(2))]?.q).toBe(compactId(parent.id));
+
+    clock.advance(10 * MINUTE);
+    children[0]!.edited = clock.now() - 2 * MINUTE;
+    children[2]!.edited = clock.now() - 2 * MINUTE;
+    const handler = recordingHandler();
+    const result = await sweep(ws, clock, backfill.state, handler, options);
+    expect(handler.processed.map((p) => [p.item.id, p.item.reason, p.item.childChanges])).toEqual([
+      [id(2), 'changed', undefined],
+      [id(4), 'changed', undefined],
+      [parent.id, 'parent', [id(2), id(4)]],
+    ]);
+    // The parent keeps the version it was processed at, and is no longer pending.
+    expect(result.state.pages[compactId(parent.id)]).toEqual(backfill.state.pages[compactId(parent.id)]);
   });
 
   it('processes every known page again once per refresh interval, resuming after a crash', async () => {
