@@ -427,7 +427,6 @@ export async function* runPageSweep(
       ? hub.discover(ctx.notion, { ...request, needsPageObjects: handler.fromListing !== undefined }, stats)
       : startPageDiscovery(ctx.notion, request, stats);
     stats.sharedListing = discovery.shared;
-    listingStartedAt = discovery.startedAt;
     for await (const found of discovery.pages) {
       stats.listed++;
       const at = Date.parse(found.lastEditedTime);
@@ -468,6 +467,8 @@ export async function* runPageSweep(
       status.set(key, 'queued');
       items.push(item);
     }
+    // Final now that the listing is read (a shared data source listing may have started earlier).
+    listingStartedAt = discovery.startedAt;
     // Discovery items are the ones the cursor waits for: ascending last_edited_time.
     items.sort((a, b) => Date.parse(a.lastEditedTime!) - Date.parse(b.lastEditedTime!));
     const boundCount = items.length;
