@@ -55,6 +55,7 @@ describe('backfillFloor', () => {
       databases: 1,
       pageListing: 1,
       blockTrees: 3,
+      childPageBlocks: 0,
       comments: 2,
       total: 10,
     });
@@ -110,10 +111,35 @@ describe('incrementalFloor', () => {
       databases: 1,
       pageListing: 1,
       blockTrees: 1,
+      childPageBlocks: 0,
       comments: 1,
       total: 7,
     });
     expect(incrementalFloor(smallShape(), new Set(['p1'])).blockTrees).toBe(2);
+  });
+
+  it('counts reading the child_page blocks of changed child pages whose parent did not change', () => {
+    // b4 is the child_page block of page b4, on p1's top level (4 children).
+    const shape = { ...smallShape(), pages: ['p1', 'p2', 'b4'] };
+    const floor = incrementalFloor(shape, new Set(['b4']));
+    expect(floor.childPageBlocks).toBe(1);
+    expect(floor.total).toBe(2 + 1 + 1 + 1 + 1 + 1 + 1);
+    // The parent changed too: its tree is read whole anyway.
+    expect(incrementalFloor(shape, new Set(['b4', 'p1'])).childPageBlocks).toBe(0);
+    // Two changed children on a top level of 250 blocks: two retrieves beat three listing calls…
+    const wide: WorkspaceShape = {
+      ...shape,
+      pages: ['p1', 'c1', 'c2', 'c3', 'c4'],
+      blocks: [
+        ...Array.from({ length: 246 }, (_, i) => block(`x${i}`, 'p1', 'p1')),
+        ...['c1', 'c2', 'c3', 'c4'].map((id) =>
+          block(id, 'p1', 'p1', { type: 'child_page', hasChildren: true }),
+        ),
+      ],
+    };
+    expect(incrementalFloor(wide, new Set(['c1', 'c2'])).childPageBlocks).toBe(2);
+    // …and four do not: one listing of the 250 (three calls) reads them all.
+    expect(incrementalFloor(wide, new Set(['c1', 'c2', 'c3', 'c4'])).childPageBlocks).toBe(3);
   });
 });
 

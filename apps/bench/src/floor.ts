@@ -14,6 +14,12 @@ export interface FloorBreakdown {
   databases: number;
   pageListing: number;
   blockTrees: number;
+  /**
+   * Incremental only: the listings that hold the child_page block of a changed page whose parent
+   * did not change (the block shows the child's edit time and title; the parent's own
+   * last_edited_time does not move). 0 for a backfill, which reads every tree whole.
+   */
+  childPageBlocks: number;
   comments: number;
   total: number;
 }
@@ -77,6 +83,7 @@ function total(parts: Omit<FloorBreakdown, 'total'>): FloorBreakdown {
       parts.databases +
       parts.pageListing +
       parts.blockTrees +
+      parts.childPageBlocks +
       parts.comments,
   };
 }
@@ -102,16 +109,38 @@ export function backfillFloor(shape: WorkspaceShape): FloorBreakdown {
     databases: shape.databases.length,
     pageListing: listCalls(shape.pages.length),
     blockTrees,
+    childPageBlocks: 0,
     comments,
   });
+}
+
+/**
+ * Reading the child_page blocks of the changed pages whose parent did not change: such a block is
+ * the child page seen as a block (its `last_edited_time` and title are the page's), so the child's
+ * edit changes a block of the parent's tree while the parent's own last_edited_time stays
+ * (NOTION-API.md). Per listing that holds such blocks, the fewer of one listing of it (⌈n/100⌉
+ * calls) and one retrieve per block.
+ */
+function childPageBlockCalls(shape: WorkspaceShape, changed: ReadonlySet<string>, index: TreeIndex): number {
+  const byListing = new Map<string, number>();
+  for (const block of shape.blocks) {
+    if (block.type !== 'child_page' || !changed.has(block.id) || changed.has(block.pageId)) continue;
+    byListing.set(block.parentId, (byListing.get(block.parentId) ?? 0) + 1);
+  }
+  let calls = 0;
+  for (const [listing, blocks] of byListing) {
+    calls += Math.min(listCalls(index.childCounts.get(listing) ?? 0), blocks);
+  }
+  return calls;
 }
 
 /**
  * The minimum for an incremental sweep after the pages in `changed` changed (their
  * last_edited_time moved): what has no change filter is read again (users: `users/me` and the
  * listing; data sources: their listing; databases: one retrieve each), the changed pages are found
- * with one listing sorted by last_edited_time that stops at the cursor (⌈C/100⌉ calls), and each
- * changed page's tree and comments are read again as in a backfill.
+ * with one listing sorted by last_edited_time that stops at the cursor (⌈C/100⌉ calls), each
+ * changed page's tree and comments are read again as in a backfill, and the child_page block of
+ * each changed page under an unchanged parent is read again (see childPageBlockCalls).
  */
 export function incrementalFloor(shape: WorkspaceShape, changed: ReadonlySet<string>): FloorBreakdown {
   const index = indexTrees(shape);
@@ -131,6 +160,7 @@ export function incrementalFloor(shape: WorkspaceShape, changed: ReadonlySet<str
     databases: shape.databases.length,
     pageListing: listCalls(pages),
     blockTrees,
+    childPageBlocks: childPageBlockCalls(shape, changed, index),
     comments,
   });
 }

@@ -158,8 +158,9 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
   const config = parseEndpointConfig(request.capture.config, { now: new Date(clock.now()) });
   const plans = planBindings(request, config, runtime, options.streams);
   const notion = options.notion ?? openNotionClient(config, runtime);
-  // One hub per capture (one token): the page streams share their page listings through it, and
-  // the child pages that the blocks stream meets reach the pages and comments streams.
+  // One hub per capture (one token): the page streams share their page listings through it, the
+  // databases and data_sources streams and page discovery their data source listing, and the
+  // child pages that the blocks stream meets reach the pages and comments streams.
   const pageHub = createPageHub({ clock });
   const status = createStatusReporter({
     logger,

@@ -34,6 +34,11 @@ export interface WalkPageBlocksOptions {
   signal?: AbortSignal | undefined;
   /** Called with each parent's children as they are read (in tree order per parent). */
   onBlocks?: (blocks: WalkedBlock[]) => void;
+  /**
+   * How many levels to read: 1 reads only the page's direct children (one listing, more past 100
+   * children). Default: the whole tree.
+   */
+  maxDepth?: number;
 }
 
 export interface WalkPageBlocksResult {
@@ -66,7 +71,7 @@ export function shouldDescend(block: NotionBlock): boolean {
 
 /**
  * Reads a page's whole block tree, any depth, iteratively (an explicit stack: no recursion
- * limit), one `GET /v1/blocks/{id}/children` listing per parent. Does not descend into
+ * limit), one `GET /v1/blocks/{id}/children` listing per parent (down to `maxDepth` levels). Does not descend into
  * child_page / child_database / unsupported blocks, synced-block references, or blocks whose
  * children the API rejects (400 validation_error: skipped, quietly when it says the block type "is
  * not supported via the API", with a warning otherwise) or answers 404 (skipped with a warning;
@@ -80,6 +85,7 @@ export async function walkPageBlocks(
   options: WalkPageBlocksOptions,
 ): Promise<WalkPageBlocksResult> {
   const { logger, signal } = options;
+  const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
   const result: WalkPageBlocksResult = { blockIds: [], childPages: [], skippedSubtrees: 0, requests: 0 };
   const visited = new Set<string>([pageId]);
   const stack: Array<{ id: string; depth: number }> = [{ id: pageId, depth: 0 }];
@@ -143,7 +149,8 @@ export async function walkPageBlocks(
       if (block.type === 'child_page') {
         result.childPages.push({ id: block.id, lastEditedTime: block.last_edited_time });
       }
-      if (shouldDescend(block)) descend.push({ id: block.id, depth: parent.depth + 1 });
+      if (parent.depth + 1 < maxDepth && shouldDescend(block))
+        descend.push({ id: block.id, depth: parent.depth + 1 });
     });
     options.onBlocks?.(walked);
     // Reverse, so the first child is walked first (depth-first, tree order).

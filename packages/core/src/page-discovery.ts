@@ -6,6 +6,7 @@ import { iterateSearchObjects } from './notion-objects.js';
 import {
   isTrashed,
   listNotion,
+  type NotionObject,
   type NotionPage,
   notionObjectSchema,
   parentPageIdOf,
@@ -31,6 +32,22 @@ export interface DiscoveredPage {
   readAt: number;
 }
 
+/** The data sources `POST /v1/search` lists: a listing of the caller's own, or a shared one. */
+export interface DataSourceListing {
+  /**
+   * When the listing started (clock ms): a data source created or edited after it may be missing
+   * or show an older version. A sweep that keeps a start time keeps no later one than this.
+   */
+  startedAt: number;
+  /** True when these results replay a listing another caller started. */
+  shared: boolean;
+  /**
+   * Each data source once. Whole objects for callers that need them (`needsObjects`); others may
+   * get `object`, `id`, `parent`, `created_time`, `last_edited_time`, `in_trash` and `archived` only.
+   */
+  results: AsyncIterable<NotionObject>;
+}
+
 export interface DiscoverPagesOptions {
   /**
    * Inclusive lower bound (ISO) on `last_edited_time` of data source rows: rows edited before it
@@ -51,6 +68,11 @@ export interface DiscoverPagesOptions {
   pageSize?: number;
   /** Stamps `readAt`; default the client's clock. */
   clock?: Clock | undefined;
+  /**
+   * The data sources to query, asked for once the search is done. Default: a search of its own. A
+   * PageHub passes a listing shared with the other streams (and accounts for when it started).
+   */
+  listDataSources?: ((signal: AbortSignal | undefined) => DataSourceListing) | undefined;
 }
 
 export interface DiscoveryStats {
@@ -131,9 +153,10 @@ export async function* discoverPages(
 
   // 2. the data sources search can see, then their rows.
   const dataSourceIds: string[] = [];
-  for await (const dataSource of iterateSearchObjects(notion, 'data_source', { signal })) {
-    dataSourceIds.push(dataSource.id);
-  }
+  const dataSources = options.listDataSources
+    ? options.listDataSources(signal).results
+    : iterateSearchObjects(notion, 'data_source', { signal });
+  for await (const dataSource of dataSources) dataSourceIds.push(dataSource.id);
   stats.dataSources += dataSourceIds.length;
 
   for (const dataSourceId of dataSourceIds) {

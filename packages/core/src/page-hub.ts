@@ -1,6 +1,9 @@
 import type { Clock } from './clock.js';
 import type { NotionClient } from './notion-client.js';
+import { iterateSearchObjects } from './notion-objects.js';
+import type { NotionObject } from './page-api.js';
 import {
+  type DataSourceListing,
   type DiscoveredPage,
   type DiscoverPagesOptions,
   type DiscoveryStats,
@@ -29,17 +32,24 @@ export interface PageDiscoveryRequest extends DiscoverPagesOptions {
 export interface PageDiscovery {
   /**
    * When the listing started (clock ms). Edits made after it may be missing from the results: a
-   * sweep must not move its cursor past floorMinute(startedAt).
+   * sweep must not move its cursor past floorMinute(startedAt). Final once `pages` is exhausted
+   * (a discovery that queries a shared data source listing started earlier moves it back).
    */
-  startedAt: number;
+  readonly startedAt: number;
   /** True when these results replay a listing another caller started. */
   shared: boolean;
   pages: AsyncIterable<DiscoveredPage>;
 }
 
+export interface DataSourceListingRequest {
+  signal?: AbortSignal | undefined;
+  /** The caller uses whole data source objects (schemas: the data_sources stream). */
+  needsObjects?: boolean;
+}
+
 /**
- * What the page streams (pages, blocks, comments) of one capture share, so that a page found by
- * one is captured by all and the listing is paid once:
+ * What the streams of one capture share, so that a page found by one is captured by all and each
+ * listing is paid once:
  *
  * - **Published pages**: the blocks stream (and comments with inline comments) meets `child_page`
  *   blocks while walking trees; the ones discovery did not list (search omitted them and they are
@@ -51,6 +61,11 @@ export interface PageDiscovery {
  *   again. Results are kept compact (id, time, trash flag, parent); page objects are kept only
  *   while a caller that needs them has not read them yet, plus the first `retainedPageObjects` of
  *   each listing, and a listing is forgotten `reuseWindowMs` after it ends.
+ * - **Coalesced data source listings**: the databases and data_sources streams and page
+ *   discovery all list the data sources search returns; one listing running, or finished less
+ *   than `reuseWindowMs` ago, serves them all. Whole objects are kept as page objects are (the
+ *   first `retainedPageObjects`, and beyond while a caller that needs them has not read them); a
+ *   caller that needs whole objects lists anew rather than replay a listing that dropped some.
  *
  * Create one per capture (per token: a replay uses the listing made with the first caller's
  * client) and pass it to every stream through `StreamContext.pageHub`. Streams run without one
@@ -63,6 +78,8 @@ export interface PageHub {
   publishedPages(): HubPage[];
   /** A discovery: a replay of a suitable recent one, or a new listing. */
   discover(notion: NotionClient, request: PageDiscoveryRequest, stats?: DiscoveryStats): PageDiscovery;
+  /** The data sources search lists: a replay of a recent listing, or a new one. */
+  listDataSources(notion: NotionClient, request?: DataSourceListingRequest): DataSourceListing;
 }
 
 export interface PageHubOptions {
@@ -75,16 +92,17 @@ export interface PageHubOptions {
 
 interface Consumer {
   position: number;
-  needsPageObjects: boolean;
+  needsObjects: boolean;
 }
 
-interface Run {
-  sinceMs: number;
-  searchSinceMs: number;
+/** One listing, read by any number of consumers at their own pace. */
+interface Run<T> {
   startedAt: number;
-  entries: DiscoveredPage[];
-  /** Entries below this index had their page objects dropped (or were checked). */
+  entries: T[];
+  /** Entries below this index had their objects dropped (or were checked). */
   prunedTo: number;
+  /** Some entry was stored or kept without its object. */
+  dropped: boolean;
   consumers: Set<Consumer>;
   done: boolean;
   failed: boolean;
@@ -94,102 +112,145 @@ interface Run {
   waiters: Array<() => void>;
 }
 
+interface PageRun extends Run<DiscoveredPage> {
+  sinceMs: number;
+  searchSinceMs: number;
+}
+
+/** How a listing's entries carry their objects. */
+interface Objects<T> {
+  has(entry: T): boolean;
+  /** The entry without its object (what every caller can do with). */
+  drop(entry: T): T;
+}
+
+const pageObjects: Objects<DiscoveredPage> = {
+  has: (entry) => entry.page !== undefined,
+  drop: (entry) => ({ ...entry, page: undefined }),
+};
+
+/** What the databases stream and page discovery read of a data source. */
+const DATA_SOURCE_FIELDS = [
+  'object',
+  'id',
+  'parent',
+  'created_time',
+  'last_edited_time',
+  'in_trash',
+  'archived',
+];
+/** Data source entries stored without their whole object. */
+const compacted = new WeakSet<object>();
+
+const dataSourceObjects: Objects<NotionObject> = {
+  has: (entry) => !compacted.has(entry),
+  drop: (entry) => {
+    if (compacted.has(entry)) return entry;
+    const compact: Record<string, unknown> = {};
+    for (const field of DATA_SOURCE_FIELDS) if (field in entry) compact[field] = entry[field];
+    compacted.add(compact);
+    return compact as NotionObject;
+  },
+};
+
 const boundMs = (iso: string | undefined): number => {
   if (iso === undefined) return Number.NEGATIVE_INFINITY;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 };
 
-/** A process-wide hub for the page streams of one capture (see PageHub). */
+/** A process-wide hub for the streams of one capture (see PageHub). */
 export function createPageHub(options: PageHubOptions): PageHub {
   const { clock } = options;
   const reuseWindowMs = options.reuseWindowMs ?? 60_000;
   const retained = Math.max(0, options.retainedPageObjects ?? 1_000);
   const published = new Map<string, HubPage>();
-  let runs: Run[] = [];
+  let pageRuns: PageRun[] = [];
+  let dataSourceRuns: Run<NotionObject>[] = [];
 
-  const wake = (run: Run) => {
+  const wake = <T>(run: Run<T>) => {
     const waiters = run.waiters;
     run.waiters = [];
     for (const resolve of waiters) resolve();
   };
 
-  /** Drops page objects no attached reader that needs them will read any more. */
-  const prune = (run: Run) => {
+  /** Drops objects no attached reader that needs them will read any more. */
+  const prune = <T>(run: Run<T>, objects: Objects<T>) => {
     let limit = run.entries.length;
     for (const consumer of run.consumers) {
-      if (consumer.needsPageObjects) limit = Math.min(limit, consumer.position);
+      if (consumer.needsObjects) limit = Math.min(limit, consumer.position);
     }
     for (let i = Math.max(run.prunedTo, retained); i < limit; i++) {
       const entry = run.entries[i]!;
-      if (entry.page !== undefined) run.entries[i] = { ...entry, page: undefined };
+      if (objects.has(entry)) {
+        run.entries[i] = objects.drop(entry);
+        run.dropped = true;
+      }
     }
     run.prunedTo = Math.max(run.prunedTo, limit);
   };
 
-  const detach = (run: Run, consumer: Consumer) => {
+  const detach = <T>(run: Run<T>, consumer: Consumer, objects: Objects<T>) => {
     run.consumers.delete(consumer);
     if (!run.done && run.consumers.size === 0) {
       // Nobody reads it any more: stop listing, and never replay a partial listing.
       run.failed = true;
-      run.controller.abort(new Error('page discovery abandoned by every reader'));
-      runs = runs.filter((r) => r !== run);
+      run.controller.abort(new Error('listing abandoned by every reader'));
     } else {
-      prune(run);
+      prune(run, objects);
     }
   };
 
-  const start = (notion: NotionClient, request: PageDiscoveryRequest, stats?: DiscoveryStats): Run => {
-    const run: Run = {
-      sinceMs: boundMs(request.since),
-      searchSinceMs: boundMs(request.searchSince ?? request.since),
-      startedAt: clock.now(),
-      entries: [],
-      prunedTo: 0,
-      consumers: new Set(),
-      done: false,
-      failed: false,
-      finishedAt: 0,
-      controller: new AbortController(),
-      waiters: [],
-    };
-    const { signal: _callerSignal, ...rest } = request;
-    const listing = discoverPages(notion, { ...rest, clock, signal: run.controller.signal }, stats);
+  const newRun = <T>(): Run<T> => ({
+    startedAt: clock.now(),
+    entries: [],
+    prunedTo: 0,
+    dropped: false,
+    consumers: new Set(),
+    done: false,
+    failed: false,
+    finishedAt: 0,
+    controller: new AbortController(),
+    waiters: [],
+  });
+
+  /** Stores what `listing` yields into `run`, in the background. */
+  const fill = <T>(run: Run<T>, listing: AsyncIterable<T>, objects: Objects<T>) => {
     void (async () => {
       try {
         for await (const found of listing) {
           const index = run.entries.length;
           const keep =
-            index < retained || [...run.consumers].some((c) => c.needsPageObjects && c.position <= index);
-          run.entries.push(keep ? found : { ...found, page: undefined });
+            index < retained || [...run.consumers].some((c) => c.needsObjects && c.position <= index);
+          if (!keep && objects.has(found)) run.dropped = true;
+          run.entries.push(keep ? found : objects.drop(found));
           wake(run);
         }
       } catch (error) {
         run.error = error;
         run.failed = true;
-        runs = runs.filter((r) => r !== run);
       } finally {
         run.done = true;
         run.finishedAt = clock.now();
-        prune(run);
+        prune(run, objects);
         wake(run);
       }
     })();
-    return run;
   };
 
-  async function* read(
-    run: Run,
+  async function* read<T>(
+    run: Run<T>,
     consumer: Consumer,
-    fromMs: number,
+    objects: Objects<T>,
+    include: (entry: T) => boolean,
     signal: AbortSignal | undefined,
-  ): AsyncGenerator<DiscoveredPage, void, undefined> {
+  ): AsyncGenerator<T, void, undefined> {
     try {
       for (;;) {
         while (consumer.position < run.entries.length) {
           const entry = run.entries[consumer.position++]!;
-          if (consumer.position % 100 === 0) prune(run);
-          if (Date.parse(entry.lastEditedTime) >= fromMs) yield entry;
+          if (consumer.position % 100 === 0) prune(run, objects);
+          if (include(entry)) yield entry;
         }
         if (run.error !== undefined) throw run.error;
         if (run.done) return;
@@ -204,35 +265,92 @@ export function createPageHub(options: PageHubOptions): PageHub {
         });
       }
     } finally {
-      detach(run, consumer);
+      detach(run, consumer, objects);
     }
   }
 
-  return {
+  /** Runs still worth replaying: not failed, and running or finished within the reuse window. */
+  const live = <R extends Run<unknown>>(runs: R[]): R[] => {
+    const now = clock.now();
+    return runs.filter((run) => !run.failed && (!run.done || now - run.finishedAt <= reuseWindowMs));
+  };
+
+  const hub: PageHub = {
     publishPages(pages) {
       for (const page of pages) published.set(page.id, page);
     },
     publishedPages: () => [...published.values()],
     discover(notion, request, stats) {
-      const now = clock.now();
-      runs = runs.filter((run) => !run.failed && (!run.done || now - run.finishedAt <= reuseWindowMs));
+      pageRuns = live(pageRuns);
       const sinceMs = boundMs(request.since);
       const searchSinceMs = boundMs(request.searchSince ?? request.since);
-      let run = runs.find((r) => r.sinceMs <= sinceMs && r.searchSinceMs <= searchSinceMs);
+      let run = pageRuns.find((r) => r.sinceMs <= sinceMs && r.searchSinceMs <= searchSinceMs);
       const shared = run !== undefined;
       if (run === undefined) {
-        run = start(notion, request, stats);
-        runs.push(run);
+        const started: PageRun = { ...newRun<DiscoveredPage>(), sinceMs, searchSinceMs };
+        const { signal: _callerSignal, ...rest } = request;
+        const listing = discoverPages(
+          notion,
+          {
+            ...rest,
+            clock,
+            signal: started.controller.signal,
+            // The rows of the data sources a shared listing saw: no newer than when it started.
+            listDataSources: (signal) => {
+              const sources = hub.listDataSources(notion, { signal });
+              started.startedAt = Math.min(started.startedAt, sources.startedAt);
+              return sources;
+            },
+          },
+          stats,
+        );
+        fill(started, listing, pageObjects);
+        pageRuns.push(started);
+        run = started;
       }
-      const consumer: Consumer = { position: 0, needsPageObjects: request.needsPageObjects === true };
+      const consumer: Consumer = { position: 0, needsObjects: request.needsPageObjects === true };
+      run.consumers.add(consumer);
+      const fromMs = Math.min(sinceMs, searchSinceMs);
+      const replayed = run;
+      return {
+        get startedAt() {
+          return replayed.startedAt;
+        },
+        shared,
+        pages: read(
+          run,
+          consumer,
+          pageObjects,
+          (entry) => Date.parse(entry.lastEditedTime) >= fromMs,
+          request.signal,
+        ),
+      };
+    },
+    listDataSources(notion, request = {}) {
+      dataSourceRuns = live(dataSourceRuns);
+      const needsObjects = request.needsObjects === true;
+      let run = dataSourceRuns.find((r) => !needsObjects || !r.dropped);
+      const shared = run !== undefined;
+      if (run === undefined) {
+        const started = newRun<NotionObject>();
+        fill(
+          started,
+          iterateSearchObjects(notion, 'data_source', { signal: started.controller.signal }),
+          dataSourceObjects,
+        );
+        dataSourceRuns.push(started);
+        run = started;
+      }
+      const consumer: Consumer = { position: 0, needsObjects };
       run.consumers.add(consumer);
       return {
         startedAt: run.startedAt,
         shared,
-        pages: read(run, consumer, Math.min(sinceMs, searchSinceMs), request.signal),
+        results: read(run, consumer, dataSourceObjects, () => true, request.signal),
       };
     },
   };
+  return hub;
 }
 
 /** A discovery of the caller's own (no hub): discoverPages with its start time. */
@@ -243,4 +361,20 @@ export function startPageDiscovery(
 ): PageDiscovery {
   const clock = request.clock ?? notion.clock;
   return { startedAt: clock.now(), shared: false, pages: discoverPages(notion, request, stats) };
+}
+
+/**
+ * The data sources search lists, through `hub` when there is one (a listing shared with the other
+ * streams), else a search of the caller's own.
+ */
+export function listDataSources(
+  notion: NotionClient,
+  options: DataSourceListingRequest & { hub?: PageHub | undefined; clock?: Clock | undefined },
+): DataSourceListing {
+  if (options.hub) return options.hub.listDataSources(notion, options);
+  return {
+    startedAt: (options.clock ?? notion.clock).now(),
+    shared: false,
+    results: iterateSearchObjects(notion, 'data_source', { signal: options.signal }),
+  };
 }

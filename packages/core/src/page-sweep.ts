@@ -80,6 +80,12 @@ export interface PageWorkItem {
    * block changed, its edit time did not).
    */
   reason: 'new' | 'changed' | 'child' | 'pending' | 'scan' | 'parent';
+  /**
+   * With reason 'parent': the child pages (ids) whose edit, trash, restore or disappearance queued
+   * it. Their child_page blocks, at the top level of this page's tree, are what changed: the
+   * parent's own last_edited_time did not move, so the rest of its tree is as it was processed.
+   */
+  childChanges?: string[] | undefined;
 }
 
 export interface PageOutcome {
@@ -150,8 +156,9 @@ export interface PageSweepOptions {
   /**
    * Remember each page's parent page, and re-process the parent when a known page is edited,
    * trashed, restored or gone: the parent's child_page block shows the child's title and edit time,
-   * and disappears with it, without the parent's own last_edited_time moving. (The blocks stream
-   * needs this; about 30 bytes more per child page.)
+   * and disappears with it, without the parent's own last_edited_time moving. The parent is queued
+   * once (reason 'parent'), its `childChanges` naming the children that queued it. (The blocks
+   * stream needs this; about 30 bytes more per child page.)
    */
   trackParents?: boolean;
 }
@@ -420,7 +427,6 @@ export async function* runPageSweep(
       ? hub.discover(ctx.notion, { ...request, needsPageObjects: handler.fromListing !== undefined }, stats)
       : startPageDiscovery(ctx.notion, request, stats);
     stats.sharedListing = discovery.shared;
-    listingStartedAt = discovery.startedAt;
     for await (const found of discovery.pages) {
       stats.listed++;
       const at = Date.parse(found.lastEditedTime);
@@ -461,6 +467,8 @@ export async function* runPageSweep(
       status.set(key, 'queued');
       items.push(item);
     }
+    // Final now that the listing is read (a shared data source listing may have started earlier).
+    listingStartedAt = discovery.startedAt;
     // Discovery items are the ones the cursor waits for: ascending last_edited_time.
     items.sort((a, b) => Date.parse(a.lastEditedTime!) - Date.parse(b.lastEditedTime!));
     const boundCount = items.length;
@@ -522,6 +530,8 @@ export async function* runPageSweep(
     let boundOpen = 0; // lowest bound (discovery) index not finished
     let next = 0;
     const running = new Map<number, Promise<Settled>>();
+    /** Parents queued for a re-read because a child page of theirs changed (reason 'parent'). */
+    const parentItems = new Map<string, PageWorkItem>();
 
     const work = async (item: PageWorkItem): Promise<PageOutcome | 'unchanged'> => {
       const prior = known(compactId(item.id));
@@ -591,19 +601,24 @@ export async function* runPageSweep(
             trackParents &&
             parentKey !== undefined &&
             prior !== undefined &&
-            (entry === null || entry.t !== prior.t || (entry.d === 1) !== (prior.d === 1)) &&
-            !status.has(parentKey)
+            (entry === null || entry.t !== prior.t || (entry.d === 1) !== (prior.d === 1))
           ) {
+            const queuedParent = parentItems.get(parentKey);
             const parentEntry = known(parentKey);
-            if (parentEntry !== undefined && parentEntry.d !== 1) {
+            if (queuedParent !== undefined && status.get(parentKey) === 'queued') {
+              queuedParent.childChanges?.push(item.id);
+            } else if (!status.has(parentKey) && parentEntry !== undefined && parentEntry.d !== 1) {
               status.set(parentKey, 'queued');
-              items.push({
+              const parentItem: PageWorkItem = {
                 id: expandId(parentKey),
                 lastEditedTime: fromMinutes(parentEntry.t),
                 trashed: false,
                 parentPageId: parentEntry.q === undefined ? undefined : expandId(parentEntry.q),
                 reason: 'parent',
-              });
+                childChanges: [item.id],
+              };
+              items.push(parentItem);
+              parentItems.set(parentKey, parentItem);
               record(parentKey, { ...parentEntry, p: 1 });
               total = (total ?? 0) + 1;
             }

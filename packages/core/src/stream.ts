@@ -44,9 +44,10 @@ export interface StreamContext {
   /** Reports progress; optional for callers that do not show it. */
   progress?: ((progress: StreamProgress) => void) | undefined;
   /**
-   * Shared by the page streams (pages, blocks, comments) of one capture: child pages that only
-   * the blocks stream meets reach the others, and concurrent page listings are made once. One per
-   * capture (createPageHub); optional: without it each stream lists pages on its own.
+   * Shared by the streams of one capture: child pages that only the blocks stream meets reach the
+   * pages and comments streams, concurrent page listings are made once, and so is the data source
+   * listing of the databases and data_sources streams and page discovery. One per capture
+   * (createPageHub); optional: without it each stream lists on its own.
    */
   pageHub?: PageHub | undefined;
 }

@@ -1,5 +1,11 @@
 import { Validator } from '@cfworker/json-schema';
-import { compactId, createPageHub, type StreamDocument } from '@source-notion/core';
+import {
+  compactId,
+  createPageHub,
+  type PageEntry,
+  type PageSweepView,
+  type StreamDocument,
+} from '@source-notion/core';
 import {
   createStreamTestContext,
   createTestResources,
@@ -10,6 +16,7 @@ import {
 } from '@source-notion/core/testing';
 import { type Emulator, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
+import { compareTopLevel } from './blocks-stream.js';
 import { type BlocksState, blocksStream, createBlocksStream } from './index.js';
 
 const START_DATE = '2000-01-01T00:00:00.000Z';
@@ -187,6 +194,73 @@ describe('blocks stream', () => {
     expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
   });
 
+  it('re-reads only the top level of a parent whose child page changed (edited, trashed, purged, restored)', async () => {
+    const { emulator: emu, ctx } = await setup(26);
+    const stream = createBlocksStream({ deletionScanIntervalMs: 0 });
+    const backfill = await runStreamSweep(stream, ctx, stream.initialState(ctx.config));
+    const collection = new TestCollection().apply(backfill.committedDocs);
+    const before = emu.groundTruth();
+    const parentOf = (id: string) =>
+      (before.pages.find((p) => p.id === id)!.parent as { page_id?: string }).page_id;
+    // Child pages without child pages of their own, under parents whose trees go deeper than one level.
+    const deepParents = new Set(before.blocks.filter((b) => b.depth === 2).map((b) => b.page_id as string));
+    const children = before.pages
+      .filter((p) => p.parent.type === 'page_id' && !p.in_trash)
+      .filter((p) => emu.workspace.pageById(p.id)!.childPageIdxs.length === 0)
+      .filter((p) => deepParents.has(parentOf(p.id)!));
+    const [edited, trashed, purged] = [children[0]!, children[1]!, children[2]!].map((p) => p.id);
+    expect(new Set([edited, trashed, purged]).size).toBe(3);
+    // The child_page block shows the child's edit time; the parent's own time stays. (No rename: a
+    // title shows in mentions inside other pages too, which no incremental reader can see.)
+    emu.workspace.editPage(edited!);
+    emu.workspace.trashPage(trashed!);
+    emu.workspace.purgePage(purged!);
+
+    const parents = new Set([edited, trashed, purged].map((id) => parentOf(id!)!));
+    const pageIds = new Set(before.pages.map((p) => p.id));
+    // The page whose tree a listing is part of (a child_page block's id is its own page's).
+    const blockPage = new Map(
+      before.blocks.filter((b) => !pageIds.has(b.id)).map((b) => [b.id, b.page_id as string]),
+    );
+    /** Listings of block children made in the trees of `pages` since the counters were reset. */
+    const treeListings = (pages: Set<string>) =>
+      emu
+        .requests()
+        .map((r) => /^\/v1\/blocks\/([^/?]+)\/children/.exec(r.path))
+        .filter((m) => m !== null && (pages.has(m[1]!) || pages.has(blockPage.get(m[1]!) ?? '')))
+        .map((m) => m![1])
+        .sort();
+    emu.resetCounters();
+    const sweep = await runStreamSweep(stream, ctx, backfill.state);
+    collection.apply(sweep.committedDocs);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+    const childBlock = collection.docs.get(edited!)!;
+    expect(childBlock.last_edited_time).not.toBe(
+      before.blocks.find((b) => b.id === edited)!.last_edited_time,
+    );
+    // Deleted: the trashed and purged pages' trees, and their child_page blocks.
+    const deleted = sweep.docs.filter(isDeletion).map((d) => d.id);
+    expect(deleted).toEqual(expect.arrayContaining([trashed, purged]));
+    const afterIds = new Set(emu.groundTruth().blocks.map((b) => b.id));
+    expect(deleted.sort()).toEqual(
+      before.blocks
+        .filter((b) => !afterIds.has(b.id))
+        .map((b) => b.id)
+        .sort(),
+    );
+    // One listing per parent: its top level, where the child_page blocks are.
+    expect(treeListings(parents)).toEqual([...parents].sort());
+
+    // Restored: its child_page block comes back, again from one top-level listing.
+    emu.workspace.restorePage(trashed!);
+    emu.resetCounters();
+    const restored = await runStreamSweep(stream, ctx, sweep.state);
+    collection.apply(restored.committedDocs);
+    expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+    expect(collection.docs.has(trashed!)).toBe(true);
+    expect(treeListings(new Set([parentOf(trashed!)!]))).toEqual([parentOf(trashed!)]);
+  });
+
   it('ends with the same collection after crashes at random points as an uninterrupted run', async () => {
     const { emulator: emu, ctx } = await setup(24);
     const stream = createBlocksStream({ deletionScanIntervalMs: 0, concurrency: 4 });
@@ -256,5 +330,53 @@ describe('blocks stream', () => {
     expect(second.docs.filter((d) => d.id === moved && isDeletion(d))).toEqual([]);
     collection.apply(second.committedDocs);
     expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
+  });
+});
+
+describe('compareTopLevel', () => {
+  const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const parent = uuid(1);
+  const viewOf = (entries: Record<string, PageEntry>): PageSweepView => {
+    const map = new Map(Object.entries(entries).map(([id, entry]) => [compactId(id), entry]));
+    return { entry: (key) => map.get(key), entries: () => map.entries() };
+  };
+  const here = { t: 1, q: compactId(parent) };
+  const top = (blockIds: string[], childPages: string[] = []) => ({
+    blockIds,
+    childPages: childPages.map((id) => ({ id, lastEditedTime: undefined })),
+    skippedSubtrees: 0,
+    requests: 1,
+  });
+  // Captured before: a paragraph (10) with a child (11), child pages 20–24.
+  const prior = [uuid(10), uuid(11), uuid(20), uuid(21), uuid(22), uuid(23), uuid(24)];
+
+  it('deletes the child_page blocks of children the state knows are trashed, gone or moved', () => {
+    const view = viewOf({
+      [uuid(20)]: here,
+      [uuid(21)]: { ...here, d: 1 },
+      [uuid(23)]: { t: 1, q: compactId(uuid(99)) },
+      [uuid(24)]: { t: 1 }, // nested in a block of the parent: not on the top level
+    });
+    const result = compareTopLevel(view, parent, prior, top([uuid(10), uuid(20)], [uuid(20)]), [uuid(22)]);
+    // 11 is deeper; 22 was forgotten this sweep (404); 24 has no page parent: left alone.
+    expect(result).toEqual({ deleted: [uuid(21), uuid(22), uuid(23)], unsure: false });
+  });
+
+  it('takes a child page back that reappears (restored)', () => {
+    const view = viewOf({ [uuid(30)]: here });
+    const result = compareTopLevel(view, parent, prior.slice(0, 2), top([uuid(10), uuid(30)], [uuid(30)]), [
+      uuid(30),
+    ]);
+    expect(result).toEqual({ deleted: [], unsure: false });
+  });
+
+  it('is unsure when the top level changed beyond child pages', () => {
+    const view = viewOf({ [uuid(20)]: here });
+    // A new paragraph: the parent itself was edited.
+    expect(
+      compareTopLevel(view, parent, prior, top([uuid(10), uuid(12), uuid(20)], [uuid(20)]), []).unsure,
+    ).toBe(true);
+    // A child page the state places here is missing: trashed or gone since, or moved into a block.
+    expect(compareTopLevel(view, parent, prior, top([uuid(10)]), []).unsure).toBe(true);
   });
 });

@@ -48,6 +48,48 @@ export function recordedElsewhere(view: PageSweepView, pageId: string, candidate
   return found;
 }
 
+type Walk = Awaited<ReturnType<typeof walkPageBlocks>>;
+
+/**
+ * What a top-level re-read of a parent page (reason 'parent': a child page of it changed, its own
+ * last_edited_time did not) found, compared with the ids captured under it (`prior`):
+ * - `deleted`: child_page blocks gone from the top level whose pages the state knows are gone,
+ *   in the trash, or under another page now;
+ * - `unsure`: the top level changed in a way only a whole walk explains (a new block that is not
+ *   a child page, or a child page the state still places here missing from it): walk it all.
+ */
+export function compareTopLevel(
+  view: PageSweepView,
+  pageId: string,
+  prior: readonly string[],
+  top: Walk,
+  childChanges: readonly string[],
+): { deleted: string[]; unsure: boolean } {
+  const own = compactId(pageId);
+  const now = new Set(top.blockIds);
+  const before = new Set(prior);
+  const childPages = new Set(top.childPages.map((child) => child.id));
+  for (const id of top.blockIds)
+    if (!before.has(id) && !childPages.has(id)) return { deleted: [], unsure: true };
+  const changed = new Set(childChanges);
+  const deleted: string[] = [];
+  for (const id of prior) {
+    if (now.has(id)) continue;
+    // Deeper blocks are not in a top-level listing: only ids the state knows as pages tell.
+    const child = view.entry(compactId(id));
+    if (child === undefined) {
+      // Gone (404) this sweep: the state forgot it.
+      if (changed.has(id)) deleted.push(id);
+    } else if (child.d === 1 || (child.q !== undefined && child.q !== own)) {
+      deleted.push(id);
+    } else if (child.q === own) {
+      // Here as far as the state knows, yet missing: trashed or gone since, or moved deeper.
+      return { deleted: [], unsure: true };
+    }
+  }
+  return { deleted, unsure: false };
+}
+
 function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandler {
   // Block ids emitted by this sweep: a block that left page A for page B must not be deleted by
   // A's re-read after B emitted it. Only kept by incremental sweeps (a backfill deletes nothing).
@@ -61,25 +103,59 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
     async process(item, prior, signal, view) {
       // A trashed page keeps its tree in Notion, but a capture holds only live pages' blocks.
       if (item.trashed) return { docs: deletions(unpackIds(prior?.k)), entry: {} };
-      const docs: StreamDocument[] = [];
-      let walk: Awaited<ReturnType<typeof walkPageBlocks>>;
-      try {
-        walk = await walkPageBlocks(ctx.notion, item.id, {
+      let docs: StreamDocument[] = [];
+      const walk = (maxDepth?: number) =>
+        walkPageBlocks(ctx.notion, item.id, {
           logger: ctx.logger,
           signal,
+          maxDepth,
           onBlocks: (blocks) => {
             for (const { block, depth, ordinal } of blocks)
               docs.push(blockDocument(block, item.id, depth, ordinal));
           },
         });
+      const priorIds = unpackIds(prior?.k);
+      let walked: Walk;
+      try {
+        // A child page changed and this page did not (its edit time is the one processed, and
+        // that read was settled): its child_page blocks are at the top level of its tree, which
+        // is all there is to read again.
+        const topOnly =
+          item.reason === 'parent' &&
+          item.childChanges !== undefined &&
+          prior !== undefined &&
+          prior.t !== 0 &&
+          prior.u === undefined;
+        if (topOnly) {
+          const top = await walk(1);
+          const { deleted, unsure } = compareTopLevel(view, item.id, priorIds, top, item.childChanges!);
+          if (!unsure) {
+            if (emitted) for (const id of top.blockIds) emitted.add(id);
+            // A child page moved under a page walked in an earlier sweep: its block is that page's now.
+            const moved = recordedElsewhere(view, item.id, deleted);
+            docs.push(...deletions(deleted.filter((id) => !moved.has(id))));
+            const left = new Set(deleted);
+            const before = new Set(priorIds);
+            const ids = [
+              ...priorIds.filter((id) => !left.has(id)),
+              ...top.blockIds.filter((id) => !before.has(id)),
+            ];
+            return { docs, entry: { k: packIds(ids) }, childPages: top.childPages };
+          }
+          ctx.logger.debug('the top level of a parent page changed beyond its child pages; walking it all', {
+            pageId: item.id,
+          });
+          docs = [];
+        }
+        walked = await walk();
       } catch (error) {
         if (!isNotionApiError(error, 'object_not_found')) throw error;
         ctx.logger.info('page answered 404 (purged or unshared); deleting its blocks', { pageId: item.id });
-        return { docs: deletions(unpackIds(prior?.k)), entry: null };
+        return { docs: deletions(priorIds), entry: null };
       }
-      if (emitted) for (const id of walk.blockIds) emitted.add(id);
-      const now = new Set(walk.blockIds);
-      const vanished = unpackIds(prior?.k).filter((id) => !now.has(id) && !emitted?.has(id));
+      if (emitted) for (const id of walked.blockIds) emitted.add(id);
+      const now = new Set(walked.blockIds);
+      const vanished = priorIds.filter((id) => !now.has(id) && !emitted?.has(id));
       // A block that left this page for another one the state already holds it under (walked in
       // an earlier sweep) has moved: its document is that page's now. Deleting it would lose it.
       const moved = recordedElsewhere(view, item.id, vanished);
@@ -90,7 +166,7 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
         });
       }
       docs.push(...deletions(vanished.filter((id) => !moved.has(id))));
-      return { docs, entry: { k: packIds(walk.blockIds) }, childPages: walk.childPages };
+      return { docs, entry: { k: packIds(walked.blockIds) }, childPages: walked.childPages };
     },
     gone: (_id, prior) => deletions(unpackIds(prior?.k)),
   };

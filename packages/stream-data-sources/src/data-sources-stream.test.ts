@@ -1,3 +1,4 @@
+import { createPageHub, listDataSources } from '@source-notion/core';
 import {
   createOffsetClock,
   createStreamTestContext,
@@ -146,6 +147,31 @@ describe('dataSourcesStream against the emulator', () => {
     expect(ids(fifth.committedDocs)).toEqual([added, ds1!.id].sort());
     const sixth = await runStreamSweep(dataSourcesStream, ctx, fifth.state);
     expect(sixth.committedDocs).toEqual([]);
+  });
+
+  it('shares one data source listing with the other streams through the PageHub', async () => {
+    const { emulator, ctx, clock } = await setup({
+      workspace: { seed: 4, size: 'tiny', dataSources: 140, pages: 160, now: TEST_START - 3_600_000 },
+    });
+    const hub = createPageHub({ clock });
+    // Another stream (databases, page discovery) lists the data sources first, reading ids only.
+    const other = listDataSources(ctx.notion, { hub, clock });
+    let seen = 0;
+    for await (const _ of other.results) seen++;
+    expect(seen).toBe(140);
+
+    clock.offsetMs = 30_000;
+    const shared = await runStreamSweep(dataSourcesStream, { ...ctx, pageHub: hub }, initial());
+    // Whole objects from the one listing: documents equal to the truth, no second search, no GET.
+    expect(new Map(shared.committedDocs.map((doc) => [doc.id as string, doc]))).toEqual(expected(emulator));
+    expect(emulator.counters().byRoute).toEqual({ search: 2 });
+    // What the sweep saw is as of when the listing started, before the sweep did.
+    expect(shared.state.sweptAt).toBe(new Date(other.startedAt).toISOString());
+
+    // Past the reuse window the next sweep lists again.
+    clock.offsetMs = 120_000;
+    await runStreamSweep(dataSourcesStream, { ...ctx, pageHub: hub }, shared.state);
+    expect(emulator.counters().byRoute).toEqual({ search: 4 });
   });
 
   it('ends with the same collection and state after crashes at random points', async () => {

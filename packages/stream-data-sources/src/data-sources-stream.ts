@@ -1,7 +1,7 @@
 import {
   createStatePatchBatch,
   deletionDocument,
-  iterateSearchObjects,
+  listDataSources,
   mapConcurrent,
   retrieveNotionObject,
   type Stream,
@@ -75,12 +75,19 @@ async function* readDataSources(
     known[source.id] !== dataSourceStamp(source) || Date.parse(source.last_edited_time) >= overlapFrom;
   const takeCheckpoint = (): StreamEvent<DataSourcesState> => ({ checkpoint: { sources: batch.take() } });
 
-  // 1. Every data source search lists (each once, even if an expired cursor restarts the listing).
+  // 1. Every data source search lists (each once, even if an expired cursor restarts the listing;
+  //    shared with the other streams through the PageHub).
   //    On 2025-09-03 search returns complete data source objects, so they cost no request of
   //    their own; a partial result is fetched in step 2.
   const listed = new Set<string>();
   const toFetch: string[] = [];
-  for await (const result of iterateSearchObjects(ctx.notion, 'data_source', { signal: ctx.signal })) {
+  const listing = listDataSources(ctx.notion, {
+    hub: ctx.pageHub,
+    signal: ctx.signal,
+    clock: ctx.clock,
+    needsObjects: true,
+  });
+  for await (const result of listing.results) {
     listed.add(result.id);
     const full = dataSourceResponseSchema.safeParse(result);
     if (!full.success) {
@@ -134,12 +141,16 @@ async function* readDataSources(
     deleted,
   });
   ctx.progress?.({ unit: 'data sources', done, total, backfill });
-  yield { checkpoint: { sources: batch.take(), sweptAt: new Date(startedAt).toISOString() } };
+  // The sweep saw the data sources as they were when the listing started (a shared listing may
+  // have started before this sweep).
+  const sweptAt = new Date(Math.min(startedAt, listing.startedAt)).toISOString();
+  yield { checkpoint: { sources: batch.take(), sweptAt } };
 }
 
 /**
  * Every data source (schema record) the integration can see, `properties` as `[{name, value}]`.
- * Incremental by `last_edited_time`; one search per sweep plus a GET only for partial search
+ * Incremental by `last_edited_time`; one data source listing per sweep (shared with the other
+ * streams through the PageHub) plus a GET only for partial search
  * results and for data sources search stopped listing (trashed: emitted with `in_trash: true`;
  * 404: emitted as a deletion). Always captured complete: `start_date` does not apply.
  */

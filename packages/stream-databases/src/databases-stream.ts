@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   createStatePatchBatch,
   deletionDocument,
-  iterateSearchObjects,
+  listDataSources,
   mapConcurrent,
   retrieveNotionObject,
   type Stream,
@@ -77,10 +77,13 @@ function retrieveDatabase(
   );
 }
 
-/** Every visible data source, grouped by the database holding it. */
+/**
+ * Every visible data source, grouped by the database holding it, and when the listing started
+ * (shared with the other streams through the PageHub: it may have started before this sweep).
+ */
 async function visibleDataSources(
   ctx: StreamContext,
-): Promise<Map<string, { id: string; lastEdited: number }[]>> {
+): Promise<{ byDatabase: Map<string, { id: string; lastEdited: number }[]>; listedAt: number }> {
   const byDatabase = new Map<string, { id: string; lastEdited: number }[]>();
   const add = (source: DataSourceRef) => {
     const list = byDatabase.get(source.parent.database_id) ?? [];
@@ -88,7 +91,8 @@ async function visibleDataSources(
     byDatabase.set(source.parent.database_id, list);
   };
   const partial: string[] = [];
-  for await (const result of iterateSearchObjects(ctx.notion, 'data_source', { signal: ctx.signal })) {
+  const listing = listDataSources(ctx.notion, { hub: ctx.pageHub, signal: ctx.signal, clock: ctx.clock });
+  for await (const result of listing.results) {
     const ref = dataSourceRefSchema.safeParse(result);
     if (ref.success) add(ref.data);
     else partial.push(result.id);
@@ -103,7 +107,7 @@ async function visibleDataSources(
   for await (const source of fetched) {
     if (source !== undefined) add(source);
   }
-  return byDatabase;
+  return { byDatabase, listedAt: listing.startedAt };
 }
 
 async function* readDatabases(
@@ -115,7 +119,7 @@ async function* readDatabases(
   const known = state.databases;
 
   // 1. Which databases hold a visible data source, and which of those changed.
-  const visible = await visibleDataSources(ctx);
+  const { byDatabase: visible, listedAt } = await visibleDataSources(ctx);
   const work: { id: string; fingerprint: string }[] = [];
   for (const [id, sources] of visible) {
     const fingerprint = dataSourcesFingerprint(sources);
@@ -165,12 +169,14 @@ async function* readDatabases(
     deleted,
   });
   ctx.progress?.({ unit: 'databases', done, total: work.length, backfill });
-  yield { checkpoint: { databases: batch.take(), sweptAt: new Date(startedAt).toISOString() } };
+  // The sweep saw the data sources as they were when the listing started.
+  const sweptAt = new Date(Math.min(startedAt, listedAt)).toISOString();
+  yield { checkpoint: { databases: batch.take(), sweptAt } };
 }
 
 /**
  * The database containers (`GET /v1/databases/{id}`) of every data source the integration can
- * see. One search per sweep; a database is fetched again only when the set or the
+ * see. One data source listing per sweep (shared with the other streams through the PageHub); a database is fetched again only when the set or the
  * `last_edited_time` of its visible data sources moved (every database on the first sweep). A
  * database in the trash is emitted with `in_trash: true`; one that answers 404 as a deletion.
  * Always captured complete: `start_date` does not apply.
