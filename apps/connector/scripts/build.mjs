@@ -1,7 +1,7 @@
 // Bundles the connector into ONE self-contained file, dist/source-notion.mjs: everything it
 // imports (core, the streams, @notionhq/client, undici, zod, yaml) is inlined, so
 // `node dist/source-notion.mjs` runs with no node_modules beside it (what the Docker image runs).
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -39,5 +39,13 @@ await build({
   minify: false,
   logLevel: 'warning',
 });
+// V8 keeps the bundle's source in memory for the life of the process, with two bytes per
+// character when any character is outside ASCII (4.6 MB instead of 2.3 MB). esbuild escapes
+// strings and identifiers but not comments or regular expression literals: escape what is left
+// (`\uXXXX` stands for the same UTF-16 unit in both).
+const source = readFileSync(outfile, 'utf8');
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range is every non-ASCII unit
+const ascii = source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+if (ascii !== source) writeFileSync(outfile, ascii);
 chmodSync(outfile, 0o755);
 process.stderr.write(`built ${outfile} (version ${version})\n`);
