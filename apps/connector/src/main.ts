@@ -1,7 +1,9 @@
 // Entry point of the bundle (dist/source-notion.mjs) and of the Docker image.
 import { createLogger, createSystemClock, redactSecrets, timeScaleFromEnv } from '@source-notion/core';
 import { runCli } from './cli.js';
+import { configureHeap } from './heap.js';
 
+configureHeap();
 const logger = createLogger();
 
 function fail(error: unknown): never {
