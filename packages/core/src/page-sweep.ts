@@ -417,7 +417,8 @@ export async function* runPageSweep(
 
     // Phase 1: discovery.
     logger.debug('page sweep: listing pages', { since, searchSince, backfill, scan, refresh });
-    const items: PageWorkItem[] = [];
+    // Finished items below the oldest open one are cleared (see phase 2).
+    const items: Array<PageWorkItem | undefined> = [];
     /** Pages in `items`, by compactId: queued, started or done. */
     const status = new Map<string, 'queued' | 'started' | 'done'>();
     const listedKeys = scan ? new Set<string>() : undefined;
@@ -470,7 +471,7 @@ export async function* runPageSweep(
     // Final now that the listing is read (a shared data source listing may have started earlier).
     listingStartedAt = discovery.startedAt;
     // Discovery items are the ones the cursor waits for: ascending last_edited_time.
-    items.sort((a, b) => Date.parse(a.lastEditedTime!) - Date.parse(b.lastEditedTime!));
+    items.sort((a, b) => Date.parse(a!.lastEditedTime!) - Date.parse(b!.lastEditedTime!));
     const boundCount = items.length;
     // The cursor never passes the minute the listing (or this sweep) started in.
     const capIso = new Date(Math.floor(Math.min(now, listingStartedAt) / MINUTE) * MINUTE).toISOString();
@@ -637,7 +638,9 @@ export async function* runPageSweep(
           if (published.length > 0) hub?.publishPages(published);
         }
         finished[index] = true;
-        while (finished[oldestOpen]) oldestOpen++;
+        // Nothing reads an item below the oldest open one again (boundOpen is never above
+        // oldestOpen while below boundCount): let it go rather than hold every page of the sweep.
+        while (finished[oldestOpen]) items[oldestOpen++] = undefined;
         while (boundOpen < boundCount && finished[boundOpen]) boundOpen++;
         done++;
         if (++sinceCheckpoint >= checkpointEvery) {
