@@ -158,10 +158,6 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
   const config = parseEndpointConfig(request.capture.config, { now: new Date(clock.now()) });
   const plans = planBindings(request, config, runtime, options.streams);
   const notion = options.notion ?? openNotionClient(config, runtime);
-  // One hub per capture (one token): the page streams share their page listings through it, the
-  // databases and data_sources streams and page discovery their data source listing, and the
-  // child pages that the blocks stream meets reach the pages and comments streams.
-  const pageHub = createPageHub({ clock });
   const status = createStatusReporter({
     logger,
     stats: () => notion.limiter.stats(),
@@ -171,6 +167,10 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
   const stopping = new AbortController(); // stop at the next checkpoint boundary
   const abandon = new AbortController(); // abort requests in flight, drop uncommitted documents
   const timers = new AbortController();
+  // One hub per capture (one token): the page streams share their page listings through it, the
+  // databases and data_sources streams and page discovery their data source listing, and the
+  // child pages that the blocks stream meets reach the pages and comments streams.
+  const pageHub = createPageHub({ clock, signal: timers.signal });
   let stopReason = 'stdin closed';
   let failure: { error: unknown; stream: string } | undefined;
   let transactions = 0;

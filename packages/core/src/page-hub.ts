@@ -88,6 +88,11 @@ export interface PageHubOptions {
   reuseWindowMs?: number;
   /** Page objects each listing keeps regardless of readers. Default 1,000. */
   retainedPageObjects?: number;
+  /**
+   * Aborting it cancels the hub's timers (the end of the capture). Without it, the timer that
+   * forgets a finished listing keeps the event loop busy until the reuse window ends.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 interface Consumer {
@@ -214,6 +219,22 @@ export function createPageHub(options: PageHubOptions): PageHub {
     waiters: [],
   });
 
+  /**
+   * A finished listing is replayed for reuseWindowMs only: forget it then, rather than at the next
+   * listing (the next sweep, maybe a day later), so that its entries and objects do not stay in
+   * memory until then. Readers still attached keep their own reference.
+   */
+  const expire = (run: Run<unknown>) => {
+    clock.sleep(reuseWindowMs + 1, options.signal).then(
+      () => {
+        if (clock.now() - run.finishedAt <= reuseWindowMs) return;
+        pageRuns = pageRuns.filter((r) => r !== run);
+        dataSourceRuns = dataSourceRuns.filter((r) => r !== run);
+      },
+      () => {},
+    );
+  };
+
   /** Stores what `listing` yields into `run`, in the background. */
   const fill = <T>(run: Run<T>, listing: AsyncIterable<T>, objects: Objects<T>) => {
     void (async () => {
@@ -234,6 +255,7 @@ export function createPageHub(options: PageHubOptions): PageHub {
         run.finishedAt = clock.now();
         prune(run, objects);
         wake(run);
+        expire(run);
       }
     })();
   };

@@ -1,9 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from './clock.js';
 import { NotionApiError, ResponseValidationError } from './errors.js';
 import type { Logger } from './logger.js';
 import { applyMergePatch } from './merge-patch.js';
-import { createPageHub, listDataSources, type PageHub } from './page-hub.js';
+import { createPageHub, type PageHub } from './page-hub.js';
 import { compactId } from './page-ids.js';
 import {
   initialPageSweepState,
@@ -13,6 +15,7 @@ import {
   type PageWorkItem,
   runPageSweep,
 } from './page-sweep.js';
+import { createFakeClock } from './testing/fake-clock.js';
 import { createFakeStreamContext } from './testing/fake-stream-context.js';
 
 const MINUTE = 60_000;
@@ -26,7 +29,6 @@ interface FakePage {
   trashed?: boolean;
   dataSource?: string;
   inSearch?: boolean;
-  parentPage?: string;
 }
 
 interface Request {
@@ -62,9 +64,7 @@ function fakeWorkspace(pages: FakePage[], dataSources: string[] = []) {
     in_trash: p.trashed === true,
     parent: p.dataSource
       ? { type: 'data_source_id', data_source_id: p.dataSource }
-      : p.parentPage
-        ? { type: 'page_id', page_id: p.parentPage }
-        : { type: 'workspace', workspace: true },
+      : { type: 'workspace', workspace: true },
     properties: {},
   });
   const list = (results: unknown[]) => ({ object: 'list', results, has_more: false, next_cursor: null });
@@ -352,29 +352,6 @@ describe('runPageSweep', () => {
     await expect(sweep(ws, clock, initialPageSweepState(), handler)).rejects.toBe(failure);
   });
 
-  it('re-reads the parent of changed child pages once, telling it which children changed', async () => {
-    const clock = manualClock(T0);
-    const parent = { id: id(1), edited: T0 - 60 * MINUTE };
-    const children = [2, 3, 4].map((n) => ({ id: id(n), edited: T0 - 50 * MINUTE, parentPage: parent.id }));
-    const ws = fakeWorkspace([parent, ...children]);
-    const options = { trackParents: true, deletionScanIntervalMs: 1e12 };
-    const backfill = await sweep(ws, clock, initialPageSweepState(), recordingHandler(), options);
-    expect(backfill.state.pages[compactId(id(2))]?.q).toBe(compactId(parent.id));
-
-    clock.advance(10 * MINUTE);
-    children[0]!.edited = clock.now() - 2 * MINUTE;
-    children[2]!.edited = clock.now() - 2 * MINUTE;
-    const handler = recordingHandler();
-    const result = await sweep(ws, clock, backfill.state, handler, options);
-    expect(handler.processed.map((p) => [p.item.id, p.item.reason, p.item.childChanges])).toEqual([
-      [id(2), 'changed', undefined],
-      [id(4), 'changed', undefined],
-      [parent.id, 'parent', [id(2), id(4)]],
-    ]);
-    // The parent keeps the version it was processed at, and is no longer pending.
-    expect(result.state.pages[compactId(parent.id)]).toEqual(backfill.state.pages[compactId(parent.id)]);
-  });
-
   it('processes every known page again once per refresh interval, resuming after a crash', async () => {
     const clock = manualClock(T0);
     const ws = fakeWorkspace([1, 2, 3, 4].map((n) => ({ id: id(n), edited: T0 - n * 10 * MINUTE })));
@@ -456,58 +433,42 @@ describe('PageHub', () => {
     expect(ws.requests.length).toBe(2 * oneDiscovery);
   });
 
-  it('queries the data sources of a listing another stream shares, and caps the cursor at its start', async () => {
-    const clock = manualClock(T0 + 50_000);
-    const row = { id: id(2), edited: T0 - 60 * MINUTE, dataSource: id(900), inSearch: false };
-    const ws = fakeWorkspace([{ id: id(1), edited: T0 - 60 * MINUTE }, row], [id(900), id(901)]);
-    const backfill = await sweep(ws, clock, initialPageSweepState(), recordingHandler());
-    const searches = () =>
-      ws.requests.filter((r) => (r.body?.filter as { value?: string } | undefined)?.value === 'data_source')
-        .length;
-    ws.requests.length = 0;
-
-    // The data sources stream lists them at 10:00:50 (whole objects)…
-    const hub = createPageHub({ clock });
-    const ctx = createFakeStreamContext({ sdk: ws.sdk, config: { start_date: '2020-01-01T00:00:00.000Z' } });
-    const listing = listDataSources(ctx.notion, { hub, clock, needsObjects: true });
-    const listed: string[] = [];
-    for await (const source of listing.results) listed.push(source.id);
-    expect(listed).toEqual([id(900), id(901)]);
-    // …and a page sweep at 10:01:10 replays that listing: one data source search in all.
-    clock.set(T0 + 70_000);
-    row.edited = T0 + 60_000;
-    const handler = recordingHandler();
-    const result = await sweep(ws, clock, backfill.state, handler, { hub, deletionScanIntervalMs: 1e12 });
-    expect(searches()).toBe(1);
-    expect(handler.processed.map((p) => p.item.id)).toEqual([row.id]);
-    // A data source created after 10:00:50 is not in the listing: the cursor stays in its minute.
-    expect(result.state.cursor).toBe(iso(T0));
-  });
-
-  it('lists data sources anew for a caller that needs whole objects a listing dropped', async () => {
-    const clock = manualClock(T0);
-    const ws = fakeWorkspace([], [id(900), id(901), id(902)]);
-    const hub = createPageHub({ clock, retainedPageObjects: 1 });
-    const ctx = createFakeStreamContext({ sdk: ws.sdk, config: { start_date: '2020-01-01T00:00:00.000Z' } });
-    const read = async (needsObjects: boolean) => {
-      const listing = listDataSources(ctx.notion, { hub, needsObjects });
-      const results = [];
-      for await (const source of listing.results) results.push(source);
-      return { shared: listing.shared, results };
+  it('forgets a finished listing once it can no longer be replayed, without waiting for the next one', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collect = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
     };
-    const first = await read(false);
-    expect(first.shared).toBe(false);
-    expect(ws.requests).toHaveLength(1);
-    // Ids only: replayed, compact beyond the first (retained) object.
-    const compact = await read(false);
-    expect(compact.shared).toBe(true);
-    expect(compact.results.map((s) => s.id)).toEqual([id(900), id(901), id(902)]);
-    expect(ws.requests).toHaveLength(1);
-    // Whole objects: the replay no longer holds them all, so a new listing.
-    const whole = await read(true);
-    expect(whole.shared).toBe(false);
-    expect(ws.requests).toHaveLength(2);
-    expect(whole.results.map((s) => s.id)).toEqual([id(900), id(901), id(902)]);
+    const clock = createFakeClock(T0);
+    const ws = fakeWorkspace([{ id: id(1), edited: T0 - 5 * MINUTE }]);
+    const timers = new AbortController();
+    const hub = createPageHub({ clock, signal: timers.signal });
+    let listed: WeakRef<object> | undefined;
+    const handler = recordingHandler(undefined, {
+      fromListing: (page) => {
+        listed = new WeakRef(page);
+        return { docs: [], entry: {} };
+      },
+    });
+    await sweep(ws, clock, initialPageSweepState(), handler, { hub });
+    // The hub holds the listing (page objects included) for replays within the reuse window ...
+    await collect();
+    expect(listed?.deref()).toBeDefined();
+    await clock.advance(60_000);
+    await collect();
+    expect(listed?.deref()).toBeDefined();
+    // ... and lets it go after it.
+    await clock.advance(1);
+    await collect();
+    expect(listed?.deref()).toBeUndefined();
+
+    // The hub's signal cancels its timers.
+    await sweep(ws, clock, initialPageSweepState(), recordingHandler(), { hub });
+    // (One timer per listing: the pages and the data sources they were queried from.)
+    expect(clock.pending()).toBe(2);
+    timers.abort();
+    expect(clock.pending()).toBe(0);
   });
 
   it('hands child pages one stream met to the others, which capture them once', async () => {
