@@ -17,6 +17,9 @@ interface CountState {
   sweeps: number;
 }
 
+/** A checkpoint of a CountState stream (the tests may patch members their schema lets through). */
+type Patch = Extract<StreamEvent<CountState>, { checkpoint: unknown }>['checkpoint'];
+
 type Script = (ctx: StreamContext, state: CountState) => AsyncIterable<StreamEvent<CountState>>;
 
 function fakeStream(
@@ -188,6 +191,63 @@ describe('runCapture', () => {
     expect(checkpoints(h.lines)[0]).toEqual({
       checkpoint: { state: { updated: { bindingStateV1: { 'pages.v3': { sweeps: 8 } } }, mergePatch: true } },
     });
+  });
+
+  it('merges checkpoints into its own copy of the state, and sweeps again from what Flow would hold', async () => {
+    const clock = createFakeClock();
+    const h = harness(clock);
+    const seen: unknown[] = [];
+    const deepFreeze = <T>(value: T): T => {
+      if (typeof value === 'object' && value !== null) {
+        for (const member of Object.values(value)) deepFreeze(member);
+        Object.freeze(value);
+      }
+      return value;
+    };
+    const stream = fakeStream('pages', async function* (_ctx, state) {
+      // Frozen: the capture must patch a copy, never the state a sweep started from.
+      seen.push(JSON.parse(JSON.stringify(deepFreeze(state))));
+      const sweep = state.sweeps + 1;
+      for (let page = 0; page < 3; page++) {
+        const patch = { sweeps: sweep, pages: { [`p${page}`]: { t: sweep, k: `ids${page}` } } };
+        yield { checkpoint: deepFreeze(patch) as Patch };
+      }
+      // A member that is not plain JSON: the next sweep sees what Flow would store (null).
+      yield { checkpoint: { pages: { p1: null }, late: sweep === 1 ? Number.NaN : sweep } as Patch };
+    });
+    const done = runCapture({
+      request: openRequest([{ stream: 'pages' }], {
+        intervalSeconds: 60,
+        state: { bindingStateV1: { pages: { v: 1, sweeps: 0, pages: { p0: { t: 0 }, p9: { t: 0 } } } } },
+      }),
+      writer: h.writer,
+      runtime: h.runtime,
+      stop: h.stop.signal,
+      notion: fakeNotion,
+      streams: [stream],
+    });
+    await until(() => checkpoints(h.lines).length === 4, 'the first sweep');
+    await clock.advance(60_000);
+    await until(() => checkpoints(h.lines).length === 8, 'the second sweep');
+    await clock.advance(60_000);
+    await until(() => seen.length === 3, 'the third sweep');
+    h.stop.abort(new Error('stdin closed'));
+    await done;
+    expect(seen).toEqual([
+      { v: 1, sweeps: 0, pages: { p0: { t: 0 }, p9: { t: 0 } } },
+      {
+        v: 1,
+        sweeps: 1,
+        pages: { p0: { t: 1, k: 'ids0' }, p2: { t: 1, k: 'ids2' }, p9: { t: 0 } },
+        late: null,
+      },
+      {
+        v: 1,
+        sweeps: 2,
+        pages: { p0: { t: 2, k: 'ids0' }, p2: { t: 2, k: 'ids2' }, p9: { t: 0 } },
+        late: 2,
+      },
+    ]);
   });
 
   it('writes the whole state with the first checkpoint of a binding Flow holds no valid state for', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyMergePatch, createMergePatch, mergePatchInPlace } from './merge-patch.js';
+import { applyMergePatch, cloneObjects, createMergePatch, mergePatchInPlace } from './merge-patch.js';
 
 // JSON values without null inside objects (RFC 7396 cannot set a member to null).
 const { json } = fc.letrec((tie) => ({
@@ -176,5 +176,31 @@ describe('mergePatchInPlace', () => {
     expect(mergePatchInPlace({ a: 1 }, undefined)).toEqual({ a: 1 });
     expect(mergePatchInPlace(undefined, { a: { b: null, c: 1 } })).toEqual({ a: { c: 1 } });
     expect(mergePatchInPlace('x', { a: 1 })).toEqual({ a: 1 });
+  });
+});
+
+describe('cloneObjects', () => {
+  it('copies every object and array, so that merging into the copy leaves the original as it was', () => {
+    fc.assert(
+      fc.property(json, json, (value, patch) => {
+        const before = structuredClone(value);
+        const copy = cloneObjects(value);
+        expect(copy).toEqual(value);
+        mergePatchInPlace(copy, patch);
+        expect(value).toEqual(before);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('copies objects as the merge sees them: own enumerable members', () => {
+    const nested = { a: [{ b: 1 }], c: 'x' };
+    const copy = cloneObjects(nested);
+    expect(copy).not.toBe(nested);
+    expect(copy.a).not.toBe(nested.a);
+    expect(copy.a[0]).not.toBe(nested.a[0]);
+    expect(cloneObjects(Object.assign(Object.create({ inherited: 1 }), { own: 2 }))).toStrictEqual({
+      own: 2,
+    });
   });
 });

@@ -51,6 +51,20 @@ export function mergePatchInPlace<T = unknown>(target: unknown, patch: unknown):
   return into as T;
 }
 
+/**
+ * A copy of `value` for mergePatchInPlace to write into: its objects and arrays are new, its
+ * strings and other scalars shared. structuredClone would copy every string as well (the packed
+ * block ids of a 400k-block state are 9 MB). Objects are copied as JSON objects (own enumerable
+ * members), as the merge treats them.
+ */
+export function cloneObjects<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneObjects) as T;
+  if (!isObject(value)) return value;
+  const copy: JsonObject = {};
+  for (const key of Object.keys(value)) copy[key] = cloneObjects(value[key]);
+  return copy as T;
+}
+
 function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) {

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { parseEndpointConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { applyMergePatch } from './merge-patch.js';
-import { bindingState, bindingStatePatch, loadStreamState, parseStreamState } from './state.js';
+import {
+  bindingState,
+  bindingStatePatch,
+  isPlainJson,
+  loadStreamState,
+  parseStreamState,
+  reloadStreamState,
+} from './state.js';
 
 const config = parseEndpointConfig(
   { credentials: { auth_type: 'token', token: 'test-token-state-1' }, start_date: '2025-01-01T00:00:00Z' },
@@ -92,5 +99,53 @@ describe('parseStreamState', () => {
     expect(loaded.resetPatch).toEqual({ version: 2, cursor: '2025-01-01T00:00:00.000Z', legacy: null });
     expect(applyMergePatch(raw, loaded.resetPatch)).toEqual(loaded.state);
     expect(loadStreamState(pagesLike, undefined, config, logger).resetPatch).toBeUndefined();
+  });
+});
+
+describe('reloadStreamState', () => {
+  it('tells plain JSON data from values a JSON round trip would change', () => {
+    expect(isPlainJson({ a: [1, 'x', null, true, { b: {} }], c: -1.5 })).toBe(true);
+    expect(isPlainJson(Object.assign(Object.create(null), { a: 1 }))).toBe(true);
+    for (const value of [
+      { a: undefined },
+      [undefined],
+      // biome-ignore lint/suspicious/noSparseArray: a hole is what this checks
+      [1, , 2],
+      Number.NaN,
+      { a: Number.POSITIVE_INFINITY },
+      -0,
+      { at: new Date(0) },
+      { toJSON: () => 1 },
+      new Map(),
+      { f: () => 1 },
+      { n: 1n },
+    ]) {
+      expect(isPlainJson(value), String(value)).toBe(false);
+    }
+  });
+
+  it('parses the state as a new session would load it from Flow', () => {
+    const { logger } = capture();
+    const plain = { version: 2, cursor: '2025-06-01T00:00:00.000Z', backfill: { next: 'c1' } };
+    expect(reloadStreamState(pagesLike, plain, config, logger)).toEqual(plain);
+    // Not plain JSON: through JSON first (an undefined member disappears; NaN would be null).
+    const odd = { version: 2, cursor: '2025-06-01T00:00:00.000Z', backfill: undefined };
+    expect(reloadStreamState(pagesLike, odd, config, logger)).toStrictEqual({
+      version: 2,
+      cursor: '2025-06-01T00:00:00.000Z',
+    });
+    const loose = {
+      name: 'x',
+      stateSchema: z.looseObject({ n: z.number().nullable() }),
+      initialState: () => ({ n: 0 }),
+    };
+    expect(reloadStreamState(loose, { n: Number.NaN, at: new Date(0) }, config, logger)).toEqual({
+      n: null,
+      at: '1970-01-01T00:00:00.000Z',
+    });
+    expect(reloadStreamState(pagesLike, undefined, config, logger)).toEqual({
+      version: 2,
+      cursor: '2025-01-01T00:00:00.000Z',
+    });
   });
 });
