@@ -213,7 +213,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
         binding: plan.index,
         docs,
         // A snapshot: the sweep goes on merging later checkpoints into its state in place.
-        patch: bindingStatePatch(plan.stateKey, structuredClone(fullState ?? {})),
+        patch: bindingStatePatch(plan.stateKey, cloneObjects(fullState ?? {})),
       });
       transactions += 1;
       return;
