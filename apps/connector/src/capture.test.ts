@@ -1,12 +1,9 @@
 import { PassThrough } from 'node:stream';
-import type { NotionClient, OpenRequest, StreamContext, StreamEvent, StreamName } from '@source-notion/core';
-import {
-  createSilentLogger,
-  createTransactionWriter,
-  NotionApiError,
-  openRequestSchema,
-} from '@source-notion/core';
+import type { NotionClient, StreamContext, StreamEvent, StreamName } from '@source-notion/core';
+import { createSilentLogger, NotionApiError } from '@source-notion/core';
 import { createFakeClock, type FakeClock } from '@source-notion/core/testing';
+import type { OpenRequest } from '@source-notion/flow-capture';
+import { createTransactionWriter, openRequestSchema } from '@source-notion/flow-capture';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCapture, STOP_GRACE_MS } from './capture.js';

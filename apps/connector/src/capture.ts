@@ -1,23 +1,14 @@
-import type {
-  EndpointConfig,
-  NotionClient,
-  OpenRequest,
-  StreamContext,
-  StreamDocument,
-  TransactionWriter,
-} from '@source-notion/core';
+import type { EndpointConfig, NotionClient, StreamContext, StreamDocument } from '@source-notion/core';
 import {
-  bindingState,
-  bindingStatePatch,
   cloneObjects,
   createPageHub,
   loadStreamState,
   mergePatchInPlace,
-  openedResponse,
   parseEndpointConfig,
-  parseInterval,
   reloadStreamState,
 } from '@source-notion/core';
+import type { OpenRequest, TransactionWriter } from '@source-notion/flow-capture';
+import { bindingState, bindingStatePatch, openedResponse, parseInterval } from '@source-notion/flow-capture';
 import { DescribedError, describeError, errorFields } from './describe-error.js';
 import type { Runtime } from './notion-session.js';
 import { openNotionClient } from './notion-session.js';

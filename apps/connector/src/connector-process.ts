@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { flowResponseSchema } from '@source-notion/core';
+import { flowResponseSchema } from '@source-notion/flow-capture';
 
 /** How to start the connector speaking the protocol: e.g. `node dist/source-notion.mjs`. */
 export interface ConnectorCommand {

@@ -1,13 +1,13 @@
 import type { Readable } from 'node:stream';
-import type { FlowRequest } from '@source-notion/core';
+import { parseEndpointConfig } from '@source-notion/core';
+import type { FlowRequest } from '@source-notion/flow-capture';
 import {
   appliedResponse,
   createTransactionWriter,
   ProtocolError,
-  parseEndpointConfig,
   parseRequest,
   requestType,
-} from '@source-notion/core';
+} from '@source-notion/flow-capture';
 import { probeCapabilities } from './capabilities.js';
 import type { CaptureOptions } from './capture.js';
 import { runCapture } from './capture.js';

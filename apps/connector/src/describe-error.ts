@@ -3,9 +3,9 @@ import {
   ConnectorError,
   NetworkError,
   NotionApiError,
-  ProtocolError,
   redactSecrets,
 } from '@source-notion/core';
+import { IntervalError, ProtocolError } from '@source-notion/flow-capture';
 
 const INTEGRATIONS_URL = 'https://www.notion.so/profile/integrations';
 
@@ -72,7 +72,8 @@ export function describeError(error: unknown, stream?: string): string {
     }
     return redactSecrets(`${prefix}${api.message}`);
   }
-  if (error instanceof ConfigError || error instanceof ProtocolError) return redactSecrets(error.message);
+  if (error instanceof ConfigError || error instanceof ProtocolError || error instanceof IntervalError)
+    return redactSecrets(error.message);
   const network = findCause(error, NetworkError);
   if (network !== undefined) {
     return redactSecrets(

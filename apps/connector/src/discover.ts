@@ -1,11 +1,6 @@
-import type {
-  DiscoveredBinding,
-  DiscoveredResponse,
-  JsonSchema,
-  Logger,
-  SyncMode,
-} from '@source-notion/core';
-import { discoveredResponse } from '@source-notion/core';
+import type { JsonSchema, Logger, SyncMode } from '@source-notion/core';
+import type { DiscoveredBinding, DiscoveredResponse } from '@source-notion/flow-capture';
+import { discoveredResponse } from '@source-notion/flow-capture';
 import type { Capabilities } from './capabilities.js';
 import { CAPABILITY_HINTS } from './describe-error.js';
 import type { AnyStream } from './streams.js';

@@ -1,5 +1,8 @@
-import type { JsonSchema, OAuth2Spec, SpecResponse } from '@source-notion/core';
-import { endpointConfigJsonSchema, resourceConfigJsonSchema, specResponse } from '@source-notion/core';
+import type { JsonSchema } from '@source-notion/core';
+import { endpointConfigJsonSchema } from '@source-notion/core';
+import type { OAuth2Spec, SpecResponse } from '@source-notion/flow-capture';
+import { specResponse } from '@source-notion/flow-capture';
+import { resourceConfigJsonSchema } from './resource-config.js';
 
 export const DOCUMENTATION_URL = 'https://go.estuary.dev/source-notion';
 

@@ -1,8 +1,11 @@
-import type { ResourceConfig, ValidatedResponse, ValidateRequest } from '@source-notion/core';
-import { ConfigError, parseResourceConfig, validatedResponse } from '@source-notion/core';
+import { ConfigError } from '@source-notion/core';
+import type { ValidatedResponse, ValidateRequest } from '@source-notion/flow-capture';
+import { validatedResponse } from '@source-notion/flow-capture';
 import type { Capabilities } from './capabilities.js';
 import { missingCapabilityMessage, NOTHING_SHARED_MESSAGE } from './describe-error.js';
 import { unreadableReason } from './discover.js';
+import type { ResourceConfig } from './resource-config.js';
+import { parseResourceConfig } from './resource-config.js';
 import type { AnyStream } from './streams.js';
 import { ALL_STREAMS } from './streams.js';
 

@@ -134,11 +134,6 @@ export class ConfigError extends ConnectorError {
   }
 }
 
-/** A malformed Flow protocol message or an out-of-order request. */
-export class ProtocolError extends ConnectorError {
-  override name = 'ProtocolError';
-}
-
 /** A listing ended with `request_status: incomplete` and the caller did not handle it. */
 export class IncompleteListError extends ConnectorError {
   override name = 'IncompleteListError';

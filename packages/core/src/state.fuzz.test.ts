@@ -1,18 +1,17 @@
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type EndpointConfig, parseEndpointConfig } from './config.js';
 import { createLogger, REDACTED, redactSecrets, registerSecret, sanitizeForLog } from './logger.js';
 import { applyMergePatch, createMergePatch } from './merge-patch.js';
-import { checkpointResponse, flowResponseSchema } from './protocol.js';
 import { backoffDelay, parseRetryAfter } from './retry.js';
-import { bindingState, bindingStatePatch, loadStreamState, parseStreamState } from './state.js';
-import { createTransactionWriter } from './transaction-writer.js';
+import { loadStreamState, parseStreamState } from './state.js';
 
 // Properties of the pure pieces a crash-safe capture rests on: RFC 7396 merge patches (what the
 // runtime does with our checkpoints), state recovery (unparsable state → a fresh backfill, never a
-// crash), redaction, Retry-After parsing and the transaction writer's framing.
+// crash), redaction and Retry-After parsing. The transaction writer's framing is tested in
+// @source-notion/flow-capture; checkpoints wrapped per binding through the runtime, in the
+// connector (binding-state.fuzz.test.ts).
 const SEED = 7_0003;
 const RUNS = 300;
 
@@ -36,23 +35,6 @@ describe('merge patches (what Flow does with checkpoints)', () => {
         const patch = createMergePatch(from, to);
         const merged = patch === undefined ? from : applyMergePatch(from, JSON.parse(JSON.stringify(patch)));
         expect(merged).toEqual(to);
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-
-  it('a sequence of checkpoints merged one by one equals the last state (any prefix survives a crash)', () => {
-    fc.assert(
-      fc.property(fc.array(stateObject, { minLength: 1, maxLength: 6 }), (states) => {
-        let runtime: unknown = {};
-        let previous: unknown = {};
-        for (const state of states) {
-          const patch = createMergePatch(previous, state) ?? {};
-          // Through JSON, as it travels on stdout.
-          runtime = applyMergePatch(runtime, JSON.parse(JSON.stringify(bindingStatePatch('b.v1', patch))));
-          previous = state;
-          expect(bindingState(runtime, 'b.v1') ?? {}).toEqual(state);
-        }
       }),
       { seed: SEED, numRuns: RUNS },
     );
@@ -117,27 +99,6 @@ describe('state recovery', () => {
         expect(parseStreamState(demoStream, raw, CONFIG, createLogger({ write: () => {} }))).toEqual(
           loaded.state,
         );
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
-
-  it('the reset patch through the runtime leaves exactly the initial state under the stateKey', () => {
-    fc.assert(
-      fc.property(stateObject, fc.string({ minLength: 1, maxLength: 10 }), (corrupt, stateKey) => {
-        const runtime = { bindingStateV1: { [stateKey]: { ...corrupt, version: 1 } } };
-        const loaded = loadStreamState(
-          demoStream,
-          bindingState(runtime, stateKey),
-          CONFIG,
-          createLogger({ write: () => {} }),
-        );
-        expect(loaded.resetPatch).toBeDefined();
-        const merged = applyMergePatch(
-          runtime,
-          JSON.parse(JSON.stringify(bindingStatePatch(stateKey, loaded.resetPatch))),
-        );
-        expect(bindingState(merged, stateKey)).toEqual(demoStream.initialState(CONFIG));
       }),
       { seed: SEED, numRuns: RUNS },
     );
@@ -255,81 +216,6 @@ describe('Retry-After and backoff', () => {
         },
       ),
       { seed: SEED, numRuns: RUNS },
-    );
-  });
-});
-
-describe('transaction framing', () => {
-  it('concurrent commits come out as whole transactions: captured lines, then their checkpoint', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(
-          fc.record({
-            binding: fc.nat({ max: 5 }),
-            docs: fc.array(
-              fc.record({ id: fc.uuid(), n: fc.integer(), text: fc.string({ maxLength: 30 }) }),
-              { maxLength: 5 },
-            ),
-            patch: stateObject,
-          }),
-          { minLength: 1, maxLength: 8 },
-        ),
-        async (transactions) => {
-          let out = '';
-          // A slow output with a tiny buffer, so backpressure is exercised.
-          const output = new Writable({
-            highWaterMark: 64,
-            decodeStrings: false,
-            write(chunk: string | Buffer, _encoding, callback) {
-              out += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-              setImmediate(callback);
-            },
-          });
-          const writer = createTransactionWriter(output);
-          await Promise.all(transactions.map((tx) => writer.commit(tx)));
-          await writer.flush();
-          const lines = out.split('\n');
-          expect(lines.pop()).toBe('');
-          const seen: typeof transactions = [];
-          let docs: unknown[] = [];
-          let binding: number | undefined;
-          for (const line of lines) {
-            const message = JSON.parse(line) as Record<string, unknown>;
-            expect(flowResponseSchema.safeParse(message).success).toBe(true);
-            if ('captured' in message) {
-              const captured = message.captured as { binding: number; doc: unknown };
-              if (binding !== undefined) expect(captured.binding).toBe(binding);
-              binding = captured.binding;
-              docs.push(captured.doc);
-            } else {
-              expect(message).toEqual(
-                JSON.parse(
-                  JSON.stringify(
-                    checkpointResponse((message.checkpoint as { state: { updated: unknown } }).state.updated),
-                  ),
-                ),
-              );
-              seen.push({
-                binding: binding ?? -1,
-                docs: docs as never,
-                patch: (message.checkpoint as { state: { updated: never } }).state.updated,
-              });
-              docs = [];
-              binding = undefined;
-            }
-          }
-          expect(docs).toHaveLength(0);
-          expect(seen).toHaveLength(transactions.length);
-          // Same transactions, in commit order, each whole.
-          seen.forEach((tx, i) => {
-            const sent = transactions[i]!;
-            expect(tx.docs).toEqual(JSON.parse(JSON.stringify(sent.docs)));
-            if (sent.docs.length > 0) expect(tx.binding).toBe(sent.binding);
-            expect(tx.patch).toEqual(JSON.parse(JSON.stringify(sent.patch)));
-          });
-        },
-      ),
-      { seed: SEED, numRuns: 100 },
     );
   });
 });

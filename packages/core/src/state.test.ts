@@ -3,14 +3,7 @@ import { z } from 'zod';
 import { parseEndpointConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { applyMergePatch } from './merge-patch.js';
-import {
-  bindingState,
-  bindingStatePatch,
-  isPlainJson,
-  loadStreamState,
-  parseStreamState,
-  reloadStreamState,
-} from './state.js';
+import { isPlainJson, loadStreamState, parseStreamState, reloadStreamState } from './state.js';
 
 const config = parseEndpointConfig(
   { credentials: { auth_type: 'token', token: 'test-token-state-1' }, start_date: '2025-01-01T00:00:00Z' },
@@ -32,28 +25,6 @@ function capture() {
   const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
   return { logger, lines: () => lines.map((line) => JSON.parse(line) as { level: string; msg: string }) };
 }
-
-describe('bindingState / bindingStatePatch', () => {
-  it('reads state by stateKey and nothing else', () => {
-    const state = { bindingStateV1: { pages: { cursor: 'a' }, 'pages.v2': { cursor: 'b' } } };
-    expect(bindingState(state, 'pages')).toEqual({ cursor: 'a' });
-    expect(bindingState(state, 'pages.v2')).toEqual({ cursor: 'b' });
-    expect(bindingState(state, 'blocks')).toBeUndefined();
-    expect(bindingState(state, 'toString')).toBeUndefined();
-    expect(bindingState({}, 'pages')).toBeUndefined();
-    expect(bindingState(undefined, 'pages')).toBeUndefined();
-    expect(bindingState({ bindingStateV1: [] }, 'pages')).toBeUndefined();
-  });
-
-  it('wraps a binding patch so that it merges only into that binding', () => {
-    const state = { bindingStateV1: { pages: { cursor: 'a', backfill: { next: 'x' } }, users: { n: 1 } } };
-    const patch = bindingStatePatch('pages', { cursor: 'b', backfill: null });
-    expect(patch).toEqual({ bindingStateV1: { pages: { cursor: 'b', backfill: null } } });
-    expect(applyMergePatch(state, patch)).toEqual({
-      bindingStateV1: { pages: { cursor: 'b' }, users: { n: 1 } },
-    });
-  });
-});
 
 describe('parseStreamState', () => {
   it('returns the initial state when there is none, without warning', () => {

@@ -1,12 +1,12 @@
 import { ProtocolError } from './errors.js';
+import type { CapturedDocument } from './protocol.js';
 import { capturedResponse, checkpointResponse } from './protocol.js';
-import type { StreamDocument } from './stream.js';
 
 /** One binding's documents and the checkpoint that commits them. */
 export interface Transaction {
   /** Index into `open.capture.bindings`. */
   binding: number;
-  docs: readonly StreamDocument[];
+  docs: readonly CapturedDocument[];
   /** Merge patch of the whole connector state, e.g. `bindingStatePatch(stateKey, patch)`. */
   patch: unknown;
 }

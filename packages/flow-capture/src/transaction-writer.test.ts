@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { bindingStatePatch } from './binding-state.js';
 import { ProtocolError } from './errors.js';
 import { flowResponseSchema } from './protocol.js';
-import { bindingStatePatch } from './state.js';
 import { createTransactionWriter } from './transaction-writer.js';
 
 /** A slow sink with a tiny buffer: every write is async and most writes hit backpressure. */

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ProtocolError } from './errors.js';
+import { ProtocolError } from './errors.js';
 import {
   appliedResponse,
   checkpointResponse,
   FLOW_PROTOCOL_VERSION,
   flowResponseSchema,
   openedResponse,
-  parseInterval,
   parseRequest,
-  parseResourceConfig,
   requestType,
-  resourceConfigJsonSchema,
   specResponse,
   validatedResponse,
 } from './protocol.js';
@@ -159,96 +156,6 @@ describe('parseRequest', () => {
     const error = protocolError(line);
     expect(error.message).not.toContain('test-unregistered-secret-xyz');
     expect(String(error.cause ?? '')).not.toContain('test-unregistered-secret-xyz');
-  });
-});
-
-describe('parseInterval', () => {
-  it.each([
-    ['PT5M', 300_000],
-    ['PT1H30M', 5_400_000],
-    ['P1D', 86_400_000],
-    ['P1DT12H', 129_600_000],
-    ['P1W', 604_800_000],
-    ['PT30S', 30_000],
-    ['PT0.5S', 500],
-    ['pt5m', 300_000],
-    ['5m', 300_000],
-    ['1h30m', 5_400_000],
-    ['300s', 300_000],
-    ['1.5h', 5_400_000],
-    ['500ms', 500],
-    ['2h45m10s', 9_910_000],
-    [' PT5M ', 300_000],
-  ])('%s = %d ms', (text, ms) => {
-    expect(parseInterval(text)).toBe(ms);
-  });
-
-  it.each(['', 'P', 'PT', '5', 'five minutes', 'P1M', 'P1Y', '5x', '5m junk', 'PT5M1H', '0s', 'PT0S', '-5m'])(
-    'rejects %j with a ConfigError naming interval',
-    (text) => {
-      let error: unknown;
-      try {
-        parseInterval(text);
-      } catch (caught) {
-        error = caught;
-      }
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).field).toBe('interval');
-      expect((error as ConfigError).message).toMatch(/interval/);
-    },
-  );
-});
-
-describe('resource config', () => {
-  it('defaults syncMode and keeps compat fields', () => {
-    expect(parseResourceConfig({ stream: 'pages' })).toEqual({
-      stream: 'pages',
-      syncMode: 'incremental',
-      interval: undefined,
-      namespace: undefined,
-      cursorField: undefined,
-    });
-    expect(
-      parseResourceConfig({
-        stream: 'blocks',
-        syncMode: 'full_refresh',
-        interval: 'PT1H',
-        namespace: 'x',
-        cursorField: ['last_edited_time'],
-        other: 1,
-      }),
-    ).toMatchObject({
-      stream: 'blocks',
-      syncMode: 'full_refresh',
-      interval: 'PT1H',
-      cursorField: ['last_edited_time'],
-    });
-  });
-
-  it.each([
-    [{}, 'bindings[0].resourceConfig.stream', /is missing: set it to one of users, databases/],
-    [{ stream: 'tasks' }, 'bindings[0].resourceConfig.stream', /"tasks" is not a Notion stream/],
-    [
-      { stream: 'pages', syncMode: 'append' },
-      'bindings[0].resourceConfig.syncMode',
-      /must be one of incremental, full_refresh/,
-    ],
-    [{ stream: 'pages', interval: 'soon' }, 'bindings[0].resourceConfig.interval', /is not a duration/],
-    [null, 'bindings[0].resourceConfig', /is invalid/],
-  ])('rejects %j naming %s', (raw, field, message) => {
-    let error: unknown;
-    try {
-      parseResourceConfig(raw, 'bindings[0].resourceConfig');
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).field).toBe(field);
-    expect((error as ConfigError).message).toMatch(message);
-  });
-
-  it('publishes a JSON schema with the stream names', () => {
-    expect(resourceConfigJsonSchema()).toMatchSnapshot();
   });
 });
 

@@ -1,159 +1,14 @@
 import { z } from 'zod';
-import { ConfigError, ProtocolError } from './errors.js';
-import type { JsonSchema } from './json-schema.js';
-import { STREAM_NAMES, type StreamDocument, type StreamName, type SyncMode } from './stream.js';
+import { ProtocolError } from './errors.js';
 
 /** The protocol version `spec` must answer; the runtime rejects anything else. */
 export const FLOW_PROTOCOL_VERSION = 3032023;
 
-// ---------------------------------------------------------------------------------------------
-// Durations
+/** A JSON Schema document (draft 2020-12), as published in spec and discover responses. */
+export type JsonSchema = { [key: string]: unknown };
 
-const ISO_DURATION =
-  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
-const GO_DURATION_PART = /(\d+(?:\.\d+)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
-const GO_UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/**
- * Parses a polling interval into milliseconds: ISO-8601 durations (`PT5M`, `PT1H30M`, `P1D`,
- * `P1W`; no years or months) or Go-style durations (`5m`, `1h30m`, `300s`, `1.5h`, `500ms`).
- * Throws a `ConfigError` (field `interval`) for anything else, and for a zero duration.
- */
-export function parseInterval(text: string): number {
-  const input = text.trim();
-  let ms: number | undefined;
-  const iso = ISO_DURATION.exec(input);
-  if (iso && input !== 'P' && !/T$/i.test(input)) {
-    const [, weeks, days, hours, minutes, seconds] = iso.map((part) =>
-      part === undefined ? 0 : Number(part),
-    );
-    ms =
-      ((((weeks ?? 0) * 7 + (days ?? 0)) * 24 + (hours ?? 0)) * 60 + (minutes ?? 0)) * 60_000 +
-      (seconds ?? 0) * 1000;
-  } else if (input !== '') {
-    GO_DURATION_PART.lastIndex = 0;
-    let total = 0;
-    let match: RegExpExecArray | null;
-    let consumed = 0;
-    // biome-ignore lint/suspicious/noAssignInExpressions: sticky regex scan
-    while ((match = GO_DURATION_PART.exec(input)) !== null) {
-      total += Number(match[1]) * (GO_UNIT_MS[match[2] as string] ?? Number.NaN);
-      consumed = GO_DURATION_PART.lastIndex;
-    }
-    if (consumed === input.length) ms = total;
-  }
-  if (ms === undefined || !Number.isFinite(ms)) {
-    throw new ConfigError(
-      `interval "${input.slice(0, 40)}" is not a duration: use an ISO-8601 duration like PT5M, PT1H30M or P1D, or a Go-style one like 5m or 1h30m`,
-      { field: 'interval' },
-    );
-  }
-  if (ms <= 0) {
-    throw new ConfigError(`interval "${input.slice(0, 40)}" must be longer than zero, e.g. PT5M`, {
-      field: 'interval',
-    });
-  }
-  return Math.round(ms);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Resource config
-
-export const SYNC_MODES = ['incremental', 'full_refresh'] as const satisfies readonly SyncMode[];
-
-/** One binding's resource config. `namespace` and `cursorField` come from older specs and are ignored. */
-export const resourceConfigSchema = z
-  .looseObject({
-    stream: z
-      .enum(STREAM_NAMES)
-      .meta({ title: 'Stream', description: 'The Notion resource this binding captures.', order: 0 }),
-    syncMode: z.enum(SYNC_MODES).default('incremental').meta({
-      title: 'Sync mode',
-      description:
-        'incremental captures what changed since the last sweep; full_refresh re-reads everything each sweep.',
-      order: 1,
-    }),
-    interval: z
-      .string()
-      .refine(
-        (text) => {
-          try {
-            parseInterval(text);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        { message: 'not a duration: use an ISO-8601 duration like PT5M or a Go-style one like 5m' },
-      )
-      .optional()
-      .meta({
-        title: 'Interval',
-        description:
-          'How long to wait between sweeps of this binding: an ISO-8601 duration such as PT5M (the default) or PT1H, or 5m, 1h30m.',
-        order: 2,
-      }),
-    namespace: z.string().optional().meta({ description: 'Accepted for compatibility; ignored.' }),
-    cursorField: z
-      .union([z.string(), z.array(z.string())])
-      .optional()
-      .meta({ description: 'Accepted for compatibility; ignored.' }),
-  })
-  .meta({ title: 'Notion resource' });
-
-export interface ResourceConfig {
-  stream: StreamName;
-  syncMode: SyncMode;
-  interval?: string | undefined;
-  namespace?: string | undefined;
-  cursorField?: string | string[] | undefined;
-}
-
-/** The JSON schema of the resource config, for `spec`. */
-export function resourceConfigJsonSchema(): JsonSchema {
-  const schema = z.toJSONSchema(resourceConfigSchema, { io: 'input', target: 'draft-2020-12' }) as JsonSchema;
-  delete schema.$schema;
-  return schema;
-}
-
-/**
- * Parses a binding's resource config; `where` names it in errors ("bindings[2].resourceConfig").
- * Throws a `ConfigError` naming the field and what to fix.
- */
-export function parseResourceConfig(raw: unknown, where = 'resourceConfig'): ResourceConfig {
-  const result = resourceConfigSchema.safeParse(raw);
-  if (result.success) {
-    const { stream, syncMode, interval, namespace, cursorField } = result.data;
-    return { stream, syncMode, interval, namespace, cursorField };
-  }
-  const issue = result.error.issues[0];
-  const path = issue?.path.map(String).join('.') ?? '';
-  const field = path === '' ? where : `${where}.${path}`;
-  let message: string;
-  if (path === 'stream') {
-    const value =
-      typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).stream : undefined;
-    message =
-      value === undefined
-        ? `${field} is missing: set it to one of ${STREAM_NAMES.join(', ')}`
-        : `${field} ${JSON.stringify(value)?.slice(0, 60)} is not a Notion stream: use one of ${STREAM_NAMES.join(', ')}`;
-  } else if (path === 'syncMode') {
-    message = `${field} must be one of ${SYNC_MODES.join(', ')}`;
-  } else if (path === 'interval') {
-    message = `${field} is not a duration: use an ISO-8601 duration like PT5M or a Go-style one like 5m`;
-  } else {
-    message = `${field} is invalid: ${issue?.message ?? 'expected an object with stream'}`;
-  }
-  throw new ConfigError(message, { field, cause: result.error });
-}
+/** A captured document: any JSON object. */
+export type CapturedDocument = Record<string, unknown>;
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -389,7 +244,7 @@ export interface OpenedResponse {
   opened: { explicitAcknowledgements: boolean };
 }
 export interface CapturedResponse {
-  captured: { binding: number; doc: StreamDocument };
+  captured: { binding: number; doc: CapturedDocument };
 }
 export interface CheckpointResponse {
   checkpoint: { state: { updated: unknown; mergePatch: true } };
@@ -418,7 +273,7 @@ export function appliedResponse(actionDescription = ''): AppliedResponse {
 export function openedResponse(explicitAcknowledgements = false): OpenedResponse {
   return { opened: { explicitAcknowledgements } };
 }
-export function capturedResponse(binding: number, doc: StreamDocument): CapturedResponse {
+export function capturedResponse(binding: number, doc: CapturedDocument): CapturedResponse {
   return { captured: { binding, doc } };
 }
 /** A checkpoint whose state is a merge patch of the connector state (`{}` when nothing changed). */
