@@ -1,5 +1,5 @@
 // Bundles the connector into ONE self-contained file, dist/source-notion.mjs: everything it
-// imports (core, the streams, @notionhq/client, undici, zod, yaml) is inlined, so
+// imports (core, flow-capture, the streams, @notionhq/client, undici, zod, yaml) is inlined, so
 // `node dist/source-notion.mjs` runs with no node_modules beside it (what the Docker image runs).
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

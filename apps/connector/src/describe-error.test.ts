@@ -1,4 +1,11 @@
-import { ConfigError, NetworkError, NotionApiError, registerSecret } from '@source-notion/core';
+import {
+  ConfigError,
+  isRetryableError,
+  NetworkError,
+  NotionApiError,
+  registerSecret,
+} from '@source-notion/core';
+import { IntervalError, ProtocolError } from '@source-notion/flow-capture';
 import { describe, expect, it } from 'vitest';
 import { DescribedError, describeError, errorFields } from './describe-error.js';
 
@@ -38,6 +45,19 @@ describe('describeError', () => {
       'config field start_date is in the future',
     );
     expect(describeError(new DescribedError('already final'), 'pages')).toBe('already final');
+  });
+
+  it("keeps flow-capture's protocol and interval errors as they are, without the stream, never retried", () => {
+    const protocol = new ProtocolError('received acknowledge before open');
+    expect(describeError(protocol, 'pages')).toBe('received acknowledge before open');
+    const interval = new IntervalError('interval "soon" is not a duration');
+    expect(describeError(interval, 'pages')).toBe('interval "soon" is not a duration');
+    expect(isRetryableError(protocol)).toBe(false);
+    expect(isRetryableError(interval)).toBe(false);
+    registerSecret('protocol-secret-value-456');
+    const leaky = new ProtocolError('a line with protocol-secret-value-456');
+    expect(describeError(leaky)).not.toContain('protocol-secret-value-456');
+    expect(errorFields(leaky)).toEqual({ error: ['ProtocolError: a line with [REDACTED]'] });
   });
 
   it('explains unreachable APIs', () => {
