@@ -469,6 +469,26 @@ describe('createNotionClient: retries', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
+  it('takes its listener off the signal before the call resolves, not a macrotask later', async () => {
+    // undici takes its own abort listener off only on the response body's 'close', which comes a
+    // setImmediate after the body was read: a check in the same tick as the call's result used to
+    // find it still there (and the test above did, now and then, when its fake clock's macrotask
+    // came first).
+    const held: import('node:http').ServerResponse[] = [];
+    const h = await harness((_, response) => held.push(response));
+    const controller = new AbortController();
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const call = h.client.call('users.me', (sdk) => sdk.users.me({}), { signal: controller.signal });
+      while (held.length === 0) await new Promise((r) => setTimeout(r, 1));
+      seen.push(getEventListeners(controller.signal, 'abort').length); // on the wire: listened to
+      sendJson(held.pop()!, 200, ME);
+      await call;
+      seen.push(getEventListeners(controller.signal, 'abort').length); // nothing awaited in between
+    }
+    expect(seen).toEqual([1, 0, 1, 0, 1, 0]);
+  });
+
   it("logs each request under its call's operation and attempt", async () => {
     const h = await harness(
       script((_, res) => sendJson(res, 500, notionError(500, 'internal_server_error', 'x')), ok),

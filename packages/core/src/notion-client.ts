@@ -186,18 +186,19 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
     const release = await limiter.acquire(signal);
     const started = clock.now();
     const used = dispatcher;
+    const own = followSignal(signal);
     try {
       let response: Dispatcher.ResponseData;
       try {
-        // undici's request API, not fetch: a fraction of the CPU per request, and its abort
-        // listener leaves the (long-lived) signal as soon as the request settles.
+        // undici's request API, not fetch: a fraction of the CPU per request. It gets a signal of
+        // its own (see followSignal) so that nothing stays on the caller's long-lived one.
         response = await used.request({
           origin: target.origin,
           path: `${path}${target.search}`,
           method: method as Dispatcher.HttpMethod,
           headers: init.headers,
           body: init.body as string | undefined,
-          signal,
+          signal: own.signal,
         });
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
@@ -238,6 +239,7 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
       };
       return buffered;
     } finally {
+      own.unfollow();
       release();
     }
   };
@@ -341,6 +343,24 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
       if (factory !== undefined) await dispatcher.close();
     },
   };
+}
+
+/**
+ * A signal for one request that aborts (with the same reason) when `outer` does. undici takes its
+ * abort listener off a request's signal only when the response body closes, a macrotask after the
+ * body was read; `unfollow()` takes ours off `outer` at once, so the caller's long-lived signal
+ * carries no listener of a request that has settled.
+ */
+function followSignal(outer: AbortSignal | undefined): {
+  signal: AbortSignal | undefined;
+  unfollow: () => void;
+} {
+  if (outer === undefined) return { signal: undefined, unfollow: () => {} };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(outer.reason);
+  if (outer.aborted) onAbort();
+  else outer.addEventListener('abort', onAbort, { once: true });
+  return { signal: controller.signal, unfollow: () => outer.removeEventListener('abort', onAbort) };
 }
 
 /** The original SDK error behind a NotionApiError, when there is one. */
