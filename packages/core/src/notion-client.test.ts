@@ -475,7 +475,9 @@ describe('createNotionClient: retries', () => {
     // find it still there (and the test above did, now and then, when its fake clock's macrotask
     // came first).
     const held: import('node:http').ServerResponse[] = [];
-    const h = await harness((_, response) => held.push(response));
+    const h = await harness((_, response) => {
+      held.push(response);
+    });
     const controller = new AbortController();
     const seen: number[] = [];
     for (let i = 0; i < 3; i++) {
