@@ -1,6 +1,5 @@
-import type { Readable } from 'node:stream';
+import type { CliIo } from './cli-io.js';
 import { runConnector } from './connector.js';
-import type { Runtime } from './notion-session.js';
 import { runPreviewCommand } from './preview/preview-command.js';
 import { CONNECTOR_VERSION } from './version.js';
 
@@ -24,16 +23,6 @@ Environment:
   NOTION_API_BASE_URL            another Notion API server (emulators and tests only)
   SOURCE_NOTION_TIME_SCALE       run time this many times faster (tests and benchmarks against the emulator only)
 `;
-
-export interface CliIo {
-  stdin: Readable;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream;
-  runtime: Runtime;
-  onTerminate?: (handler: () => void) => () => void;
-  /** How the preview starts the connector: this same program, without arguments. */
-  self: { command: string; args: readonly string[] };
-}
 
 /**
  * Dispatches the command line. With no subcommand (or arguments it does not know, which the

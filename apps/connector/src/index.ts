@@ -8,8 +8,8 @@ export {
   runCapture,
   STOP_GRACE_MS,
 } from './capture.js';
-export type { CliIo } from './cli.js';
 export { runCli, USAGE } from './cli.js';
+export type { CliIo } from './cli-io.js';
 export type { ConnectorIo } from './connector.js';
 export { runConnector } from './connector.js';
 export type {

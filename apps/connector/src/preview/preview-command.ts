@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseEndpointConfig, redactSecrets } from '@source-notion/core';
 import { parse as parseYaml } from 'yaml';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from '../cli-io.js';
 import { runPreview } from './preview.js';
 import { createProgressDisplay, renderSummary } from './progress-display.js';
 
