@@ -84,7 +84,7 @@ export async function runPreviewCommand(argv: readonly string[], io: CliIo): Pro
       statePath: args.state,
       outputDir: args.output,
       sessions: args.sessions,
-      env: io.runtime.env,
+      env: io.env,
       signal: interrupt.signal,
       onUpdate: (stats) => display.update(stats),
       onLog: (log) => display.note(`${log.level}: ${redactSecrets(log.msg)}`),
