@@ -7,6 +7,7 @@ import { createTransactionWriter, openRequestSchema } from '@source-notion/flow-
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCapture, STOP_GRACE_MS } from './capture.js';
+import { readEnvironment } from './environment.js';
 import type { AnyStream } from './streams.js';
 
 interface CountState {
@@ -91,7 +92,7 @@ function harness(clock: FakeClock) {
     }
   });
   const stop = new AbortController();
-  const runtime = { env: {}, clock, logger: createSilentLogger() };
+  const runtime = { environment: readEnvironment({}), clock, logger: createSilentLogger() };
   return { writer: createTransactionWriter(output), lines, stop, runtime };
 }
 

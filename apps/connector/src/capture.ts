@@ -12,7 +12,7 @@ import { bindingState, bindingStatePatch, openedResponse, parseInterval } from '
 import { DescribedError, describeError, errorFields } from './describe-error.js';
 import type { Runtime } from './notion-session.js';
 import { openNotionClient } from './notion-session.js';
-import { createStatusReporter, DEFAULT_STATUS_INTERVAL_MS, formatDuration } from './status-reporter.js';
+import { createStatusReporter, formatDuration } from './status-reporter.js';
 import type { AnyStream } from './streams.js';
 import { resolveBinding } from './validate.js';
 
@@ -35,7 +35,7 @@ export interface CaptureOptions {
   maxSessionMs?: number;
   /** Clock time a stop waits for checkpoints. Default STOP_GRACE_MS. */
   stopGraceMs?: number;
-  /** Real time between two progress events of one stream. Default SOURCE_NOTION_STATUS_INTERVAL_MS, else 10 s. */
+  /** Real time between two progress events of one stream. Default the environment's (SOURCE_NOTION_STATUS_INTERVAL_MS, else 10 s). */
   statusIntervalMs?: number;
   /** A client to use instead of opening one (tests). */
   notion?: NotionClient;
@@ -85,13 +85,6 @@ function isEmptyPatch(patch: unknown): boolean {
     patch === undefined ||
     (typeof patch === 'object' && patch !== null && !Array.isArray(patch) && Object.keys(patch).length === 0)
   );
-}
-
-function statusIntervalFromEnv(env: NodeJS.ProcessEnv): number {
-  const value = Number(env.SOURCE_NOTION_STATUS_INTERVAL_MS);
-  return Number.isFinite(value) && value >= 0 && env.SOURCE_NOTION_STATUS_INTERVAL_MS?.trim() !== ''
-    ? value
-    : DEFAULT_STATUS_INTERVAL_MS;
 }
 
 function planBindings(
@@ -152,7 +145,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
   const status = createStatusReporter({
     logger,
     stats: () => notion.limiter.stats(),
-    intervalMs: options.statusIntervalMs ?? statusIntervalFromEnv(runtime.env),
+    intervalMs: options.statusIntervalMs ?? runtime.environment.statusIntervalMs,
   });
 
   const stopping = new AbortController(); // stop at the next checkpoint boundary

@@ -1,5 +1,8 @@
-import type { Readable } from 'node:stream';
+import { createLogger, createSystemClock } from '@source-notion/core';
+import type { CliIo } from './cli-io.js';
 import { runConnector } from './connector.js';
+import { describeError } from './describe-error.js';
+import { environmentHelp, readEnvironment } from './environment.js';
 import type { Runtime } from './notion-session.js';
 import { runPreviewCommand } from './preview/preview-command.js';
 import { CONNECTOR_VERSION } from './version.js';
@@ -20,20 +23,7 @@ preview options:
   --sessions N     connector sessions to run one after another, each ending after one sweep of every binding (default 1)
 
 Environment:
-  LOG_LEVEL                      debug, info (default), warn or error
-  NOTION_API_BASE_URL            another Notion API server (emulators and tests only)
-  SOURCE_NOTION_TIME_SCALE       run time this many times faster (tests and benchmarks against the emulator only)
-`;
-
-export interface CliIo {
-  stdin: Readable;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream;
-  runtime: Runtime;
-  onTerminate?: (handler: () => void) => () => void;
-  /** How the preview starts the connector: this same program, without arguments. */
-  self: { command: string; args: readonly string[] };
-}
+${environmentHelp()}`;
 
 /**
  * Dispatches the command line. With no subcommand (or arguments it does not know, which the
@@ -49,13 +39,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(`${CONNECTOR_VERSION}\n`);
     return 0;
   }
+  let runtime: Runtime;
+  try {
+    const environment = readEnvironment(io.env);
+    runtime = {
+      environment,
+      clock: createSystemClock({ scale: environment.timeScale }),
+      logger: createLogger({ level: environment.logLevel }),
+    };
+  } catch (error) {
+    // One log line on stderr that says what to fix (LOG_LEVEL itself may be what is wrong).
+    createLogger({ level: 'error', write: (line) => void io.stderr.write(line) }).error(describeError(error));
+    return 1;
+  }
   if (first === 'preview') {
     return runPreviewCommand(rest, io);
   }
   return runConnector({
     stdin: io.stdin,
     stdout: io.stdout,
-    runtime: io.runtime,
+    runtime,
     ...(io.onTerminate === undefined ? {} : { onTerminate: io.onTerminate }),
   });
 }

@@ -8,8 +8,8 @@ export {
   runCapture,
   STOP_GRACE_MS,
 } from './capture.js';
-export type { CliIo } from './cli.js';
 export { runCli, USAGE } from './cli.js';
+export type { CliIo } from './cli-io.js';
 export type { ConnectorIo } from './connector.js';
 export { runConnector } from './connector.js';
 export type {
@@ -22,6 +22,8 @@ export type {
 export { ConnectorFailedError, callConnector, parseLogLine, spawnConnector } from './connector-process.js';
 export { DescribedError, describeError } from './describe-error.js';
 export { collectionSchema, discoveredBindings } from './discover.js';
+export type { ConnectorEnvironment, EnvironmentSwitch } from './environment.js';
+export { ENVIRONMENT_SWITCHES, environmentHelp, readEnvironment } from './environment.js';
 export type { Runtime } from './notion-session.js';
 export { openNotionClient } from './notion-session.js';
 export type { CollectionStore } from './preview/collection-store.js';

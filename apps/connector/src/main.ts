@@ -1,10 +1,12 @@
 // Entry point of the bundle (dist/source-notion.mjs) and of the Docker image.
-import { createLogger, createSystemClock, redactSecrets, timeScaleFromEnv } from '@source-notion/core';
+import { createLogger, redactSecrets } from '@source-notion/core';
 import { runCli } from './cli.js';
 import { configureHeap } from './heap.js';
 
 configureHeap();
-const logger = createLogger();
+// Only for the last line of an unexpected failure: the connector's own logger (runCli) takes its
+// level from the environment (environment.ts).
+const logger = createLogger({ level: 'error' });
 
 function fail(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
@@ -19,11 +21,7 @@ const code = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
-  runtime: {
-    env: process.env,
-    clock: createSystemClock({ scale: timeScaleFromEnv() }),
-    logger,
-  },
+  env: process.env,
   onTerminate: (handler) => {
     // SIGTERM from the runtime; SIGINT when a person presses Ctrl-C: both stop at a checkpoint.
     process.on('SIGTERM', handler);

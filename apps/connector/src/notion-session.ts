@@ -1,9 +1,11 @@
 import type { Clock, EndpointConfig, Logger, NotionClient } from '@source-notion/core';
 import { createNotionClient, notionToken, registerSecret, sharedRateLimiter } from '@source-notion/core';
+import type { ConnectorEnvironment } from './environment.js';
 
 /** What the connector takes from its surroundings; injectable for tests. */
 export interface Runtime {
-  env: NodeJS.ProcessEnv;
+  /** The environment switches, parsed (readEnvironment). */
+  environment: ConnectorEnvironment;
   clock: Clock;
   logger: Logger;
 }
@@ -15,7 +17,7 @@ export interface Runtime {
 export function openNotionClient(config: EndpointConfig, runtime: Runtime): NotionClient {
   const token = notionToken(config);
   registerSecret(token);
-  const { clock, logger, env } = runtime;
+  const { clock, logger, environment } = runtime;
   const limiter = sharedRateLimiter(token, {
     requestsPerMinute: config.advanced.requests_per_minute,
     clock,
@@ -24,7 +26,7 @@ export function openNotionClient(config: EndpointConfig, runtime: Runtime): Noti
   return createNotionClient({
     token,
     notionVersion: config.advanced.notion_version,
-    env,
+    baseUrl: environment.notionApiBaseUrl,
     logger,
     clock,
     limiter,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSystemClock, timeScaleFromEnv } from './clock.js';
+import { createSystemClock } from './clock.js';
 import { createFakeClock } from './testing/fake-clock.js';
 
 describe('createSystemClock', () => {
@@ -23,15 +23,6 @@ describe('createSystemClock', () => {
 
   it('rejects an invalid scale', () => {
     expect(() => createSystemClock({ scale: 0 })).toThrow(RangeError);
-  });
-});
-
-describe('timeScaleFromEnv', () => {
-  it('reads SOURCE_NOTION_TIME_SCALE and falls back to 1', () => {
-    expect(timeScaleFromEnv({ SOURCE_NOTION_TIME_SCALE: '60' })).toBe(60);
-    expect(timeScaleFromEnv({})).toBe(1);
-    expect(timeScaleFromEnv({ SOURCE_NOTION_TIME_SCALE: 'fast' })).toBe(1);
-    expect(timeScaleFromEnv({ SOURCE_NOTION_TIME_SCALE: '-2' })).toBe(1);
   });
 });
 

@@ -61,11 +61,3 @@ export function createSystemClock(options: SystemClockOptions = {}): Clock {
     sleep: (ms, signal) => sleepReal(ms / scale, signal),
   };
 }
-
-/** SOURCE_NOTION_TIME_SCALE (tests and benchmarks against the emulator); 1 when unset or invalid. */
-export function timeScaleFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.SOURCE_NOTION_TIME_SCALE;
-  if (raw === undefined || raw.trim() === '') return 1;
-  const value = Number(raw);
-  return Number.isFinite(value) && value > 0 ? value : 1;
-}

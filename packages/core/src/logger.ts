@@ -104,7 +104,8 @@ export function sanitizeForLog(value: unknown): unknown {
   return walk(value, 0);
 }
 
-function parseLevel(raw: string | undefined): LogLevel | undefined {
+/** A log level by name (case-insensitive; `warning` and `trace` too), else undefined. */
+export function parseLogLevel(raw: string | undefined): LogLevel | undefined {
   const value = raw?.trim().toLowerCase();
   if (value === 'warning') return 'warn';
   if (value === 'trace') return 'debug';
@@ -113,7 +114,7 @@ function parseLevel(raw: string | undefined): LogLevel | undefined {
 
 /** LOG_LEVEL (debug, info, warn, error; case-insensitive), else 'info'. */
 export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
-  return parseLevel(env.LOG_LEVEL) ?? 'info';
+  return parseLogLevel(env.LOG_LEVEL) ?? 'info';
 }
 
 /** A logger writing one `{"level","msg","fields"}` JSON line per call, secrets redacted. */

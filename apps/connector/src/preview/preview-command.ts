@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseEndpointConfig, redactSecrets } from '@source-notion/core';
 import { parse as parseYaml } from 'yaml';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from '../cli-io.js';
 import { runPreview } from './preview.js';
 import { createProgressDisplay, renderSummary } from './progress-display.js';
 
@@ -84,7 +84,7 @@ export async function runPreviewCommand(argv: readonly string[], io: CliIo): Pro
       statePath: args.state,
       outputDir: args.output,
       sessions: args.sessions,
-      env: io.runtime.env,
+      env: io.env,
       signal: interrupt.signal,
       onUpdate: (stats) => display.update(stats),
       onLog: (log) => display.note(`${log.level}: ${redactSecrets(log.msg)}`),
