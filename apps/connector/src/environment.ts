@@ -23,7 +23,7 @@ export interface EnvironmentSwitch {
 }
 
 export const ENVIRONMENT_SWITCHES: readonly EnvironmentSwitch[] = [
-  { name: 'LOG_LEVEL', meaning: 'debug, info (default), warn or error' },
+  { name: 'LOG_LEVEL', meaning: 'debug, info (default; also for any other value), warn or error' },
   {
     name: 'NOTION_API_BASE_URL',
     meaning: 'another Notion API server, an http(s) URL (emulators and tests only)',
@@ -60,7 +60,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv): ConnectorEnvironment {
     return fallback;
   };
   const environment: ConnectorEnvironment = {
-    logLevel: read('LOG_LEVEL', 'info', parseLogLevel, 'debug, info, warn or error'),
+    // The Flow runtime sets LOG_LEVEL: a value this connector does not know means info, as always.
+    logLevel: parseLogLevel(env.LOG_LEVEL) ?? 'info',
     notionApiBaseUrl: read('NOTION_API_BASE_URL', DEFAULT_NOTION_BASE_URL, parseHttpUrl, 'an http(s) URL'),
     timeScale: read('SOURCE_NOTION_TIME_SCALE', 1, (raw) => parseNumber(raw, 'positive'), 'a number above 0'),
     statusIntervalMs: read(
