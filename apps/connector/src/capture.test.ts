@@ -10,7 +10,7 @@ import { createFakeClock, type FakeClock } from '@source-notion/core/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCapture, STOP_GRACE_MS } from './capture.js';
-import type { AnyStream } from './streams.js';
+import { type AnyStream, findStream } from './streams.js';
 
 interface CountState {
   v: 1;
@@ -29,6 +29,7 @@ function fakeStream(
 ): AnyStream {
   return {
     name,
+    capability: findStream(name)?.capability ?? 'Read content',
     key: ['/id'],
     documentSchema: { type: 'object' },
     syncModes,

@@ -176,6 +176,7 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
 export function createBlocksStream(options: BlocksStreamOptions = {}): Stream<BlocksState> {
   return {
     name: 'blocks',
+    capability: 'Read content',
     key: ['/id'],
     documentSchema: blocksDocumentSchema,
     syncModes: ['incremental', 'full_refresh'],

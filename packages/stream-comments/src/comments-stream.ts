@@ -4,6 +4,7 @@ import {
   isNotionApiError,
   listNotion,
   missingCapabilityError,
+  type NotionCapability,
   type NotionClient,
   type PageSweepHandler,
   type PageSweepOptions,
@@ -43,6 +44,9 @@ export interface CommentsStreamOptions extends PageSweepOptions {
   fullRefreshIntervalMs?: number;
 }
 
+/** What listing comments needs: the stream's capability, named by its errors. */
+const COMMENTS_CAPABILITY: NotionCapability = 'Read comments';
+
 export const DEFAULT_COMMENTS_REFRESH_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /** The unresolved comments on one page or block (`GET /v1/comments?block_id=`), every page of them. */
@@ -64,7 +68,7 @@ export async function listComments(
   } catch (error) {
     if (isNotionApiError(error, 'restricted_resource')) {
       throw missingCapabilityError(error, {
-        capability: 'Read comments',
+        capability: COMMENTS_CAPABILITY,
         action: 'list comments',
         binding: 'comments',
       });
@@ -139,6 +143,7 @@ function commentsHandler(ctx: StreamContext): PageSweepHandler {
 export function createCommentsStream(options: CommentsStreamOptions = {}): Stream<CommentsState> {
   return {
     name: 'comments',
+    capability: COMMENTS_CAPABILITY,
     key: ['/id'],
     documentSchema: commentsDocumentSchema,
     syncModes: ['incremental', 'full_refresh'],

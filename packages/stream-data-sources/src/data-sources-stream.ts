@@ -156,6 +156,7 @@ async function* readDataSources(
  */
 export const dataSourcesStream: Stream<DataSourcesState> = {
   name: 'data_sources',
+  capability: 'Read content',
   key: ['/id'],
   documentSchema: dataSourcesDocumentSchema,
   syncModes: ['incremental', 'full_refresh'],

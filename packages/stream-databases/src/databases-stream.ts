@@ -183,6 +183,7 @@ async function* readDatabases(
  */
 export const databasesStream: Stream<DatabasesState> = {
   name: 'databases',
+  capability: 'Read content',
   key: ['/id'],
   documentSchema: databasesDocumentSchema,
   syncModes: ['incremental', 'full_refresh'],

@@ -56,6 +56,7 @@ function pagesHandler(ctx: StreamContext): PageSweepHandler {
 export function createPagesStream(options: PagesStreamOptions = {}): Stream<PagesState> {
   return {
     name: 'pages',
+    capability: 'Read content',
     key: ['/id'],
     documentSchema: pagesDocumentSchema,
     syncModes: ['incremental', 'full_refresh'],

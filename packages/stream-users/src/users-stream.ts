@@ -7,6 +7,7 @@ import {
   isNotionId,
   iteratePages,
   missingCapabilityError,
+  type NotionCapability,
   packIds,
   ResponseValidationError,
   type Stream,
@@ -36,6 +37,8 @@ export const usersStateSchema = z.object({
 export type UsersState = z.infer<typeof usersStateSchema>;
 
 const OPERATION = 'list users';
+/** What listing users needs: the stream's capability, named by its errors. */
+const USERS_CAPABILITY: NotionCapability = 'Read user information';
 
 /** True for an id that packIds stores exactly (unpackIds gives back the same string). */
 function packsExactly(id: string): boolean {
@@ -71,10 +74,9 @@ async function* readUsers(ctx: StreamContext, state: UsersState): AsyncGenerator
   } catch (error) {
     if (isNotionApiError(error, 'restricted_resource')) {
       throw missingCapabilityError(error, {
-        capability: 'Read user information',
-        action: 'list users',
+        capability: USERS_CAPABILITY,
+        action: OPERATION,
         binding: 'users',
-        enable: '"Read user information including email addresses" (or "without email addresses")',
       });
     }
     throw error;
@@ -99,6 +101,7 @@ async function* readUsers(ctx: StreamContext, state: UsersState): AsyncGenerator
  */
 export const usersStream: Stream<UsersState> = {
   name: 'users',
+  capability: USERS_CAPABILITY,
   key: ['/id'],
   documentSchema: usersDocumentSchema,
   syncModes: ['full_refresh', 'incremental'],
