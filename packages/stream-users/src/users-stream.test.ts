@@ -11,8 +11,8 @@ import {
 import { type Emulator, type EmulatorOptions, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { normalizeBotOwner } from './user-schema.js';
-import { usersStream } from './users-stream.js';
+import { normalizeBotOwner } from './user-document.js';
+import { createUsersStream, usersStream } from './users-stream.js';
 
 // The published JSON schema, compiled back into a validator (an independent check of what
 // discover publishes, not of the zod schema it came from).
@@ -116,6 +116,15 @@ describe('usersStream against the emulator', () => {
     expect((error as Error).message).toMatch(/lacks the "Read user information" capability/);
     expect((error as Error).message).toMatch(/notion\.so\/profile\/integrations/);
     expect((error as Error).cause).toBeInstanceOf(NotionApiError);
+  });
+
+  it('lists with the page size it was created with', async () => {
+    const server = await start();
+    const stream = createUsersStream({ pageSize: 3 });
+    const outcome = await runStreamSweep(stream, context(server), stream.initialState({} as never));
+    const expected = expectedUsers(server);
+    expect(new Map(outcome.committedDocs.map((doc) => [doc.id as string, doc]))).toEqual(expected);
+    expect(server.counters().byRoute).toEqual({ 'users.list': Math.ceil(expected.size / 3) });
   });
 
   it('propagates 401 unauthorized', async () => {
