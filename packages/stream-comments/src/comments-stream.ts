@@ -1,5 +1,6 @@
 import {
   collectList,
+  deletionDocument,
   initialPageSweepState,
   isNotionApiError,
   listNotion,
@@ -19,11 +20,10 @@ import {
   walkPageBlocks,
 } from '@source-notion/core';
 import {
-  commentDeletion,
+  type CommentResponse,
   commentDocument,
+  commentResponseSchema,
   commentsDocumentSchema,
-  type NotionComment,
-  notionCommentSchema,
 } from './comment-document.js';
 
 /**
@@ -54,14 +54,14 @@ export async function listComments(
   notion: NotionClient,
   blockId: string,
   signal?: AbortSignal,
-): Promise<NotionComment[]> {
+): Promise<CommentResponse[]> {
   try {
     return await collectList(
       listNotion(
         notion,
         LIST_COMMENTS,
         { path: 'comments', method: 'get', query: { block_id: blockId } },
-        notionCommentSchema,
+        commentResponseSchema,
         { signal },
       ),
     );
@@ -86,7 +86,7 @@ function isMissingCapability(error: unknown): boolean {
 
 function commentsHandler(ctx: StreamContext): PageSweepHandler {
   const inline = ctx.config.advanced.inline_comments;
-  const deletions = (ids: Iterable<string>): StreamDocument[] => [...ids].map(commentDeletion);
+  const deletions = (ids: Iterable<string>): StreamDocument[] => [...ids].map(deletionDocument);
   return {
     async process(item, prior, signal) {
       // A trashed page's comments are not part of the capture (they come back if it is restored).
@@ -94,7 +94,7 @@ function commentsHandler(ctx: StreamContext): PageSweepHandler {
       const docs: StreamDocument[] = [];
       const ids: string[] = [];
       const seen = new Set<string>();
-      const add = (comment: NotionComment) => {
+      const add = (comment: CommentResponse) => {
         if (seen.has(comment.id)) return;
         seen.add(comment.id);
         ids.push(comment.id);
