@@ -11,6 +11,7 @@ import {
   bindingStatePatch,
   cloneObjects,
   createPageHub,
+  isDeletionDocument,
   loadStreamState,
   mergePatchInPlace,
   openedResponse,
@@ -82,11 +83,6 @@ interface SweepOutcome {
   completed: boolean;
   documents: number;
   deletions: number;
-}
-
-function isDeletion(doc: StreamDocument): boolean {
-  const meta = doc._meta;
-  return typeof meta === 'object' && meta !== null && (meta as Record<string, unknown>).op === 'd';
 }
 
 function isEmptyPatch(patch: unknown): boolean {
@@ -244,7 +240,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       for await (const event of plan.stream.read(ctx, start)) {
         if ('doc' in event) {
           buffer.push(event.doc);
-          if (isDeletion(event.doc)) deletions += 1;
+          if (isDeletionDocument(event.doc)) deletions += 1;
           if (!warned && buffer.length > BUFFER_WARNING_DOCS) {
             warned = true;
             plan.logger.warn(

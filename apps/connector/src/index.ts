@@ -25,7 +25,7 @@ export { collectionSchema, discoveredBindings } from './discover.js';
 export type { Runtime } from './notion-session.js';
 export { openNotionClient } from './notion-session.js';
 export type { CollectionStore } from './preview/collection-store.js';
-export { createCollectionStore, isDeletionDocument, readPointer } from './preview/collection-store.js';
+export { createCollectionStore, readPointer } from './preview/collection-store.js';
 export type { PreviewOptions, PreviewResult, PreviewStats, StreamStats } from './preview/preview.js';
 export { runPreview } from './preview/preview.js';
 export { connectorSpec, DOCUMENTATION_URL, NOTION_OAUTH2 } from './spec.js';

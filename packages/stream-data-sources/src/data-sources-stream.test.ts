@@ -1,4 +1,4 @@
-import { createPageHub, listDataSources } from '@source-notion/core';
+import { createPageHub, isDeletionDocument, listDataSources } from '@source-notion/core';
 import {
   createOffsetClock,
   createStreamTestContext,
@@ -111,12 +111,10 @@ describe('dataSourcesStream against the emulator', () => {
 
     emulator.resetCounters();
     const third = await runStreamSweep(dataSourcesStream, ctx, quiet.state);
-    expect(ids(third.committedDocs.filter((doc) => doc._meta === undefined))).toEqual(
+    expect(ids(third.committedDocs.filter((doc) => !isDeletionDocument(doc)))).toEqual(
       [added, ds1!.id].sort(),
     );
-    expect(third.committedDocs.filter((doc) => doc._meta !== undefined)).toEqual([
-      { id: ds2!.id, _meta: { op: 'd' } },
-    ]);
+    expect(third.committedDocs.filter(isDeletionDocument)).toEqual([{ id: ds2!.id, _meta: { op: 'd' } }]);
     expect(emulator.counters().byRoute).toEqual({ search: 1, 'data_sources.get': 2 });
     const gets = emulator
       .requests()

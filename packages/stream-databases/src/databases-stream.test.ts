@@ -1,4 +1,4 @@
-import { createPageHub, listDataSources } from '@source-notion/core';
+import { createPageHub, isDeletionDocument, listDataSources } from '@source-notion/core';
 import {
   createOffsetClock,
   createStreamTestContext,
@@ -141,10 +141,10 @@ describe('databasesStream against the emulator', () => {
 
     emulator.resetCounters();
     const third = await runStreamSweep(databasesStream, ctx, quiet.state);
-    expect(ids(third.committedDocs.filter((doc) => doc._meta === undefined))).toEqual(
+    expect(ids(third.committedDocs.filter((doc) => !isDeletionDocument(doc)))).toEqual(
       [db0.id, dbEdited.id].sort(),
     );
-    expect(third.committedDocs.filter((doc) => doc._meta !== undefined)).toEqual(
+    expect(third.committedDocs.filter(isDeletionDocument)).toEqual(
       gone.map((id) => ({ id, _meta: { op: 'd' } })).sort((a, b) => (a.id < b.id ? -1 : 1)),
     );
     expect(fetched(emulator)).toEqual([db0.id, dbEdited.id, ...gone].sort());
