@@ -10,6 +10,7 @@ import {
   propertyList,
   propertyListSchema,
   withoutRequestId,
+  withPropertyList,
 } from './stream-documents.js';
 
 describe('stream documents', () => {
@@ -85,5 +86,10 @@ describe('stream documents', () => {
     expect(schema.safeParse(propertyList(properties)).success).toBe(true);
     expect(schema.safeParse(properties).success).toBe(false);
     expect(z.toJSONSchema(schema).description).toBe('The properties');
+    expect(withPropertyList({ object: 'page', id: 'p', request_id: 'r', properties })).toEqual({
+      object: 'page',
+      id: 'p',
+      properties: propertyList(properties),
+    });
   });
 });

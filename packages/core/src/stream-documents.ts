@@ -80,6 +80,16 @@ export function propertyList<Value>(properties: Record<string, Value> | undefine
   return Object.entries(properties ?? {}).map(([name, value]) => ({ name, value }));
 }
 
+/**
+ * The document of a page or a data source: the API object without a response's `request_id`, its
+ * `properties` map as a list (propertyList).
+ */
+export function withPropertyList<T extends { properties?: Record<string, unknown> | undefined }>(
+  object: T,
+): StreamDocument {
+  return { ...withoutRequestId(object), properties: propertyList(object.properties) };
+}
+
 /** The zod schema of a document's `properties` list (see propertyList), each `value` checked by `value`. */
 export function propertyListSchema<Value extends z.ZodType>(value: Value, description: string) {
   return z.array(z.object({ name: z.string(), value })).describe(description);

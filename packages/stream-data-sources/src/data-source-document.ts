@@ -3,10 +3,9 @@ import {
   deletionDocumentSchema,
   type JsonSchema,
   notionTimestampSchema,
-  propertyList,
   propertyListSchema,
   type StreamDocument,
-  withoutRequestId,
+  withPropertyList,
 } from '@source-notion/core';
 import { z } from 'zod';
 
@@ -34,11 +33,11 @@ export const dataSourceResponseSchema = z.looseObject({
 export type DataSourceResponse = z.infer<typeof dataSourceResponseSchema>;
 
 /**
- * The document for a data source: the API object (minus the response's `request_id`) with
- * `properties` as `[{name, value}]` in the order the API listed them (core's propertyList).
+ * The document for a data source: the API object (minus a response's `request_id`) with
+ * `properties` as `[{name, value}]` in the order the API listed them (core's withPropertyList).
  */
 export function dataSourceDocument(source: DataSourceResponse): StreamDocument {
-  return { ...withoutRequestId(source), properties: propertyList(source.properties) };
+  return withPropertyList(source);
 }
 
 /** A data source document: the API object with `properties` as `[{name, value}]` in Notion's order. */

@@ -4,10 +4,9 @@ import {
   type JsonSchema,
   type NotionPage,
   notionTimestampSchema,
-  propertyList,
   propertyListSchema,
   type StreamDocument,
-  withoutRequestId,
+  withPropertyList,
 } from '@source-notion/core';
 import { z } from 'zod';
 
@@ -15,11 +14,11 @@ import { z } from 'zod';
 
 /**
  * The document for a page: the API object (minus a response's `request_id`) with `properties` as
- * `[{name, value}]` in the order the API listed them (core's propertyList). Complete the values
- * first (completePage): the listing truncates some at 25 references.
+ * `[{name, value}]` in the order the API listed them (core's withPropertyList). Complete the
+ * values first (completePage): the listing truncates some at 25 references.
  */
 export function pageDocument(page: NotionPage): StreamDocument {
-  return { ...withoutRequestId(page), properties: propertyList(page.properties) };
+  return withPropertyList(page);
 }
 
 /** A page document: the API page object with `properties` as `[{name, value}]`. */

@@ -53,14 +53,8 @@ export function userDocument(user: UserResponse): StreamDocument {
 }
 
 /** A user document: the API's user with `bot.owner` normalized (see normalizeBotOwner). */
-export const userDocumentZodSchema = z
-  .looseObject({
-    object: z.literal('user'),
-    id: z.string().min(1),
-    type: z.string().optional(),
-    name: z.string().nullable().optional(),
-    avatar_url: z.string().nullable().optional(),
-    person: z.looseObject({ email: z.string().optional() }).optional(),
+export const userDocumentZodSchema = userResponseSchema
+  .extend({
     bot: z
       .looseObject({
         owner: z
