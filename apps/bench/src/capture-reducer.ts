@@ -1,4 +1,4 @@
-import { mergePatchInPlace } from '@source-notion/core';
+import { isDeletionDocument, mergePatchInPlace } from '@source-notion/core';
 
 type Loose = Record<string, unknown>;
 
@@ -53,7 +53,7 @@ export function createCaptureReducer(
       if (!isRecord(doc) || typeof doc.id !== 'string') {
         throw new TypeError(`captured document without a string /id in ${collectionName}`);
       }
-      const deleted = isRecord(doc._meta) && doc._meta.op === 'd';
+      const deleted = isDeletionDocument(doc);
       documents += 1;
       if (deleted) deletions += 1;
       pending.push({ collection: collections[collectionName]!, id: doc.id, deleted });

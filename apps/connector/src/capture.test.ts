@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runCapture, STOP_GRACE_MS } from './capture.js';
 import { readEnvironment } from './environment.js';
-import type { AnyStream } from './streams.js';
+import { type AnyStream, findStream } from './streams.js';
 
 interface CountState {
   v: 1;
@@ -27,6 +27,7 @@ function fakeStream(
 ): AnyStream {
   return {
     name,
+    capability: findStream(name)?.capability ?? 'Read content',
     key: ['/id'],
     documentSchema: { type: 'object' },
     syncModes,

@@ -2,6 +2,7 @@ import type { EndpointConfig, NotionClient, StreamContext, StreamDocument } from
 import {
   cloneObjects,
   createPageHub,
+  isDeletionDocument,
   loadStreamState,
   mergePatchInPlace,
   parseEndpointConfig,
@@ -73,11 +74,6 @@ interface SweepOutcome {
   completed: boolean;
   documents: number;
   deletions: number;
-}
-
-function isDeletion(doc: StreamDocument): boolean {
-  const meta = doc._meta;
-  return typeof meta === 'object' && meta !== null && (meta as Record<string, unknown>).op === 'd';
 }
 
 function isEmptyPatch(patch: unknown): boolean {
@@ -228,7 +224,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       for await (const event of plan.stream.read(ctx, start)) {
         if ('doc' in event) {
           buffer.push(event.doc);
-          if (isDeletion(event.doc)) deletions += 1;
+          if (isDeletionDocument(event.doc)) deletions += 1;
           if (!warned && buffer.length > BUFFER_WARNING_DOCS) {
             warned = true;
             plan.logger.warn(

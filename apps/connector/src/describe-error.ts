@@ -3,23 +3,23 @@ import {
   ConnectorError,
   NetworkError,
   NotionApiError,
+  type NotionCapability,
   redactSecrets,
 } from '@source-notion/core';
 import { IntervalError, ProtocolError } from '@source-notion/flow-capture';
+import { findStream } from './streams.js';
 
 const INTEGRATIONS_URL = 'https://www.notion.so/profile/integrations';
 
-/** What the user must do when a stream cannot read because a capability is missing. */
-export const CAPABILITY_HINTS: Record<string, { capability: string; binding: string }> = {
-  users: { capability: 'Read user information', binding: 'users' },
-  comments: { capability: 'Read comments', binding: 'comments' },
-};
+/** The capability the stream called `stream` declares ("Read content" for a name no stream has). */
+function capabilityOf(stream: string): NotionCapability {
+  return findStream(stream)?.capability ?? 'Read content';
+}
 
+/** What the user must do when the `stream` binding cannot read because its capability is missing. */
 export function missingCapabilityMessage(stream: string): string {
-  const hint = CAPABILITY_HINTS[stream];
-  const capability = hint?.capability ?? 'Read content';
   return (
-    `the Notion integration lacks the "${capability}" capability needed by the ${stream} binding: ` +
+    `the Notion integration lacks the "${capabilityOf(stream)}" capability needed by the ${stream} binding: ` +
     `enable it under Capabilities at ${INTEGRATIONS_URL} (or reconnect OAuth with it), or disable the ${stream} binding`
   );
 }
@@ -60,7 +60,8 @@ export function describeError(error: unknown, stream?: string): string {
     if (api.status === 401 || api.code === 'unauthorized') return redactSecrets(INVALID_TOKEN_MESSAGE);
     if (api.rateLimitReason === 'public_api_request_blocked') return redactSecrets(REQUESTS_BLOCKED_MESSAGE);
     if (api.status === 403 || api.code === 'restricted_resource') {
-      if (stream !== undefined && CAPABILITY_HINTS[stream] !== undefined) {
+      // A 403 to a content stream may also mean that a page is no longer shared: say both.
+      if (stream !== undefined && capabilityOf(stream) !== 'Read content') {
         return redactSecrets(
           `${prefix}Notion refused ${api.operation} (403 restricted_resource): ${missingCapabilityMessage(stream)}`,
         );

@@ -87,4 +87,15 @@ describe('discoveredBindings', () => {
     );
     expect(discovered.bindings.filter((b) => b.disable).map((b) => b.recommendedName)).toEqual(['users']);
   });
+
+  it("reads the capability each stream declares, not the stream's name", () => {
+    const pages = ALL_STREAMS.find((stream) => stream.name === 'pages')!;
+    const needsComments: AnyStream = { ...pages, capability: 'Read comments' };
+    const { discovered } = discoveredBindings(
+      [pages, needsComments],
+      { ...full, readComments: false },
+      createSilentLogger(),
+    );
+    expect(discovered.bindings.map((b) => b.disable ?? false)).toEqual([false, true]);
+  });
 });

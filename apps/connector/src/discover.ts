@@ -1,8 +1,7 @@
-import type { JsonSchema, Logger, SyncMode } from '@source-notion/core';
+import type { JsonSchema, Logger, NotionCapability, SyncMode } from '@source-notion/core';
 import type { DiscoveredBinding, DiscoveredResponse } from '@source-notion/flow-capture';
 import { discoveredResponse } from '@source-notion/flow-capture';
 import type { Capabilities } from './capabilities.js';
-import { CAPABILITY_HINTS } from './describe-error.js';
 import type { AnyStream } from './streams.js';
 
 /** Matches a deletion document: `_meta.op` is "d". */
@@ -30,13 +29,26 @@ export function preferredSyncMode(stream: AnyStream): SyncMode {
   return stream.syncModes.includes('incremental') ? 'incremental' : (stream.syncModes[0] ?? 'full_refresh');
 }
 
+/**
+ * What the probe says of a capability, binding by binding: false when the token lacks it,
+ * undefined when it could not tell. "Read content" is not judged binding by binding: a token
+ * without it fails validate as a whole (validateBindings).
+ */
+function probed(capability: NotionCapability, capabilities: Capabilities): boolean | undefined {
+  switch (capability) {
+    case 'Read user information':
+      return capabilities.readUsers;
+    case 'Read comments':
+      return capabilities.readComments;
+    case 'Read content':
+      return undefined;
+  }
+}
+
 /** Why the token cannot read a stream, or undefined when it can (or the probe could not tell). */
-export function unreadableReason(stream: string, capabilities: Capabilities): string | undefined {
-  const hint = CAPABILITY_HINTS[stream];
-  if (hint === undefined) return undefined;
-  const readable = stream === 'users' ? capabilities.readUsers : capabilities.readComments;
-  if (readable !== false) return undefined;
-  return `the integration lacks the "${hint.capability}" capability`;
+export function unreadableReason(stream: AnyStream, capabilities: Capabilities): string | undefined {
+  if (probed(stream.capability, capabilities) !== false) return undefined;
+  return `the integration lacks the "${stream.capability}" capability`;
 }
 
 /** One binding per stream; bindings the token cannot read are proposed disabled, with a log saying why. */
@@ -52,7 +64,7 @@ export function discoveredBindings(
       documentSchema: collectionSchema(stream),
       key: [...stream.key],
     };
-    const reason = unreadableReason(stream.name, capabilities);
+    const reason = unreadableReason(stream, capabilities);
     if (reason !== undefined) {
       binding.disable = true;
       logger.warn(
@@ -62,10 +74,12 @@ export function discoveredBindings(
     }
     return binding;
   });
-  if (capabilities.readComments === undefined) {
-    logger.info(
-      'could not probe the "Read comments" capability (no page is shared yet); the comments binding stays enabled',
-    );
+  for (const stream of streams) {
+    if (stream.capability === 'Read comments' && capabilities.readComments === undefined) {
+      logger.info(
+        `could not probe the "Read comments" capability (no page is shared yet); the ${stream.name} binding stays enabled`,
+      );
+    }
   }
   return discoveredResponse(bindings);
 }

@@ -27,7 +27,7 @@ export { ENVIRONMENT_SWITCHES, environmentHelp, readEnvironment } from './enviro
 export type { Runtime } from './notion-session.js';
 export { openNotionClient } from './notion-session.js';
 export type { CollectionStore } from './preview/collection-store.js';
-export { createCollectionStore, isDeletionDocument, readPointer } from './preview/collection-store.js';
+export { createCollectionStore, readPointer } from './preview/collection-store.js';
 export type { PreviewOptions, PreviewResult, PreviewStats, StreamStats } from './preview/preview.js';
 export { runPreview } from './preview/preview.js';
 export { connectorSpec, DOCUMENTATION_URL, NOTION_OAUTH2 } from './spec.js';

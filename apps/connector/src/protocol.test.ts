@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applyMergePatch, redactSecrets } from '@source-notion/core';
+import { applyMergePatch, isDeletionDocument, redactSecrets } from '@source-notion/core';
 import type { Emulator } from '@source-notion/notion-emulator';
 import { startEmulator } from '@source-notion/notion-emulator';
 import { dataSourceDocument } from '@source-notion/stream-data-sources';
@@ -402,12 +402,10 @@ describe('open', () => {
     expect(exit.code, exit.lastLog?.msg).toBe(0);
     expectOnlyProtocolOnStdout(exit);
     const index = (stream: (typeof STREAMS)[number]) => STREAMS.indexOf(stream);
-    const isDeletion = (doc: Record<string, unknown>) =>
-      (doc._meta as { op?: string } | undefined)?.op === 'd';
     const before = (stream: (typeof STREAMS)[number]) =>
       new Map(collections[stream].documents().map((doc) => [String(doc.id), withoutSignatures(doc)]));
     const changedDoc = (stream: (typeof STREAMS)[number], doc: Record<string, unknown>) =>
-      isDeletion(doc) ||
+      isDeletionDocument(doc) ||
       JSON.stringify(withoutSignatures(doc)) !== JSON.stringify(before(stream).get(String(doc.id)));
 
     // Pages, databases, data sources, comments: every document is new, changed or a deletion.

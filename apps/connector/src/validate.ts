@@ -82,7 +82,7 @@ export function validateBindings(request: ValidateRequest, capabilities: Capabil
       );
     }
     seen.set(name, index);
-    if (unreadableReason(name, capabilities) !== undefined) {
+    if (unreadableReason(resolved.stream, capabilities) !== undefined) {
       problems.push(`${bindingLabel(index, binding.collection)}: ${missingCapabilityMessage(name)}`);
     }
     paths.push([name]);

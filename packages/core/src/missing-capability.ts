@@ -1,13 +1,19 @@
 import { NotionApiError } from './errors.js';
+import type { NotionCapability } from './stream.js';
+
+/** What to enable, in the settings' own words, where that is more specific than the capability's name. */
+const SETTINGS: Partial<Record<NotionCapability, string>> = {
+  'Read user information': '"Read user information including email addresses" (or "without email addresses")',
+};
 
 export interface MissingCapabilityOptions {
-  /** The capability as Notion's integration settings name it ("Read comments"). */
-  capability: string;
+  /** The capability the stream needs (its Stream's `capability`). */
+  capability: NotionCapability;
   /** What the stream could not do ("list comments"). */
   action: string;
   /** The binding to disable instead ("comments"). */
   binding: string;
-  /** What to enable, when more specific than the capability's name. */
+  /** What to enable; by default the setting that grants `capability`. */
   enable?: string;
 }
 
@@ -29,7 +35,7 @@ export function missingCapabilityError(
     isRetryable: false,
     detail:
       `the integration lacks the "${options.capability}" capability, so it cannot ${options.action}. ` +
-      `Enable ${options.enable ?? `"${options.capability}"`} under Capabilities at ` +
+      `Enable ${options.enable ?? SETTINGS[options.capability] ?? `"${options.capability}"`} under Capabilities at ` +
       `notion.so/profile/integrations, or disable the ${options.binding} binding`,
     cause: error,
   });

@@ -4,8 +4,13 @@ import {
   collectionJsonSchema,
   deletionDocument,
   deletionDocumentSchema,
+  isDeletionDocument,
+  isInTrash,
   notionTimestampSchema,
+  propertyList,
+  propertyListSchema,
   withoutRequestId,
+  withPropertyList,
 } from './stream-documents.js';
 
 describe('stream documents', () => {
@@ -49,5 +54,42 @@ describe('stream documents', () => {
     const object = { object: 'database', id: 'a', request_id: 'req-1', nested: { request_id: 'kept' } };
     expect(withoutRequestId(object)).toEqual({ object: 'database', id: 'a', nested: { request_id: 'kept' } });
     expect(object.request_id).toBe('req-1');
+  });
+
+  it('tells deletions from every other document', () => {
+    expect(isDeletionDocument(deletionDocument('a'))).toBe(true);
+    expect(isDeletionDocument({ id: 'a', _meta: { op: 'd', uuid: 'x' } })).toBe(true);
+    expect(isDeletionDocument({ id: 'a' })).toBe(false);
+    expect(isDeletionDocument({ id: 'a', _meta: { op: 'u' } })).toBe(false);
+    expect(isDeletionDocument({ id: 'a', _meta: 'd' })).toBe(false);
+    expect(isDeletionDocument({ id: 'a', _meta: null })).toBe(false);
+  });
+
+  it('reads the trash from in_trash or archived, whichever is true', () => {
+    expect(isInTrash({ in_trash: true })).toBe(true);
+    expect(isInTrash({ archived: true })).toBe(true);
+    expect(isInTrash({ in_trash: false, archived: true })).toBe(true);
+    expect(isInTrash({ in_trash: false, archived: false })).toBe(false);
+    expect(isInTrash({ in_trash: 'yes' })).toBe(false);
+    expect(isInTrash({})).toBe(false);
+  });
+
+  it("lists properties as [{name, value}] in Notion's order", () => {
+    const properties = { Zeta: { id: 'z' }, Name: { id: 'title' }, Alpha: { id: 'a' } };
+    expect(propertyList(properties)).toEqual([
+      { name: 'Zeta', value: { id: 'z' } },
+      { name: 'Name', value: { id: 'title' } },
+      { name: 'Alpha', value: { id: 'a' } },
+    ]);
+    expect(propertyList(undefined)).toEqual([]);
+    const schema = propertyListSchema(z.object({ id: z.string() }), 'The properties');
+    expect(schema.safeParse(propertyList(properties)).success).toBe(true);
+    expect(schema.safeParse(properties).success).toBe(false);
+    expect(z.toJSONSchema(schema).description).toBe('The properties');
+    expect(withPropertyList({ object: 'page', id: 'p', request_id: 'r', properties })).toEqual({
+      object: 'page',
+      id: 'p',
+      properties: propertyList(properties),
+    });
   });
 });

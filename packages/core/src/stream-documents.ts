@@ -12,6 +12,15 @@ export function deletionDocument(id: string): StreamDocument {
   return { id, _meta: { op: 'd' } };
 }
 
+/**
+ * Whether a document is a deletion (`_meta.op` is "d"): what the collection reduces as a delete.
+ * The one test for it: streams, the connector, tests and tools all ask this.
+ */
+export function isDeletionDocument(doc: StreamDocument): boolean {
+  const meta = doc._meta;
+  return typeof meta === 'object' && meta !== null && (meta as Record<string, unknown>).op === 'd';
+}
+
 /** The zod schema of a deletion document, titled for the published JSON schema ("Deleted page"). */
 export function deletionDocumentSchema(title: string) {
   return z.object({ id: z.string().min(1), _meta: z.looseObject({ op: z.literal('d') }) }).meta({ title });
@@ -46,4 +55,42 @@ export function collectionJsonSchema(documents: z.ZodType, options: CollectionJs
 export function withoutRequestId<T extends object>(object: T): Omit<T, 'request_id'> {
   const { request_id: _, ...rest } = object as T & { request_id?: unknown };
   return rest;
+}
+
+/**
+ * Whether a Notion object is in the trash: `in_trash` or `archived` is true (newer API versions
+ * send `in_trash`, older ones `archived`; where both come they agree).
+ */
+export function isInTrash(object: { in_trash?: unknown; archived?: unknown }): boolean {
+  return object.in_trash === true || object.archived === true;
+}
+
+/** One entry of a document's `properties`: a property's name and what Notion keyed by it. */
+export interface NamedProperty<Value> {
+  name: string;
+  value: Value;
+}
+
+/**
+ * A Notion `properties` map as a list `[{name, value}]`, in the order the API listed them (JSON
+ * object order; note that JavaScript moves integer-like names such as "2024" first). The shape page
+ * and data source documents use, so one collection's schema does not grow a column per property name.
+ */
+export function propertyList<Value>(properties: Record<string, Value> | undefined): NamedProperty<Value>[] {
+  return Object.entries(properties ?? {}).map(([name, value]) => ({ name, value }));
+}
+
+/**
+ * The document of a page or a data source: the API object without a response's `request_id`, its
+ * `properties` map as a list (propertyList).
+ */
+export function withPropertyList<T extends { properties?: Record<string, unknown> | undefined }>(
+  object: T,
+): StreamDocument {
+  return { ...withoutRequestId(object), properties: propertyList(object.properties) };
+}
+
+/** The zod schema of a document's `properties` list (see propertyList), each `value` checked by `value`. */
+export function propertyListSchema<Value extends z.ZodType>(value: Value, description: string) {
+  return z.array(z.object({ name: z.string(), value })).describe(description);
 }

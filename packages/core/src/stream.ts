@@ -13,6 +13,14 @@ export type StreamName = (typeof STREAM_NAMES)[number];
 
 export type SyncMode = 'incremental' | 'full_refresh';
 
+/**
+ * The Notion integration capabilities a stream can need, as the integration's settings name them
+ * (notion.so/profile/integrations → Capabilities). Without it Notion answers 403 restricted_resource.
+ * "Read user information" comes with or without email addresses: either lets the users stream list.
+ */
+export const NOTION_CAPABILITIES = ['Read content', 'Read comments', 'Read user information'] as const;
+export type NotionCapability = (typeof NOTION_CAPABILITIES)[number];
+
 /** A document as emitted: a Notion object (unknown fields kept) plus the stream's additions. */
 export type StreamDocument = Record<string, unknown>;
 
@@ -59,6 +67,11 @@ export interface Stream<State> {
   /** The JSON schema of every document the stream emits (deletions included). */
   readonly documentSchema: JsonSchema;
   readonly syncModes: readonly SyncMode[];
+  /**
+   * The capability the stream cannot read without. The connector reads it: discover proposes the
+   * binding disabled when the token lacks it, and error messages name it.
+   */
+  readonly capability: NotionCapability;
   /** Validates the persisted per-binding state; state that does not parse means a fresh backfill. */
   readonly stateSchema: z.ZodType<State>;
   initialState(config: EndpointConfig): State;

@@ -1,12 +1,14 @@
 import {
   collectionJsonSchema,
-  deletionDocument,
   deletionDocumentSchema,
   type JsonSchema,
   type NotionBlock,
   notionTimestampSchema,
+  type StreamDocument,
 } from '@source-notion/core';
 import { z } from 'zod';
+
+// The Notion response schema of a block is core's (NotionBlock: core walks page block trees).
 
 /** A block document: the API block object plus where it sits in its page's tree. */
 export function blockDocument(
@@ -14,12 +16,9 @@ export function blockDocument(
   pageId: string,
   depth: number,
   ordinal: number,
-): Record<string, unknown> {
+): StreamDocument {
   return { ...block, page_id: pageId, depth, ordinal };
 }
-
-/** The deletion document of a block that disappeared (or whose page is gone). */
-export const blockDeletion = deletionDocument;
 
 export const blockDocumentZodSchema = z
   .looseObject({
@@ -36,6 +35,7 @@ export const blockDocumentZodSchema = z
   })
   .meta({ title: 'Notion block' });
 
+/** A block that disappeared from its page's tree, or whose page is gone. */
 export const blockDeletionZodSchema = deletionDocumentSchema('Deleted block');
 
 export const blocksDocumentZodSchema = z.union([blockDocumentZodSchema, blockDeletionZodSchema]);

@@ -2,6 +2,7 @@ import { Validator } from '@cfworker/json-schema';
 import {
   compactId,
   createPageHub,
+  isDeletionDocument,
   type PageEntry,
   type PageSweepView,
   type StreamDocument,
@@ -50,7 +51,6 @@ function expectValid(docs: StreamDocument[]) {
 const byId = (a: StreamDocument, b: StreamDocument) => (String(a.id) < String(b.id) ? -1 : 1);
 const truth = (emu: Emulator) =>
   withoutVolatile([...emu.groundTruth().blocks].sort(byId)) as unknown as StreamDocument[];
-const isDeletion = (doc: StreamDocument) => (doc._meta as { op?: string } | undefined)?.op === 'd';
 
 /** Page ids whose top-level children were listed (a page's tree walk starts there). */
 function walkedPages(emu: Emulator, pageIds: Set<string>): string[] {
@@ -162,7 +162,7 @@ describe('blocks stream', () => {
       .sort();
     expect(
       sweep.docs
-        .filter(isDeletion)
+        .filter(isDeletionDocument)
         .map((d) => d.id)
         .sort(),
     ).toEqual(disappeared);
@@ -182,7 +182,7 @@ describe('blocks stream', () => {
       ...parentOf(purged.id),
     ];
     expect(walkedPages(emu, pageIds)).toEqual([...new Set(expected)].sort());
-    const rewalked = new Set(sweep.docs.filter((d) => !isDeletion(d)).map((d) => d.page_id));
+    const rewalked = new Set(sweep.docs.filter((d) => !isDeletionDocument(d)).map((d) => d.page_id));
     expect([...rewalked].sort()).toEqual([...new Set(expected)].sort());
     // The scan fetched the two pages the enumeration no longer lists.
     expect(emu.counters().byRoute['pages.get']).toBe(2);
@@ -239,7 +239,7 @@ describe('blocks stream', () => {
       before.blocks.find((b) => b.id === edited)!.last_edited_time,
     );
     // Deleted: the trashed and purged pages' trees, and their child_page blocks.
-    const deleted = sweep.docs.filter(isDeletion).map((d) => d.id);
+    const deleted = sweep.docs.filter(isDeletionDocument).map((d) => d.id);
     expect(deleted).toEqual(expect.arrayContaining([trashed, purged]));
     const afterIds = new Set(emu.groundTruth().blocks.map((b) => b.id));
     expect(deleted.sort()).toEqual(
@@ -327,7 +327,7 @@ describe('blocks stream', () => {
       pages: { ...first.state.pages, [fromKey]: backfill.state.pages[fromKey]! },
     });
     expect(second.docs.some((d) => d.page_id === from!.id)).toBe(true);
-    expect(second.docs.filter((d) => d.id === moved && isDeletion(d))).toEqual([]);
+    expect(second.docs.filter((d) => d.id === moved && isDeletionDocument(d))).toEqual([]);
     collection.apply(second.committedDocs);
     expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
   });

@@ -1,5 +1,6 @@
 import {
   compactId,
+  deletionDocument,
   initialPageSweepState,
   isNotionApiError,
   type PageSweepHandler,
@@ -15,7 +16,7 @@ import {
   unpackIds,
   walkPageBlocks,
 } from '@source-notion/core';
-import { blockDeletion, blockDocument, blocksDocumentSchema } from './block-document.js';
+import { blockDocument, blocksDocumentSchema } from './block-document.js';
 
 /**
  * The blocks stream's state: core's page sweep state; each page's entry packs the ids of the
@@ -96,7 +97,7 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
   const emitted = incremental ? new Set<string>() : undefined;
   const deletions = (ids: Iterable<string>): StreamDocument[] => {
     const docs: StreamDocument[] = [];
-    for (const id of ids) if (!emitted?.has(id)) docs.push(blockDeletion(id));
+    for (const id of ids) if (!emitted?.has(id)) docs.push(deletionDocument(id));
     return docs;
   };
   return {
@@ -176,6 +177,7 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
 export function createBlocksStream(options: BlocksStreamOptions = {}): Stream<BlocksState> {
   return {
     name: 'blocks',
+    capability: 'Read content',
     key: ['/id'],
     documentSchema: blocksDocumentSchema,
     syncModes: ['incremental', 'full_refresh'],

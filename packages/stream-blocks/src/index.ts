@@ -1,5 +1,4 @@
 export {
-  blockDeletion,
   blockDeletionZodSchema,
   blockDocument,
   blockDocumentZodSchema,

@@ -1,28 +1,25 @@
 import {
   collectionJsonSchema,
-  deletionDocument,
   deletionDocumentSchema,
   type JsonSchema,
   notionTimestampSchema,
+  type StreamDocument,
 } from '@source-notion/core';
 import { z } from 'zod';
 
-/** A Notion comment object (unknown fields kept). */
-export const notionCommentSchema = z.looseObject({
+/** A comment as `GET /v1/comments` lists it (unknown fields kept). */
+export const commentResponseSchema = z.looseObject({
   object: z.literal('comment'),
   id: z.string(),
   discussion_id: z.string().optional(),
   parent: z.looseObject({ type: z.string() }).optional(),
 });
-export type NotionComment = z.output<typeof notionCommentSchema>;
+export type CommentResponse = z.output<typeof commentResponseSchema>;
 
 /** A comment document: the API comment object plus the page it belongs to. */
-export function commentDocument(comment: NotionComment, pageId: string): Record<string, unknown> {
+export function commentDocument(comment: CommentResponse, pageId: string): StreamDocument {
   return { ...comment, page_id: pageId };
 }
-
-/** The deletion document of a comment that disappeared (resolved or deleted) or whose page is gone. */
-export const commentDeletion = deletionDocument;
 
 export const commentDocumentZodSchema = z
   .looseObject({
@@ -37,6 +34,7 @@ export const commentDocumentZodSchema = z
   })
   .meta({ title: 'Notion comment' });
 
+/** A comment that disappeared (resolved or deleted), or whose page is gone. */
 export const commentDeletionZodSchema = deletionDocumentSchema('Deleted or resolved comment');
 
 export const commentsDocumentZodSchema = z.union([commentDocumentZodSchema, commentDeletionZodSchema]);

@@ -1,6 +1,6 @@
 import { Validator } from '@cfworker/json-schema';
 import type { StreamDocument } from '@source-notion/core';
-import { createPageHub } from '@source-notion/core';
+import { createPageHub, isDeletionDocument } from '@source-notion/core';
 import {
   createOffsetClock,
   createStreamTestContext,
@@ -49,7 +49,6 @@ function expectValid(docs: StreamDocument[]) {
 }
 
 const byId = (a: StreamDocument, b: StreamDocument) => (String(a.id) < String(b.id) ? -1 : 1);
-const isDeletion = (doc: StreamDocument) => (doc._meta as { op?: string } | undefined)?.op === 'd';
 function truth(emu: Emulator, inline = false): StreamDocument[] {
   const gt = emu.groundTruth();
   return [...gt.comments, ...(inline ? gt.inline_comments : [])].sort(byId) as unknown as StreamDocument[];
@@ -129,7 +128,7 @@ describe('comments stream', () => {
     collection.apply(sweep.committedDocs);
     expect(collection.sorted()).toEqual(truth(emu));
     const deleted = sweep.docs
-      .filter(isDeletion)
+      .filter(isDeletionDocument)
       .map((d) => d.id)
       .sort();
     const purgedComments = before.comments.filter((c) => c.page_id === purgedPage.id).map((c) => c.id);

@@ -1,9 +1,11 @@
 import {
   collectList,
+  deletionDocument,
   initialPageSweepState,
   isNotionApiError,
   listNotion,
   missingCapabilityError,
+  type NotionCapability,
   type NotionClient,
   type PageSweepHandler,
   type PageSweepOptions,
@@ -18,11 +20,10 @@ import {
   walkPageBlocks,
 } from '@source-notion/core';
 import {
-  commentDeletion,
+  type CommentResponse,
   commentDocument,
+  commentResponseSchema,
   commentsDocumentSchema,
-  type NotionComment,
-  notionCommentSchema,
 } from './comment-document.js';
 
 /**
@@ -43,6 +44,9 @@ export interface CommentsStreamOptions extends PageSweepOptions {
   fullRefreshIntervalMs?: number;
 }
 
+/** What listing comments needs: the stream's capability, named by its errors. */
+const COMMENTS_CAPABILITY: NotionCapability = 'Read comments';
+
 export const DEFAULT_COMMENTS_REFRESH_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /** The unresolved comments on one page or block (`GET /v1/comments?block_id=`), every page of them. */
@@ -50,21 +54,21 @@ export async function listComments(
   notion: NotionClient,
   blockId: string,
   signal?: AbortSignal,
-): Promise<NotionComment[]> {
+): Promise<CommentResponse[]> {
   try {
     return await collectList(
       listNotion(
         notion,
         LIST_COMMENTS,
         { path: 'comments', method: 'get', query: { block_id: blockId } },
-        notionCommentSchema,
+        commentResponseSchema,
         { signal },
       ),
     );
   } catch (error) {
     if (isNotionApiError(error, 'restricted_resource')) {
       throw missingCapabilityError(error, {
-        capability: 'Read comments',
+        capability: COMMENTS_CAPABILITY,
         action: 'list comments',
         binding: 'comments',
       });
@@ -82,7 +86,7 @@ function isMissingCapability(error: unknown): boolean {
 
 function commentsHandler(ctx: StreamContext): PageSweepHandler {
   const inline = ctx.config.advanced.inline_comments;
-  const deletions = (ids: Iterable<string>): StreamDocument[] => [...ids].map(commentDeletion);
+  const deletions = (ids: Iterable<string>): StreamDocument[] => [...ids].map(deletionDocument);
   return {
     async process(item, prior, signal) {
       // A trashed page's comments are not part of the capture (they come back if it is restored).
@@ -90,7 +94,7 @@ function commentsHandler(ctx: StreamContext): PageSweepHandler {
       const docs: StreamDocument[] = [];
       const ids: string[] = [];
       const seen = new Set<string>();
-      const add = (comment: NotionComment) => {
+      const add = (comment: CommentResponse) => {
         if (seen.has(comment.id)) return;
         seen.add(comment.id);
         ids.push(comment.id);
@@ -139,6 +143,7 @@ function commentsHandler(ctx: StreamContext): PageSweepHandler {
 export function createCommentsStream(options: CommentsStreamOptions = {}): Stream<CommentsState> {
   return {
     name: 'comments',
+    capability: COMMENTS_CAPABILITY,
     key: ['/id'],
     documentSchema: commentsDocumentSchema,
     syncModes: ['incremental', 'full_refresh'],

@@ -1,12 +1,11 @@
 export {
-  commentDeletion,
+  type CommentResponse,
   commentDeletionZodSchema,
   commentDocument,
   commentDocumentZodSchema,
+  commentResponseSchema,
   commentsDocumentSchema,
   commentsDocumentZodSchema,
-  type NotionComment,
-  notionCommentSchema,
 } from './comment-document.js';
 export {
   type CommentsState,

@@ -1,4 +1,4 @@
-import { createPageHub, listDataSources } from '@source-notion/core';
+import { createPageHub, isDeletionDocument, listDataSources } from '@source-notion/core';
 import {
   createOffsetClock,
   createStreamTestContext,
@@ -11,7 +11,7 @@ import {
 import { type Emulator, type EmulatorOptions, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { dataSourcesStream } from './data-sources-stream.js';
+import { createDataSourcesStream, dataSourcesStream } from './data-sources-stream.js';
 
 // The published JSON schema compiled back into a validator with zod's fromJSONSchema: this checks
 // what discover publishes, not the zod schema it was generated from.
@@ -111,12 +111,10 @@ describe('dataSourcesStream against the emulator', () => {
 
     emulator.resetCounters();
     const third = await runStreamSweep(dataSourcesStream, ctx, quiet.state);
-    expect(ids(third.committedDocs.filter((doc) => doc._meta === undefined))).toEqual(
+    expect(ids(third.committedDocs.filter((doc) => !isDeletionDocument(doc)))).toEqual(
       [added, ds1!.id].sort(),
     );
-    expect(third.committedDocs.filter((doc) => doc._meta !== undefined)).toEqual([
-      { id: ds2!.id, _meta: { op: 'd' } },
-    ]);
+    expect(third.committedDocs.filter(isDeletionDocument)).toEqual([{ id: ds2!.id, _meta: { op: 'd' } }]);
     expect(emulator.counters().byRoute).toEqual({ search: 1, 'data_sources.get': 2 });
     const gets = emulator
       .requests()
@@ -147,6 +145,17 @@ describe('dataSourcesStream against the emulator', () => {
     expect(ids(fifth.committedDocs)).toEqual([added, ds1!.id].sort());
     const sixth = await runStreamSweep(dataSourcesStream, ctx, fifth.state);
     expect(sixth.committedDocs).toEqual([]);
+  });
+
+  it('checkpoints as often as it was created to', async () => {
+    const { emulator, ctx } = await setup({
+      workspace: { seed: 4, size: 'tiny', dataSources: 140, pages: 160, now: TEST_START - 3_600_000 },
+    });
+    const stream = createDataSourcesStream({ checkpointEvery: 50 });
+    const outcome = await runStreamSweep(stream, ctx, stream.initialState({} as never));
+    expect(new Map(outcome.committedDocs.map((doc) => [doc.id as string, doc]))).toEqual(expected(emulator));
+    // 140 documents: after 50, after 100, at the end.
+    expect(outcome.checkpoints).toHaveLength(3);
   });
 
   it('shares one data source listing with the other streams through the PageHub', async () => {

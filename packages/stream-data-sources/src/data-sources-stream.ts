@@ -1,6 +1,7 @@
 import {
   createStatePatchBatch,
   deletionDocument,
+  isInTrash,
   listDataSources,
   mapConcurrent,
   retrieveNotionObject,
@@ -15,8 +16,7 @@ import {
   dataSourceDocument,
   dataSourceResponseSchema,
   dataSourcesDocumentSchema,
-  isInTrash,
-} from './data-source-schema.js';
+} from './data-source-document.js';
 
 /**
  * State of the data_sources stream (about 50 bytes of JSON per data source):
@@ -31,10 +31,16 @@ export const dataSourcesStateSchema = z.object({
 });
 export type DataSourcesState = z.infer<typeof dataSourcesStateSchema>;
 
-/** GETs in flight at once (the shared rate limiter paces them). */
-export const DATA_SOURCES_CONCURRENCY = 8;
-/** Documents between two checkpoints. */
-const CHECKPOINT_EVERY = 100;
+export interface DataSourcesStreamOptions {
+  /** GETs in flight at once (the shared rate limiter paces them). Default 8. */
+  concurrency?: number;
+  /** Documents between two checkpoints. Default 100. */
+  checkpointEvery?: number;
+}
+
+/** GETs in flight at once unless the options say otherwise. */
+export const DEFAULT_DATA_SOURCES_CONCURRENCY = 8;
+const DEFAULT_CHECKPOINT_EVERY = 100;
 
 const RETRIEVE = 'retrieve data source';
 
@@ -61,12 +67,13 @@ function retrieve(
 async function* readDataSources(
   ctx: StreamContext,
   state: DataSourcesState,
+  options: DataSourcesStreamOptions,
 ): AsyncGenerator<StreamEvent<DataSourcesState>> {
   // Objects edited since the last sweep (minus the overlap: see SWEEP_OVERLAP_MS) are emitted again.
   const { backfill, startedAt, overlapFrom } = sweepWindow(state.sweptAt, ctx.clock.now());
   const known = state.sources;
 
-  const batch = createStatePatchBatch<number>(CHECKPOINT_EVERY);
+  const batch = createStatePatchBatch<number>(options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY);
   let done = 0;
   let emitted = 0;
   let deleted = 0;
@@ -111,7 +118,7 @@ async function* readDataSources(
   const total = listed.size + vanished.length;
   const results = mapConcurrent(
     fetches,
-    DATA_SOURCES_CONCURRENCY,
+    options.concurrency ?? DEFAULT_DATA_SOURCES_CONCURRENCY,
     async (id, signal) => ({ id, source: await retrieve(ctx, id, signal) }),
     ctx.signal,
   );
@@ -147,6 +154,20 @@ async function* readDataSources(
   yield { checkpoint: { sources: batch.take(), sweptAt } };
 }
 
+/** A data_sources stream with non-default options (concurrency, checkpoint interval). */
+export function createDataSourcesStream(options: DataSourcesStreamOptions = {}): Stream<DataSourcesState> {
+  return {
+    name: 'data_sources',
+    capability: 'Read content',
+    key: ['/id'],
+    documentSchema: dataSourcesDocumentSchema,
+    syncModes: ['incremental', 'full_refresh'],
+    stateSchema: dataSourcesStateSchema,
+    initialState: () => ({ v: 1, sources: {} }),
+    read: (ctx, state) => readDataSources(ctx, state, options),
+  };
+}
+
 /**
  * Every data source (schema record) the integration can see, `properties` as `[{name, value}]`.
  * Incremental by `last_edited_time`; one data source listing per sweep (shared with the other
@@ -154,12 +175,4 @@ async function* readDataSources(
  * results and for data sources search stopped listing (trashed: emitted with `in_trash: true`;
  * 404: emitted as a deletion). Always captured complete: `start_date` does not apply.
  */
-export const dataSourcesStream: Stream<DataSourcesState> = {
-  name: 'data_sources',
-  key: ['/id'],
-  documentSchema: dataSourcesDocumentSchema,
-  syncModes: ['incremental', 'full_refresh'],
-  stateSchema: dataSourcesStateSchema,
-  initialState: () => ({ v: 1, sources: {} }),
-  read: readDataSources,
-};
+export const dataSourcesStream: Stream<DataSourcesState> = createDataSourcesStream();

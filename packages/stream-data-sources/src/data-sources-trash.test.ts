@@ -1,7 +1,7 @@
 import { NotionApiError } from '@source-notion/core';
 import { createFakeStreamContext, runStreamSweep } from '@source-notion/core/testing';
 import { describe, expect, it } from 'vitest';
-import { dataSourcesStream } from './data-sources-stream.js';
+import { createDataSourcesStream, dataSourcesStream } from './data-sources-stream.js';
 
 // What the emulator cannot do yet (data sources in the trash; partial search results), through an
 // in-process fake of the Notion SDK: no HTTP at all.
@@ -104,5 +104,30 @@ describe('dataSourcesStream: trash, partial results', () => {
     };
     const state = { v: 1 as const, sources: { [A]: 1 } };
     await expect(runStreamSweep(dataSourcesStream, ctx, state)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('fetches partial results as many at once as it was created to', async () => {
+    const { world, ctx } = fakeWorld();
+    const sources = Array.from({ length: 6 }, (_, i) =>
+      dataSource(`${i}aaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa`, '2025-01-01T10:00:00.000Z'),
+    );
+    world.search = sources.map((source) => ({ object: 'data_source', id: source.id }));
+    for (const source of sources) world.sources.set(source.id, source);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const retrieve = ctx.notion.sdk.dataSources.retrieve.bind(ctx.notion.sdk.dataSources);
+    (ctx.notion.sdk.dataSources as { retrieve: unknown }).retrieve = async (args: {
+      data_source_id: string;
+    }) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+      return retrieve(args);
+    };
+    const stream = createDataSourcesStream({ concurrency: 2 });
+    const outcome = await runStreamSweep(stream, ctx, stream.initialState({} as never));
+    expect(outcome.committedDocs).toHaveLength(6);
+    expect(maxInFlight).toBe(2);
   });
 });

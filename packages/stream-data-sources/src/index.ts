@@ -1,16 +1,17 @@
 export {
   type DataSourceResponse,
-  dataSourceDeletionSchema,
+  dataSourceDeletionZodSchema,
   dataSourceDocument,
-  dataSourceDocumentSchema,
+  dataSourceDocumentZodSchema,
   dataSourceResponseSchema,
   dataSourcesDocumentSchema,
   dataSourcesDocumentZodSchema,
-  isInTrash,
-} from './data-source-schema.js';
+} from './data-source-document.js';
 export {
-  DATA_SOURCES_CONCURRENCY,
+  createDataSourcesStream,
   type DataSourcesState,
+  type DataSourcesStreamOptions,
+  DEFAULT_DATA_SOURCES_CONCURRENCY,
   dataSourceStamp,
   dataSourcesStateSchema,
   dataSourcesStream,

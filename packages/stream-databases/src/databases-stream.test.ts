@@ -1,4 +1,4 @@
-import { createPageHub, listDataSources } from '@source-notion/core';
+import { createPageHub, isDeletionDocument, listDataSources } from '@source-notion/core';
 import {
   createOffsetClock,
   createStreamTestContext,
@@ -11,7 +11,7 @@ import {
 import { type Emulator, type EmulatorOptions, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DATABASES_CONCURRENCY, databasesStream } from './databases-stream.js';
+import { createDatabasesStream, DEFAULT_DATABASES_CONCURRENCY, databasesStream } from './databases-stream.js';
 
 // The published JSON schema compiled back into a validator with zod's fromJSONSchema: this checks
 // what discover publishes, not the zod schema it was generated from.
@@ -68,7 +68,7 @@ describe('databasesStream against the emulator', () => {
     expect(emulator.counters().byRoute).toEqual({ search: 2, 'databases.get': truth.size });
     const { maxInFlight } = ctx.notion.limiter.stats();
     expect(maxInFlight).toBeGreaterThan(1);
-    expect(maxInFlight).toBeLessThanOrEqual(DATABASES_CONCURRENCY);
+    expect(maxInFlight).toBeLessThanOrEqual(DEFAULT_DATABASES_CONCURRENCY);
     expect(ctx.progressReports.at(-1)).toMatchObject({
       unit: 'databases',
       done: truth.size,
@@ -76,6 +76,18 @@ describe('databasesStream against the emulator', () => {
       backfill: true,
     });
     expectValid(outcome.committedDocs);
+  });
+
+  it('runs with the concurrency and checkpoint interval it was created with', async () => {
+    const { emulator, ctx } = await setup({
+      workspace: { seed: 4, size: 'tiny', dataSources: 40, pages: 50, now: TEST_START - 3_600_000 },
+    });
+    const stream = createDatabasesStream({ concurrency: 2, checkpointEvery: 10 });
+    const outcome = await runStreamSweep(stream, ctx, stream.initialState({} as never));
+    const truth = expected(emulator);
+    expect(new Map(outcome.committedDocs.map((doc) => [doc.id as string, doc]))).toEqual(truth);
+    expect(outcome.checkpoints.length).toBe(Math.floor(truth.size / 10) + 1);
+    expect(ctx.notion.limiter.stats().maxInFlight).toBeLessThanOrEqual(2);
   });
 
   it('reads the data sources from a listing another stream shares through the PageHub', async () => {
@@ -129,10 +141,10 @@ describe('databasesStream against the emulator', () => {
 
     emulator.resetCounters();
     const third = await runStreamSweep(databasesStream, ctx, quiet.state);
-    expect(ids(third.committedDocs.filter((doc) => doc._meta === undefined))).toEqual(
+    expect(ids(third.committedDocs.filter((doc) => !isDeletionDocument(doc)))).toEqual(
       [db0.id, dbEdited.id].sort(),
     );
-    expect(third.committedDocs.filter((doc) => doc._meta !== undefined)).toEqual(
+    expect(third.committedDocs.filter(isDeletionDocument)).toEqual(
       gone.map((id) => ({ id, _meta: { op: 'd' } })).sort((a, b) => (a.id < b.id ? -1 : 1)),
     );
     expect(fetched(emulator)).toEqual([db0.id, dbEdited.id, ...gone].sort());

@@ -18,7 +18,7 @@ import {
   databaseResponseSchema,
   databasesDocumentSchema,
   dataSourceRefSchema,
-} from './database-schema.js';
+} from './database-document.js';
 
 /**
  * State of the databases stream (about 55 bytes of JSON per database):
@@ -34,10 +34,16 @@ export const databasesStateSchema = z.object({
 });
 export type DatabasesState = z.infer<typeof databasesStateSchema>;
 
-/** GETs in flight at once (the shared rate limiter paces them). */
-export const DATABASES_CONCURRENCY = 8;
-/** Documents between two checkpoints. */
-const CHECKPOINT_EVERY = 50;
+export interface DatabasesStreamOptions {
+  /** GETs in flight at once (the shared rate limiter paces them). Default 8. */
+  concurrency?: number;
+  /** Documents between two checkpoints. Default 50. */
+  checkpointEvery?: number;
+}
+
+/** GETs in flight at once unless the options say otherwise. */
+export const DEFAULT_DATABASES_CONCURRENCY = 8;
+const DEFAULT_CHECKPOINT_EVERY = 50;
 
 const RETRIEVE_DATA_SOURCE = 'retrieve data source';
 const RETRIEVE = 'retrieve database';
@@ -83,6 +89,7 @@ function retrieveDatabase(
  */
 async function visibleDataSources(
   ctx: StreamContext,
+  concurrency: number,
 ): Promise<{ byDatabase: Map<string, { id: string; lastEdited: number }[]>; listedAt: number }> {
   const byDatabase = new Map<string, { id: string; lastEdited: number }[]>();
   const add = (source: DataSourceRef) => {
@@ -100,7 +107,7 @@ async function visibleDataSources(
   // Search results without a parent or last_edited_time (partial objects) cost a GET each.
   const fetched = mapConcurrent(
     partial,
-    DATABASES_CONCURRENCY,
+    concurrency,
     (id, signal) => retrieveDataSource(ctx, id, signal),
     ctx.signal,
   );
@@ -113,13 +120,15 @@ async function visibleDataSources(
 async function* readDatabases(
   ctx: StreamContext,
   state: DatabasesState,
+  options: DatabasesStreamOptions,
 ): AsyncGenerator<StreamEvent<DatabasesState>> {
+  const concurrency = options.concurrency ?? DEFAULT_DATABASES_CONCURRENCY;
   // Data sources edited since the last sweep (minus the overlap: see SWEEP_OVERLAP_MS) count as changed.
   const { backfill, startedAt, overlapFrom } = sweepWindow(state.sweptAt, ctx.clock.now());
   const known = state.databases;
 
   // 1. Which databases hold a visible data source, and which of those changed.
-  const { byDatabase: visible, listedAt } = await visibleDataSources(ctx);
+  const { byDatabase: visible, listedAt } = await visibleDataSources(ctx, concurrency);
   const work: { id: string; fingerprint: string }[] = [];
   for (const [id, sources] of visible) {
     const fingerprint = dataSourcesFingerprint(sources);
@@ -132,13 +141,13 @@ async function* readDatabases(
   }
 
   // 2. GET those databases.
-  const batch = createStatePatchBatch<string>(CHECKPOINT_EVERY);
+  const batch = createStatePatchBatch<string>(options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY);
   let done = 0;
   let emitted = 0;
   let deleted = 0;
   const results = mapConcurrent(
     work,
-    DATABASES_CONCURRENCY,
+    concurrency,
     async (item, signal) => ({ ...item, database: await retrieveDatabase(ctx, item.id, signal) }),
     ctx.signal,
   );
@@ -174,6 +183,20 @@ async function* readDatabases(
   yield { checkpoint: { databases: batch.take(), sweptAt } };
 }
 
+/** A databases stream with non-default options (concurrency, checkpoint interval). */
+export function createDatabasesStream(options: DatabasesStreamOptions = {}): Stream<DatabasesState> {
+  return {
+    name: 'databases',
+    capability: 'Read content',
+    key: ['/id'],
+    documentSchema: databasesDocumentSchema,
+    syncModes: ['incremental', 'full_refresh'],
+    stateSchema: databasesStateSchema,
+    initialState: () => ({ v: 1, databases: {} }),
+    read: (ctx, state) => readDatabases(ctx, state, options),
+  };
+}
+
 /**
  * The database containers (`GET /v1/databases/{id}`) of every data source the integration can
  * see. One data source listing per sweep (shared with the other streams through the PageHub); a database is fetched again only when the set or the
@@ -181,12 +204,4 @@ async function* readDatabases(
  * database in the trash is emitted with `in_trash: true`; one that answers 404 as a deletion.
  * Always captured complete: `start_date` does not apply.
  */
-export const databasesStream: Stream<DatabasesState> = {
-  name: 'databases',
-  key: ['/id'],
-  documentSchema: databasesDocumentSchema,
-  syncModes: ['incremental', 'full_refresh'],
-  stateSchema: databasesStateSchema,
-  initialState: () => ({ v: 1, databases: {} }),
-  read: readDatabases,
-};
+export const databasesStream: Stream<DatabasesState> = createDatabasesStream();

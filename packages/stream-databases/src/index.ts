@@ -1,17 +1,19 @@
 export {
   type DatabaseResponse,
   type DataSourceRef,
-  databaseDeletionSchema,
+  databaseDeletionZodSchema,
   databaseDocument,
-  databaseDocumentSchema,
+  databaseDocumentZodSchema,
   databaseResponseSchema,
   databasesDocumentSchema,
   databasesDocumentZodSchema,
   dataSourceRefSchema,
-} from './database-schema.js';
+} from './database-document.js';
 export {
-  DATABASES_CONCURRENCY,
+  createDatabasesStream,
   type DatabasesState,
+  type DatabasesStreamOptions,
+  DEFAULT_DATABASES_CONCURRENCY,
   databasesStateSchema,
   databasesStream,
   dataSourcesFingerprint,

@@ -1,15 +1,17 @@
 export {
-  completePage,
-  completePropertyValue,
-  isTruncatedProperty,
-  PROPERTY_REFERENCE_CAP,
-  pageDeletion,
+  pageDeletionZodSchema,
   pageDocument,
   pageDocumentZodSchema,
   pagesDocumentSchema,
   pagesDocumentZodSchema,
-  truncatedProperties,
 } from './page-document.js';
+export {
+  completePage,
+  completePropertyValue,
+  isTruncatedProperty,
+  PROPERTY_REFERENCE_CAP,
+  truncatedProperties,
+} from './page-properties.js';
 export {
   createPagesStream,
   type PagesState,

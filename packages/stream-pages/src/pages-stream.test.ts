@@ -2,6 +2,7 @@ import { Validator } from '@cfworker/json-schema';
 import {
   createPageHub,
   initialPageSweepState,
+  isDeletionDocument,
   type PageSweepHandler,
   type PageSweepState,
   runPageSweep,
@@ -135,9 +136,7 @@ describe('pages stream', () => {
     collection.apply(sweep.committedDocs);
     expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
 
-    const emitted = sweep.docs.map(
-      (d) => `${d.id}${(d._meta as { op?: string } | undefined)?.op === 'd' ? ':d' : ''}`,
-    );
+    const emitted = sweep.docs.map((d) => `${d.id}${isDeletionDocument(d) ? ':d' : ''}`);
     expect(emitted.sort()).toEqual([edited, trashed, added, ...vanished.map((id) => `${id}:d`)].sort());
     expect(sweep.docs.find((d) => d.id === trashed)?.in_trash).toBe(true);
     // Only the pages the enumeration no longer lists are fetched.

@@ -1,4 +1,5 @@
 import {
+  deletionDocument,
   initialPageSweepState,
   isNotionApiError,
   type NotionPage,
@@ -11,13 +12,8 @@ import {
   type Stream,
   type StreamContext,
 } from '@source-notion/core';
-import {
-  completePage,
-  pageDeletion,
-  pageDocument,
-  pagesDocumentSchema,
-  truncatedProperties,
-} from './page-document.js';
+import { pageDocument, pagesDocumentSchema } from './page-document.js';
+import { completePage, truncatedProperties } from './page-properties.js';
 
 /** The pages stream's state: core's page sweep state (cursor, per-page versions). */
 export type PagesState = PageSweepState;
@@ -41,10 +37,10 @@ function pagesHandler(ctx: StreamContext): PageSweepHandler {
         if (!isNotionApiError(error, 'object_not_found')) throw error;
         page = undefined;
       }
-      if (page === undefined) return { docs: [pageDeletion(item.id)], entry: null };
+      if (page === undefined) return { docs: [deletionDocument(item.id)], entry: null };
       return { docs: [pageDocument(page)], entry: {}, page };
     },
-    gone: (id) => [pageDeletion(id)],
+    gone: (id) => [deletionDocument(id)],
   };
 }
 
@@ -56,6 +52,7 @@ function pagesHandler(ctx: StreamContext): PageSweepHandler {
 export function createPagesStream(options: PagesStreamOptions = {}): Stream<PagesState> {
   return {
     name: 'pages',
+    capability: 'Read content',
     key: ['/id'],
     documentSchema: pagesDocumentSchema,
     syncModes: ['incremental', 'full_refresh'],

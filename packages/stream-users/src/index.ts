@@ -1,11 +1,17 @@
 export {
   normalizeBotOwner,
   type UserResponse,
-  userDeletionSchema,
+  userDeletionZodSchema,
   userDocument,
-  userDocumentSchema,
+  userDocumentZodSchema,
   userResponseSchema,
   usersDocumentSchema,
   usersDocumentZodSchema,
-} from './user-schema.js';
-export { type UsersState, usersStateSchema, usersStream } from './users-stream.js';
+} from './user-document.js';
+export {
+  createUsersStream,
+  type UsersState,
+  type UsersStreamOptions,
+  usersStateSchema,
+  usersStream,
+} from './users-stream.js';

@@ -1,4 +1,10 @@
-import { isNotionApiError, NotionApiError, packIds, unpackIds } from '@source-notion/core';
+import {
+  isDeletionDocument,
+  isNotionApiError,
+  NotionApiError,
+  packIds,
+  unpackIds,
+} from '@source-notion/core';
 import {
   createFakeStreamContext,
   createStreamTestContext,
@@ -11,8 +17,8 @@ import {
 import { type Emulator, type EmulatorOptions, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { normalizeBotOwner } from './user-schema.js';
-import { usersStream } from './users-stream.js';
+import { normalizeBotOwner } from './user-document.js';
+import { createUsersStream, usersStream } from './users-stream.js';
 
 // The published JSON schema, compiled back into a validator (an independent check of what
 // discover publishes, not of the zod schema it came from).
@@ -92,10 +98,10 @@ describe('usersStream against the emulator', () => {
     gone.listed = false;
     server.resetCounters();
     const second = await runStreamSweep(usersStream, ctx, first.state);
-    const deletions = second.committedDocs.filter((doc) => doc._meta !== undefined);
+    const deletions = second.committedDocs.filter(isDeletionDocument);
     expect(deletions).toEqual([{ id: gone.id, _meta: { op: 'd' } }]);
     const expected = expectedUsers(server);
-    expect(second.committedDocs.filter((doc) => doc._meta === undefined)).toHaveLength(expected.size);
+    expect(second.committedDocs.filter((doc) => !isDeletionDocument(doc))).toHaveLength(expected.size);
     const collection = new TestCollection().apply(first.committedDocs).apply(second.committedDocs);
     expect(collection.docs).toEqual(expected);
     expect(idsOf(second.state).has(gone.id)).toBe(false);
@@ -103,7 +109,7 @@ describe('usersStream against the emulator', () => {
     expectValid(second.committedDocs);
     // A third sweep deletes nobody.
     const third = await runStreamSweep(usersStream, ctx, second.state);
-    expect(third.committedDocs.filter((doc) => doc._meta !== undefined)).toEqual([]);
+    expect(third.committedDocs.filter(isDeletionDocument)).toEqual([]);
   });
 
   it('says the "Read user information" capability is missing on 403', async () => {
@@ -116,6 +122,15 @@ describe('usersStream against the emulator', () => {
     expect((error as Error).message).toMatch(/lacks the "Read user information" capability/);
     expect((error as Error).message).toMatch(/notion\.so\/profile\/integrations/);
     expect((error as Error).cause).toBeInstanceOf(NotionApiError);
+  });
+
+  it('lists with the page size it was created with', async () => {
+    const server = await start();
+    const stream = createUsersStream({ pageSize: 3 });
+    const outcome = await runStreamSweep(stream, context(server), stream.initialState({} as never));
+    const expected = expectedUsers(server);
+    expect(new Map(outcome.committedDocs.map((doc) => [doc.id as string, doc]))).toEqual(expected);
+    expect(server.counters().byRoute).toEqual({ 'users.list': Math.ceil(expected.size / 3) });
   });
 
   it('propagates 401 unauthorized', async () => {
@@ -181,7 +196,7 @@ describe('usersStream state', () => {
 
     listed = [user(A)];
     const second = await runStreamSweep(usersStream, ctx, first.state);
-    const deleted = second.committedDocs.filter((doc) => doc._meta !== undefined).map((doc) => doc.id);
+    const deleted = second.committedDocs.filter(isDeletionDocument).map((doc) => doc.id);
     expect(deleted.sort()).toEqual([B, UPPER, 'odd-user'].sort());
     expect(second.state).toEqual({ v: 1, ids: packIds([A]) });
   });

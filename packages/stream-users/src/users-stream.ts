@@ -7,6 +7,7 @@ import {
   isNotionId,
   iteratePages,
   missingCapabilityError,
+  type NotionCapability,
   packIds,
   ResponseValidationError,
   type Stream,
@@ -15,7 +16,7 @@ import {
   unpackIds,
 } from '@source-notion/core';
 import { z } from 'zod';
-import { userDocument, userResponseSchema, usersDocumentSchema } from './user-schema.js';
+import { userDocument, userResponseSchema, usersDocumentSchema } from './user-document.js';
 
 const packedIds = z
   .string()
@@ -35,19 +36,31 @@ export const usersStateSchema = z.object({
 });
 export type UsersState = z.infer<typeof usersStateSchema>;
 
+export interface UsersStreamOptions {
+  /** Users per `GET /v1/users` request, 1 to 100. Default 100 (Notion's maximum). */
+  pageSize?: number;
+}
+
 const OPERATION = 'list users';
+/** What listing users needs: the stream's capability, named by its errors. */
+const USERS_CAPABILITY: NotionCapability = 'Read user information';
 
 /** True for an id that packIds stores exactly (unpackIds gives back the same string). */
 function packsExactly(id: string): boolean {
   return isNotionId(id) && expandId(compactId(id)) === id;
 }
 
-async function* readUsers(ctx: StreamContext, state: UsersState): AsyncGenerator<StreamEvent<UsersState>> {
+async function* readUsers(
+  ctx: StreamContext,
+  state: UsersState,
+  options: UsersStreamOptions,
+): AsyncGenerator<StreamEvent<UsersState>> {
   const backfill = state.ids === undefined;
   const previous = new Set([...unpackIds(state.ids), ...(state.other ?? [])]);
   const seen = new Set<string>();
   const pages = iteratePages(ctx.notion, OPERATION, (sdk, args) => sdk.users.list(args), {
     signal: ctx.signal,
+    pageSize: options.pageSize,
   });
   try {
     for await (const page of pages) {
@@ -71,10 +84,9 @@ async function* readUsers(ctx: StreamContext, state: UsersState): AsyncGenerator
   } catch (error) {
     if (isNotionApiError(error, 'restricted_resource')) {
       throw missingCapabilityError(error, {
-        capability: 'Read user information',
-        action: 'list users',
+        capability: USERS_CAPABILITY,
+        action: OPERATION,
         binding: 'users',
-        enable: '"Read user information including email addresses" (or "without email addresses")',
       });
     }
     throw error;
@@ -92,17 +104,23 @@ async function* readUsers(ctx: StreamContext, state: UsersState): AsyncGenerator
   yield { checkpoint: { v: 1, ids: packIds(canonical), other: other.length > 0 ? other : null } };
 }
 
+/** A users stream with non-default options (page size). */
+export function createUsersStream(options: UsersStreamOptions = {}): Stream<UsersState> {
+  return {
+    name: 'users',
+    capability: USERS_CAPABILITY,
+    key: ['/id'],
+    documentSchema: usersDocumentSchema,
+    syncModes: ['full_refresh', 'incremental'],
+    stateSchema: usersStateSchema,
+    initialState: () => ({ v: 1 }),
+    read: (ctx, state) => readUsers(ctx, state, options),
+  };
+}
+
 /**
  * Every user `GET /v1/users` lists, each sweep (Notion has no change cursor for users), with
  * `bot.owner` normalized; a user who disappears from the list is emitted as a deletion.
  * Always captured complete: `start_date` does not apply.
  */
-export const usersStream: Stream<UsersState> = {
-  name: 'users',
-  key: ['/id'],
-  documentSchema: usersDocumentSchema,
-  syncModes: ['full_refresh', 'incremental'],
-  stateSchema: usersStateSchema,
-  initialState: () => ({ v: 1 }),
-  read: readUsers,
-};
+export const usersStream: Stream<UsersState> = createUsersStream();

@@ -1,3 +1,5 @@
+import { isDeletionDocument } from '@source-notion/core';
+
 /** Reads a JSON pointer ("/id", "/a/b~1c") out of a document. */
 export function readPointer(doc: unknown, pointer: string): unknown {
   if (pointer === '') return doc;
@@ -8,11 +10,6 @@ export function readPointer(doc: unknown, pointer: string): unknown {
     current = (current as Record<string, unknown>)[token];
   }
   return current;
-}
-
-export function isDeletionDocument(doc: Record<string, unknown>): boolean {
-  const meta = doc._meta;
-  return typeof meta === 'object' && meta !== null && (meta as Record<string, unknown>).op === 'd';
 }
 
 export interface CollectionStore {

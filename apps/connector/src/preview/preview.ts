@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { mergePatchInPlace } from '@source-notion/core';
+import { isDeletionDocument, mergePatchInPlace } from '@source-notion/core';
 import type { ConnectorCommand, ConnectorLog } from '../connector-process.js';
 import { ConnectorFailedError, callConnector, spawnConnector } from '../connector-process.js';
 import type { CollectionStore } from './collection-store.js';
-import { createCollectionStore, isDeletionDocument } from './collection-store.js';
+import { createCollectionStore } from './collection-store.js';
 
 export interface StreamStats {
   name: string;

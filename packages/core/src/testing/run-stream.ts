@@ -5,6 +5,7 @@ import { applyMergePatch } from '../merge-patch.js';
 import { createNotionClient, type NotionClient } from '../notion-client.js';
 import { createRateLimiter } from '../rate-limiter.js';
 import type { Stream, StreamContext, StreamDocument } from '../stream.js';
+import { isDeletionDocument } from '../stream-documents.js';
 import { type RecordingStreamContext, recordingStreamContext } from './recording-context.js';
 
 export interface StreamTestContextOptions {
@@ -118,8 +119,7 @@ export class TestCollection {
   apply(docs: Iterable<StreamDocument>): this {
     for (const doc of docs) {
       const key = this.keyOf(doc);
-      const meta = doc._meta as { op?: unknown } | undefined;
-      if (meta?.op === 'd') this.docs.delete(key);
+      if (isDeletionDocument(doc)) this.docs.delete(key);
       else this.docs.set(key, doc);
     }
     return this;

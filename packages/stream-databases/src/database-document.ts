@@ -3,6 +3,7 @@ import {
   deletionDocumentSchema,
   type JsonSchema,
   notionTimestampSchema,
+  type StreamDocument,
   withoutRequestId,
 } from '@source-notion/core';
 import { z } from 'zod';
@@ -28,23 +29,23 @@ export const databaseResponseSchema = z.looseObject({
 });
 export type DatabaseResponse = z.infer<typeof databaseResponseSchema>;
 
+/** The document for a database: the API object as is, minus the response's `request_id`. */
+export function databaseDocument(database: DatabaseResponse): StreamDocument {
+  return withoutRequestId(database);
+}
+
 /** A database document: the API object as is. */
-export const databaseDocumentSchema = databaseResponseSchema
+export const databaseDocumentZodSchema = databaseResponseSchema
   .extend({ created_time: z.string(), last_edited_time: z.string() })
   .meta({ title: 'Notion database' });
 
 /** A database that is gone (404: deleted or no longer shared with the integration). */
-export const databaseDeletionSchema = deletionDocumentSchema('Deleted database');
+export const databaseDeletionZodSchema = deletionDocumentSchema('Deleted database');
 
-export const databasesDocumentZodSchema = z.union([databaseDocumentSchema, databaseDeletionSchema]);
+export const databasesDocumentZodSchema = z.union([databaseDocumentZodSchema, databaseDeletionZodSchema]);
 
 /** The published JSON schema (draft 2020-12): a database, or a deletion `{id, _meta:{op:'d'}}`. */
 export const databasesDocumentSchema: JsonSchema = collectionJsonSchema(databasesDocumentZodSchema, {
   title: 'Notion databases',
   idDescription: 'The database id (a UUID).',
 });
-
-/** The document for a database: the API object as is, minus the response's `request_id`. */
-export function databaseDocument(database: DatabaseResponse): Record<string, unknown> {
-  return withoutRequestId(database);
-}

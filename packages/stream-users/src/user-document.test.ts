@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { normalizeBotOwner, userDocument, userResponseSchema, usersDocumentSchema } from './user-schema.js';
+import { normalizeBotOwner, userDocument, userResponseSchema, usersDocumentSchema } from './user-document.js';
 
 describe('normalizeBotOwner', () => {
   it('moves owner[owner.type] to owner.info', () => {

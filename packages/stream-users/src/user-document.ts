@@ -1,4 +1,9 @@
-import { collectionJsonSchema, deletionDocumentSchema, type JsonSchema } from '@source-notion/core';
+import {
+  collectionJsonSchema,
+  deletionDocumentSchema,
+  type JsonSchema,
+  type StreamDocument,
+} from '@source-notion/core';
 import { z } from 'zod';
 
 /** A user as `GET /v1/users` returns it (unknown fields kept). */
@@ -17,40 +22,6 @@ export const userResponseSchema = z.looseObject({
     .optional(),
 });
 export type UserResponse = z.infer<typeof userResponseSchema>;
-
-/** A user document: the API's user with `bot.owner` normalized (see normalizeBotOwner). */
-export const userDocumentSchema = z
-  .looseObject({
-    object: z.literal('user'),
-    id: z.string().min(1),
-    type: z.string().optional(),
-    name: z.string().nullable().optional(),
-    avatar_url: z.string().nullable().optional(),
-    person: z.looseObject({ email: z.string().optional() }).optional(),
-    bot: z
-      .looseObject({
-        owner: z
-          .looseObject({
-            type: z.string().optional(),
-            info: z
-              .unknown()
-              .optional()
-              .describe(
-                "The value that was under owner[owner.type] (e.g. the owning user, or true for 'workspace')",
-              ),
-          })
-          .optional(),
-        workspace_name: z.string().nullable().optional(),
-      })
-      .optional(),
-  })
-  .meta({ title: 'Notion user' });
-
-/** A user who no longer appears in `GET /v1/users`. */
-export const userDeletionSchema = deletionDocumentSchema('Deleted user');
-
-/** Every document the users stream emits. */
-export const usersDocumentZodSchema = z.union([userDocumentSchema, userDeletionSchema]);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -75,11 +46,39 @@ export function normalizeBotOwner(owner: unknown): unknown {
 }
 
 /** The document for one user: the API object with `bot.owner` normalized; nothing else changes. */
-export function userDocument(user: UserResponse): Record<string, unknown> {
+export function userDocument(user: UserResponse): StreamDocument {
   const bot = user.bot;
   if (!isObject(bot) || !Object.hasOwn(bot, 'owner')) return { ...user };
   return { ...user, bot: { ...bot, owner: normalizeBotOwner(bot.owner) } };
 }
+
+/** A user document: the API's user with `bot.owner` normalized (see normalizeBotOwner). */
+export const userDocumentZodSchema = userResponseSchema
+  .extend({
+    bot: z
+      .looseObject({
+        owner: z
+          .looseObject({
+            type: z.string().optional(),
+            info: z
+              .unknown()
+              .optional()
+              .describe(
+                "The value that was under owner[owner.type] (e.g. the owning user, or true for 'workspace')",
+              ),
+          })
+          .optional(),
+        workspace_name: z.string().nullable().optional(),
+      })
+      .optional(),
+  })
+  .meta({ title: 'Notion user' });
+
+/** A user who no longer appears in `GET /v1/users`. */
+export const userDeletionZodSchema = deletionDocumentSchema('Deleted user');
+
+/** Every document the users stream emits. */
+export const usersDocumentZodSchema = z.union([userDocumentZodSchema, userDeletionZodSchema]);
 
 /** The published JSON schema (draft 2020-12): a user, or a deletion `{id, _meta:{op:'d'}}`. */
 export const usersDocumentSchema: JsonSchema = collectionJsonSchema(usersDocumentZodSchema, {

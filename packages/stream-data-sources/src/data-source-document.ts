@@ -3,7 +3,9 @@ import {
   deletionDocumentSchema,
   type JsonSchema,
   notionTimestampSchema,
-  withoutRequestId,
+  propertyListSchema,
+  type StreamDocument,
+  withPropertyList,
 } from '@source-notion/core';
 import { z } from 'zod';
 
@@ -30,8 +32,16 @@ export const dataSourceResponseSchema = z.looseObject({
 });
 export type DataSourceResponse = z.infer<typeof dataSourceResponseSchema>;
 
+/**
+ * The document for a data source: the API object (minus a response's `request_id`) with
+ * `properties` as `[{name, value}]` in the order the API listed them (core's withPropertyList).
+ */
+export function dataSourceDocument(source: DataSourceResponse): StreamDocument {
+  return withPropertyList(source);
+}
+
 /** A data source document: the API object with `properties` as `[{name, value}]` in Notion's order. */
-export const dataSourceDocumentSchema = z
+export const dataSourceDocumentZodSchema = z
   .looseObject({
     object: z.literal('data_source'),
     id: z.string().min(1),
@@ -39,37 +49,23 @@ export const dataSourceDocumentSchema = z
     created_time: z.string(),
     last_edited_time: z.string(),
     in_trash: z.boolean().optional(),
-    properties: z
-      .array(z.object({ name: z.string(), value: propertyConfigSchema }))
-      .describe('The schema: one entry per property, in the order Notion returns them'),
+    properties: propertyListSchema(
+      propertyConfigSchema,
+      'The schema: one entry per property, in the order Notion returns them',
+    ),
   })
   .meta({ title: 'Notion data source' });
 
 /** A data source that is gone (404: deleted or no longer shared with the integration). */
-export const dataSourceDeletionSchema = deletionDocumentSchema('Deleted data source');
+export const dataSourceDeletionZodSchema = deletionDocumentSchema('Deleted data source');
 
-export const dataSourcesDocumentZodSchema = z.union([dataSourceDocumentSchema, dataSourceDeletionSchema]);
+export const dataSourcesDocumentZodSchema = z.union([
+  dataSourceDocumentZodSchema,
+  dataSourceDeletionZodSchema,
+]);
 
 /** The published JSON schema (draft 2020-12): a data source, or a deletion `{id, _meta:{op:'d'}}`. */
 export const dataSourcesDocumentSchema: JsonSchema = collectionJsonSchema(dataSourcesDocumentZodSchema, {
   title: 'Notion data sources',
   idDescription: 'The data source id (a UUID).',
 });
-
-/**
- * The document for a data source: `properties` becomes `[{name, value}]` in the order the API
- * listed them (JSON object order; note that JavaScript moves integer-like names such as "2024" first).
- */
-export function dataSourceDocument(source: DataSourceResponse): Record<string, unknown> {
-  return {
-    ...withoutRequestId(source),
-    properties: Object.entries(source.properties).map(([name, value]) => ({ name, value })),
-  };
-}
-
-export function isInTrash(source: {
-  in_trash?: boolean | undefined;
-  archived?: boolean | undefined;
-}): boolean {
-  return source.in_trash ?? source.archived ?? false;
-}

@@ -4,8 +4,7 @@ import {
   dataSourceDocument,
   dataSourceResponseSchema,
   dataSourcesDocumentSchema,
-  isInTrash,
-} from './data-source-schema.js';
+} from './data-source-document.js';
 
 const raw = {
   object: 'data_source',
@@ -47,13 +46,6 @@ describe('dataSourceDocument', () => {
       dataSourceResponseSchema.safeParse({ object: 'data_source', id: raw.id, properties: raw.properties })
         .success,
     ).toBe(false);
-  });
-
-  it('reads the trash flag from in_trash, else archived', () => {
-    expect(isInTrash({ in_trash: true })).toBe(true);
-    expect(isInTrash({ archived: true })).toBe(true);
-    expect(isInTrash({ in_trash: false, archived: true })).toBe(false);
-    expect(isInTrash({})).toBe(false);
   });
 });
 
