@@ -38,5 +38,5 @@ export {
   type EditBlockChanges,
   type EditPageChanges,
   Workspace,
-  WorkspaceError,
 } from './workspace/workspace.js';
+export { WorkspaceError } from './workspace/workspace-error.js';

@@ -1,31 +1,18 @@
 import { createRandom, hashInts } from '../random.js';
 import { floorToMinute } from '../time.js';
-import {
-  type BlockNode,
-  type BlockType,
-  blockId,
-  buildPageContent,
-  type CommentNode,
-  type ContentContext,
-  type PageContent,
-} from './content.js';
+import { type BlockNode, type BlockType, blockId, type CommentNode, type PageContent } from './content.js';
 import { generateWorkspaceData, type WorkspaceData } from './generate.js';
 import { ID_KIND, normalizeUuid } from './ids.js';
-import type { DatabaseRecord, DataSourceRecord, PageRecord, SearchSnapshot, UserRecord } from './model.js';
+import type { DatabaseRecord, DataSourceRecord, PageRecord, UserRecord } from './model.js';
 import type { ResolvedWorkspaceOptions, WorkspaceOptions } from './options.js';
+import { type FoundBlock, type FoundComment, PageContentStore } from './page-content-store.js';
+import { databaseById, dataSourceById, pageById, userById } from './record-lookup.js';
 import { SchemaBuilder } from './schema.js';
+import { type SearchIndexed, searchStateAt, Visibility } from './visibility.js';
 import { title as randomTitle } from './words.js';
+import { WorkspaceError } from './workspace-error.js';
 
-const CACHE_PAGES = 256;
 const HISTORY = 8;
-
-export class WorkspaceError extends Error {}
-
-/** A block as found by id: the node and the page content holding it. */
-export interface FoundBlock {
-  node: BlockNode;
-  content: PageContent;
-}
 
 export interface EditPageChanges {
   title?: string;
@@ -58,25 +45,14 @@ export class Workspace {
   /** Increments on every mutation (cache key). */
   revision = 0;
   private clock: () => number = () => Date.now();
-  private readonly cache = new Map<number, PageContent>();
-  private readonly pinned = new Map<number, PageContent>();
-  private readonly movedBlocks = new Map<string, number>();
-  private readonly contentContext: ContentContext;
-  private accessCache = new Map<number, boolean>();
-  private accessCacheRevision = -1;
+  private readonly store: PageContentStore;
+  private readonly visibility: Visibility;
 
   constructor(options: WorkspaceOptions = {}) {
     this.data = generateWorkspaceData(options);
     this.options = this.data.options;
-    const linkable: number[] = [];
-    for (let i = 0; i < Math.min(this.data.unsharedFrom, 200); i++) linkable.push(i);
-    this.contentContext = {
-      seed: this.options.seed,
-      codec: this.data.codec,
-      pages: this.data.pages,
-      linkablePageIdxs: linkable,
-      authorIdxs: this.data.authorIdxs,
-    };
+    this.store = new PageContentStore(this.data);
+    this.visibility = new Visibility(this.data, () => this.revision, this.store);
   }
 
   /** The emulator sets its (time-scaled) clock here; mutations stamp times from it. */
@@ -110,158 +86,62 @@ export class Workspace {
   }
 
   userById(id: string): UserRecord | undefined {
-    const d = this.decode(id);
-    return d?.kind === ID_KIND.user ? this.data.users[d.a] : undefined;
+    return userById(this.data, id);
   }
   pageById(id: string): PageRecord | undefined {
-    const d = this.decode(id);
-    return d?.kind === ID_KIND.page ? this.data.pages[d.a] : undefined;
+    return pageById(this.data, id);
   }
   databaseById(id: string): DatabaseRecord | undefined {
-    const d = this.decode(id);
-    return d?.kind === ID_KIND.database ? this.data.databases[d.a] : undefined;
+    return databaseById(this.data, id);
   }
   dataSourceById(id: string): DataSourceRecord | undefined {
-    const d = this.decode(id);
-    return d?.kind === ID_KIND.dataSource ? this.data.dataSources[d.a] : undefined;
+    return dataSourceById(this.data, id);
   }
 
   /** The block tree and comments of a page (derived from the seed unless mutated). */
   content(pageIdx: number): PageContent {
-    const pinned = this.pinned.get(pageIdx);
-    if (pinned) return pinned;
-    const cached = this.cache.get(pageIdx);
-    if (cached) {
-      this.cache.delete(pageIdx);
-      this.cache.set(pageIdx, cached);
-      return cached;
-    }
-    const page = this.data.pages[pageIdx];
-    if (!page) throw new WorkspaceError(`no page ${pageIdx}`);
-    const built = buildPageContent(this.contentContext, page);
-    this.cache.set(pageIdx, built);
-    if (this.cache.size > CACHE_PAGES) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    return built;
-  }
-
-  private pin(pageIdx: number): PageContent {
-    const content = this.content(pageIdx);
-    this.pinned.set(pageIdx, content);
-    this.cache.delete(pageIdx);
-    return content;
+    return this.store.content(pageIdx);
   }
 
   /** A block by id (block ids only; page and database ids are handled by the caller). */
   findBlock(id: string): FoundBlock | undefined {
-    const normalized = normalizeUuid(id);
-    if (!normalized) return undefined;
-    const d = this.decode(normalized);
-    if (d?.kind !== ID_KIND.block) return undefined;
-    const pageIdx = this.movedBlocks.get(normalized) ?? d.a;
-    if (!this.data.pages[pageIdx]) return undefined;
-    const content = this.content(pageIdx);
-    const node = content.blocks.get(normalized);
-    return node ? { node, content } : undefined;
+    return this.store.findBlock(id);
   }
 
-  findComment(id: string): { comment: CommentNode; content: PageContent } | undefined {
-    const d = this.decode(id);
-    if (d?.kind !== ID_KIND.comment || !this.data.pages[d.a]) return undefined;
-    const content = this.content(d.a);
-    const comment = content.comments.find((c) => c.id === normalizeUuid(id));
-    return comment ? { comment, content } : undefined;
+  findComment(id: string): FoundComment | undefined {
+    return this.store.findComment(id);
   }
 
   // ---------- visibility ----------
 
-  private accessMemo(): Map<number, boolean> {
-    if (this.accessCacheRevision !== this.revision) {
-      this.accessCache = new Map();
-      this.accessCacheRevision = this.revision;
-    }
-    return this.accessCache;
-  }
-
   /** Shared with the integration (through its ancestors) and not purged: GET answers 200. */
   pageAccessible(pageIdx: number): boolean {
-    const memo = this.accessMemo();
-    const known = memo.get(pageIdx);
-    if (known !== undefined) return known;
-    const page = this.data.pages[pageIdx];
-    let result = false;
-    if (page?.shared && !page.purged) {
-      const parent = page.parent;
-      if (parent.type === 'workspace') result = true;
-      else if (parent.type === 'page') result = this.pageAccessible(parent.pageIdx);
-      else {
-        const ds = this.data.dataSources[parent.dataSourceIdx];
-        result = ds !== undefined && this.databaseAccessible(ds.databaseIdx);
-      }
-    }
-    memo.set(pageIdx, result);
-    return result;
+    return this.visibility.pageAccessible(pageIdx);
   }
-
   databaseAccessible(databaseIdx: number): boolean {
-    const db = this.data.databases[databaseIdx];
-    if (!db) return false;
-    return db.parent.type === 'workspace' || this.pageAccessible(db.parent.pageIdx);
+    return this.visibility.databaseAccessible(databaseIdx);
   }
-
   dataSourceAccessible(dataSourceIdx: number): boolean {
-    const ds = this.data.dataSources[dataSourceIdx];
-    return ds !== undefined && this.databaseAccessible(ds.databaseIdx);
+    return this.visibility.dataSourceAccessible(dataSourceIdx);
   }
 
   /** Whether a listed child (block children) is shown: trashed blocks and pages are not. */
   childVisible(node: BlockNode): boolean {
-    if (node.inTrash) return false;
-    if (node.type === 'child_page' && node.targetPageIdx !== undefined) {
-      const page = this.data.pages[node.targetPageIdx];
-      return page !== undefined && !page.inTrash && this.pageAccessible(page.idx);
-    }
-    if (node.type === 'child_database' && node.targetDatabaseIdx !== undefined) {
-      return this.databaseAccessible(node.targetDatabaseIdx);
-    }
-    return true;
+    return this.visibility.childVisible(node);
   }
 
   /** Visible children of a page or block, in order. */
   children(content: PageContent, parentId: string): BlockNode[] {
-    const ids =
-      content.pageIdx !== undefined && this.data.pages[content.pageIdx]?.id === parentId
-        ? content.roots
-        : (content.blocks.get(parentId)?.children ?? []);
-    const out: BlockNode[] = [];
-    for (const id of ids) {
-      const node = content.blocks.get(id);
-      if (node && this.childVisible(node)) out.push(node);
-    }
-    return out;
+    return this.visibility.children(content, parentId);
   }
 
   hasChildren(content: PageContent, node: BlockNode): boolean {
-    if (node.type === 'unsupported') return node.claimsChildren === true;
-    if (node.type === 'child_page') return true;
-    if (node.type === 'child_database') return false;
-    if (node.type === 'synced_block' && node.syncedFrom) {
-      const original = this.findBlock(node.syncedFrom);
-      return original ? this.children(original.content, original.node.id).length > 0 : true;
-    }
-    return this.children(content, node.id).length > 0;
+    return this.visibility.hasChildren(content, node);
   }
 
   /** State seen by search at emulated time `asOf` (index lag). */
-  searchState(
-    record: { edited: number; inTrash?: boolean; searchHistory?: SearchSnapshot[] },
-    asOf: number,
-  ): { edited: number; inTrash: boolean; existed: boolean } {
-    const pending = record.searchHistory?.find((s) => s.at > asOf);
-    if (pending) return { edited: pending.edited, inTrash: pending.inTrash, existed: pending.existed };
-    return { edited: record.edited, inTrash: record.inTrash ?? false, existed: true };
+  searchState(record: SearchIndexed, asOf: number): { edited: number; inTrash: boolean; existed: boolean } {
+    return searchStateAt(record, asOf);
   }
 
   // ---------- mutations ----------
@@ -270,10 +150,7 @@ export class Workspace {
     return Math.max(previous, floorToMinute(this.clock()));
   }
 
-  private remember(
-    record: { edited: number; inTrash?: boolean; searchHistory?: SearchSnapshot[] },
-    existed = true,
-  ): void {
+  private remember(record: SearchIndexed, existed = true): void {
     const history = record.searchHistory ?? [];
     history.push({ at: this.clock(), edited: record.edited, inTrash: record.inTrash ?? false, existed });
     if (history.length > HISTORY) history.shift();
@@ -310,7 +187,7 @@ export class Workspace {
   /** Edits a block's content; bumps the block and its page. */
   editBlock(id: string, changes: EditBlockChanges = {}): void {
     const { node, content } = this.requireBlock(id);
-    this.pin(content.pageIdx);
+    this.store.pin(content.pageIdx);
     node.rev++;
     if (changes.text !== undefined) node.text = changes.text;
     node.edited = this.stamp(node.edited);
@@ -322,10 +199,10 @@ export class Workspace {
     const parentPage = this.pageById(parentId);
     let content: PageContent;
     let parentNode: BlockNode | undefined;
-    if (parentPage) content = this.pin(parentPage.idx);
+    if (parentPage) content = this.store.pin(parentPage.idx);
     else {
       const found = this.requireBlock(parentId);
-      content = this.pin(found.content.pageIdx);
+      content = this.store.pin(found.content.pageIdx);
       parentNode = found.node;
     }
     const page = this.data.pages[content.pageIdx] as PageRecord;
@@ -358,7 +235,7 @@ export class Workspace {
   /** Deletes (trashes) a block: it leaves its parent's children; GET on it answers in_trash. */
   deleteBlock(id: string): void {
     const { node, content } = this.requireBlock(id);
-    this.pin(content.pageIdx);
+    this.store.pin(content.pageIdx);
     node.inTrash = true;
     node.edited = this.stamp(node.edited);
     this.touchPage(this.data.pages[content.pageIdx] as PageRecord);
@@ -372,10 +249,10 @@ export class Workspace {
     const targetPage = this.pageById(newParentId);
     let to: PageContent;
     let targetNode: BlockNode | undefined;
-    if (targetPage) to = this.pin(targetPage.idx);
+    if (targetPage) to = this.store.pin(targetPage.idx);
     else {
       const found = this.requireBlock(newParentId);
-      to = this.pin(found.content.pageIdx);
+      to = this.store.pin(found.content.pageIdx);
       targetNode = found.node;
       for (
         let cursor: BlockNode | undefined = found.node;
@@ -386,7 +263,7 @@ export class Workspace {
         if (to !== from) break;
       }
     }
-    this.pin(from.pageIdx);
+    this.store.pin(from.pageIdx);
     const oldSiblings = from.blocks.get(node.parentId)?.children ?? from.roots;
     const at = oldSiblings.indexOf(node.id);
     if (at >= 0) oldSiblings.splice(at, 1);
@@ -395,7 +272,7 @@ export class Workspace {
         from.blocks.delete(n.id);
         to.blocks.set(n.id, n);
         n.pageIdx = to.pageIdx;
-        this.movedBlocks.set(n.id, to.pageIdx);
+        this.store.recordMove(n.id, to.pageIdx);
         for (const childId of n.children) {
           const child = from.blocks.get(childId);
           if (child) moveTree(child);
@@ -449,7 +326,9 @@ export class Workspace {
   /** Adds an unresolved comment on a page or block (does not bump the page); returns its id. */
   addComment(pageOrBlockId: string, options: AddCommentOptions = {}): string {
     const page = this.pageById(pageOrBlockId);
-    const content = page ? this.pin(page.idx) : this.pin(this.requireBlock(pageOrBlockId).content.pageIdx);
+    const content = page
+      ? this.store.pin(page.idx)
+      : this.store.pin(this.requireBlock(pageOrBlockId).content.pageIdx);
     const parentId = page ? page.id : (normalizeUuid(pageOrBlockId) as string);
     const at = floorToMinute(this.clock());
     const discussionId =
@@ -476,7 +355,7 @@ export class Workspace {
   resolveComment(id: string): void {
     const found = this.findComment(id);
     if (!found) throw new WorkspaceError(`no comment with id ${id}`);
-    this.pin(found.content.pageIdx);
+    this.store.pin(found.content.pageIdx);
     for (const c of found.content.comments)
       if (c.discussionId === found.comment.discussionId) c.resolved = true;
     this.revision++;
@@ -555,7 +434,7 @@ export class Workspace {
     }
     this.data.pages.push(page);
     if (parentPage) {
-      const content = this.pin(parentPage.idx);
+      const content = this.store.pin(parentPage.idx);
       parentPage.childPageIdxs.push(idx);
       content.blocks.set(page.id, {
         id: page.id,
