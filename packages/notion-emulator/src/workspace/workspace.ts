@@ -27,7 +27,9 @@ import { type SearchIndexed, searchStateAt, Visibility } from './visibility.js';
 
 /**
  * The emulated workspace: compact records plus lazily derived block trees. Mutations bump
- * `last_edited_time` to the emulated minute, like Notion.
+ * `last_edited_time` to the emulated minute, like Notion. The class is the one surface; the work
+ * is done by its parts: the records come from generate.ts, page contents from PageContentStore,
+ * what the integration sees from Visibility, and each mutation from its `*-mutations.ts` file.
  */
 export class Workspace {
   readonly data: WorkspaceData;
