@@ -28,15 +28,11 @@ export { type LatencyOptions, NOTION_LATENCY, parseLatency } from './server/late
 export type { Counters, RequestLogEntry } from './server/request-log.js';
 export { ROUTE_NAMES, type RouteName } from './server/router.js';
 export { startTestEmulator, TEST_EMULATOR_DEFAULTS } from './test-emulator.js';
+export type { EditBlockChanges } from './workspace/block-mutations.js';
+export type { AddCommentOptions } from './workspace/comment-mutations.js';
+export type { AddDataSourceOptions, AddPageOptions } from './workspace/creation-mutations.js';
 export type { SizePreset } from './workspace/model.js';
 export { SIZE_PRESETS, type WorkspaceOptions } from './workspace/options.js';
-export {
-  type AddCommentOptions,
-  type AddDataSourceOptions,
-  type AddPageOptions,
-  createWorkspace,
-  type EditBlockChanges,
-  type EditPageChanges,
-  Workspace,
-  WorkspaceError,
-} from './workspace/workspace.js';
+export type { EditPageChanges } from './workspace/page-mutations.js';
+export { createWorkspace, Workspace } from './workspace/workspace.js';
+export { WorkspaceError } from './workspace/workspace-error.js';

@@ -1,56 +1,35 @@
-import { createRandom, hashInts } from '../random.js';
-import { floorToMinute } from '../time.js';
+import { appendBlocks, deleteBlock, type EditBlockChanges, editBlock, moveBlock } from './block-mutations.js';
+import { type AddCommentOptions, addComment, resolveComment } from './comment-mutations.js';
+import type { BlockNode, BlockType, PageContent } from './content.js';
 import {
-  type BlockNode,
-  type BlockType,
-  blockId,
-  buildPageContent,
-  type CommentNode,
-  type ContentContext,
-  type PageContent,
-} from './content.js';
+  type AddDataSourceOptions,
+  type AddPageOptions,
+  addDataSource,
+  addPage,
+} from './creation-mutations.js';
 import { generateWorkspaceData, type WorkspaceData } from './generate.js';
-import { ID_KIND, normalizeUuid } from './ids.js';
-import type { DatabaseRecord, DataSourceRecord, PageRecord, SearchSnapshot, UserRecord } from './model.js';
+import type { DatabaseRecord, DataSourceRecord, PageRecord, UserRecord } from './model.js';
+import type { MutationContext } from './mutation-context.js';
 import type { ResolvedWorkspaceOptions, WorkspaceOptions } from './options.js';
-import { SchemaBuilder } from './schema.js';
-import { title as randomTitle } from './words.js';
-
-const CACHE_PAGES = 256;
-const HISTORY = 8;
-
-export class WorkspaceError extends Error {}
-
-/** A block as found by id: the node and the page content holding it. */
-export interface FoundBlock {
-  node: BlockNode;
-  content: PageContent;
-}
-
-export interface EditPageChanges {
-  title?: string;
-}
-export interface EditBlockChanges {
-  text?: string;
-}
-export interface AddCommentOptions {
-  text?: string;
-  /** Reply in an existing discussion instead of starting one. */
-  discussionId?: string;
-}
-export interface AddDataSourceOptions {
-  title?: string;
-  /** New rows (pages) created in it. Default 2. */
-  rows?: number;
-}
-export interface AddPageOptions {
-  title?: string;
-  blocks?: number;
-}
+import { type FoundBlock, type FoundComment, PageContentStore } from './page-content-store.js';
+import {
+  type EditPageChanges,
+  editPage,
+  hideFromSearch,
+  purgePage,
+  restorePage,
+  sharePage,
+  trashPage,
+  unsharePage,
+} from './page-mutations.js';
+import { databaseById, dataSourceById, pageById, userById } from './record-lookup.js';
+import { type SearchIndexed, searchStateAt, Visibility } from './visibility.js';
 
 /**
  * The emulated workspace: compact records plus lazily derived block trees. Mutations bump
- * `last_edited_time` to the emulated minute, like Notion.
+ * `last_edited_time` to the emulated minute, like Notion. The class is the one surface; the work
+ * is done by its parts: the records come from generate.ts, page contents from PageContentStore,
+ * what the integration sees from Visibility, and each mutation from its `*-mutations.ts` file.
  */
 export class Workspace {
   readonly data: WorkspaceData;
@@ -58,24 +37,22 @@ export class Workspace {
   /** Increments on every mutation (cache key). */
   revision = 0;
   private clock: () => number = () => Date.now();
-  private readonly cache = new Map<number, PageContent>();
-  private readonly pinned = new Map<number, PageContent>();
-  private readonly movedBlocks = new Map<string, number>();
-  private readonly contentContext: ContentContext;
-  private accessCache = new Map<number, boolean>();
-  private accessCacheRevision = -1;
+  private readonly store: PageContentStore;
+  private readonly visibility: Visibility;
+  private readonly mutation: MutationContext;
 
   constructor(options: WorkspaceOptions = {}) {
     this.data = generateWorkspaceData(options);
     this.options = this.data.options;
-    const linkable: number[] = [];
-    for (let i = 0; i < Math.min(this.data.unsharedFrom, 200); i++) linkable.push(i);
-    this.contentContext = {
-      seed: this.options.seed,
-      codec: this.data.codec,
-      pages: this.data.pages,
-      linkablePageIdxs: linkable,
-      authorIdxs: this.data.authorIdxs,
+    this.store = new PageContentStore(this.data);
+    this.visibility = new Visibility(this.data, () => this.revision, this.store);
+    this.mutation = {
+      data: this.data,
+      store: this.store,
+      now: () => this.clock(),
+      bumpRevision: () => {
+        this.revision++;
+      },
     };
   }
 
@@ -110,481 +87,136 @@ export class Workspace {
   }
 
   userById(id: string): UserRecord | undefined {
-    const d = this.decode(id);
-    return d?.kind === ID_KIND.user ? this.data.users[d.a] : undefined;
+    return userById(this.data, id);
   }
   pageById(id: string): PageRecord | undefined {
-    const d = this.decode(id);
-    return d?.kind === ID_KIND.page ? this.data.pages[d.a] : undefined;
+    return pageById(this.data, id);
   }
   databaseById(id: string): DatabaseRecord | undefined {
-    const d = this.decode(id);
-    return d?.kind === ID_KIND.database ? this.data.databases[d.a] : undefined;
+    return databaseById(this.data, id);
   }
   dataSourceById(id: string): DataSourceRecord | undefined {
-    const d = this.decode(id);
-    return d?.kind === ID_KIND.dataSource ? this.data.dataSources[d.a] : undefined;
+    return dataSourceById(this.data, id);
   }
 
   /** The block tree and comments of a page (derived from the seed unless mutated). */
   content(pageIdx: number): PageContent {
-    const pinned = this.pinned.get(pageIdx);
-    if (pinned) return pinned;
-    const cached = this.cache.get(pageIdx);
-    if (cached) {
-      this.cache.delete(pageIdx);
-      this.cache.set(pageIdx, cached);
-      return cached;
-    }
-    const page = this.data.pages[pageIdx];
-    if (!page) throw new WorkspaceError(`no page ${pageIdx}`);
-    const built = buildPageContent(this.contentContext, page);
-    this.cache.set(pageIdx, built);
-    if (this.cache.size > CACHE_PAGES) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    return built;
-  }
-
-  private pin(pageIdx: number): PageContent {
-    const content = this.content(pageIdx);
-    this.pinned.set(pageIdx, content);
-    this.cache.delete(pageIdx);
-    return content;
+    return this.store.content(pageIdx);
   }
 
   /** A block by id (block ids only; page and database ids are handled by the caller). */
   findBlock(id: string): FoundBlock | undefined {
-    const normalized = normalizeUuid(id);
-    if (!normalized) return undefined;
-    const d = this.decode(normalized);
-    if (d?.kind !== ID_KIND.block) return undefined;
-    const pageIdx = this.movedBlocks.get(normalized) ?? d.a;
-    if (!this.data.pages[pageIdx]) return undefined;
-    const content = this.content(pageIdx);
-    const node = content.blocks.get(normalized);
-    return node ? { node, content } : undefined;
+    return this.store.findBlock(id);
   }
 
-  findComment(id: string): { comment: CommentNode; content: PageContent } | undefined {
-    const d = this.decode(id);
-    if (d?.kind !== ID_KIND.comment || !this.data.pages[d.a]) return undefined;
-    const content = this.content(d.a);
-    const comment = content.comments.find((c) => c.id === normalizeUuid(id));
-    return comment ? { comment, content } : undefined;
+  findComment(id: string): FoundComment | undefined {
+    return this.store.findComment(id);
   }
 
   // ---------- visibility ----------
 
-  private accessMemo(): Map<number, boolean> {
-    if (this.accessCacheRevision !== this.revision) {
-      this.accessCache = new Map();
-      this.accessCacheRevision = this.revision;
-    }
-    return this.accessCache;
-  }
-
   /** Shared with the integration (through its ancestors) and not purged: GET answers 200. */
   pageAccessible(pageIdx: number): boolean {
-    const memo = this.accessMemo();
-    const known = memo.get(pageIdx);
-    if (known !== undefined) return known;
-    const page = this.data.pages[pageIdx];
-    let result = false;
-    if (page?.shared && !page.purged) {
-      const parent = page.parent;
-      if (parent.type === 'workspace') result = true;
-      else if (parent.type === 'page') result = this.pageAccessible(parent.pageIdx);
-      else {
-        const ds = this.data.dataSources[parent.dataSourceIdx];
-        result = ds !== undefined && this.databaseAccessible(ds.databaseIdx);
-      }
-    }
-    memo.set(pageIdx, result);
-    return result;
+    return this.visibility.pageAccessible(pageIdx);
   }
-
   databaseAccessible(databaseIdx: number): boolean {
-    const db = this.data.databases[databaseIdx];
-    if (!db) return false;
-    return db.parent.type === 'workspace' || this.pageAccessible(db.parent.pageIdx);
+    return this.visibility.databaseAccessible(databaseIdx);
   }
-
   dataSourceAccessible(dataSourceIdx: number): boolean {
-    const ds = this.data.dataSources[dataSourceIdx];
-    return ds !== undefined && this.databaseAccessible(ds.databaseIdx);
+    return this.visibility.dataSourceAccessible(dataSourceIdx);
   }
 
   /** Whether a listed child (block children) is shown: trashed blocks and pages are not. */
   childVisible(node: BlockNode): boolean {
-    if (node.inTrash) return false;
-    if (node.type === 'child_page' && node.targetPageIdx !== undefined) {
-      const page = this.data.pages[node.targetPageIdx];
-      return page !== undefined && !page.inTrash && this.pageAccessible(page.idx);
-    }
-    if (node.type === 'child_database' && node.targetDatabaseIdx !== undefined) {
-      return this.databaseAccessible(node.targetDatabaseIdx);
-    }
-    return true;
+    return this.visibility.childVisible(node);
   }
 
   /** Visible children of a page or block, in order. */
   children(content: PageContent, parentId: string): BlockNode[] {
-    const ids =
-      content.pageIdx !== undefined && this.data.pages[content.pageIdx]?.id === parentId
-        ? content.roots
-        : (content.blocks.get(parentId)?.children ?? []);
-    const out: BlockNode[] = [];
-    for (const id of ids) {
-      const node = content.blocks.get(id);
-      if (node && this.childVisible(node)) out.push(node);
-    }
-    return out;
+    return this.visibility.children(content, parentId);
   }
 
   hasChildren(content: PageContent, node: BlockNode): boolean {
-    if (node.type === 'unsupported') return node.claimsChildren === true;
-    if (node.type === 'child_page') return true;
-    if (node.type === 'child_database') return false;
-    if (node.type === 'synced_block' && node.syncedFrom) {
-      const original = this.findBlock(node.syncedFrom);
-      return original ? this.children(original.content, original.node.id).length > 0 : true;
-    }
-    return this.children(content, node.id).length > 0;
+    return this.visibility.hasChildren(content, node);
   }
 
   /** State seen by search at emulated time `asOf` (index lag). */
-  searchState(
-    record: { edited: number; inTrash?: boolean; searchHistory?: SearchSnapshot[] },
-    asOf: number,
-  ): { edited: number; inTrash: boolean; existed: boolean } {
-    const pending = record.searchHistory?.find((s) => s.at > asOf);
-    if (pending) return { edited: pending.edited, inTrash: pending.inTrash, existed: pending.existed };
-    return { edited: record.edited, inTrash: record.inTrash ?? false, existed: true };
+  searchState(record: SearchIndexed, asOf: number): { edited: number; inTrash: boolean; existed: boolean } {
+    return searchStateAt(record, asOf);
   }
 
-  // ---------- mutations ----------
-
-  private stamp(previous: number): number {
-    return Math.max(previous, floorToMinute(this.clock()));
-  }
-
-  private remember(
-    record: { edited: number; inTrash?: boolean; searchHistory?: SearchSnapshot[] },
-    existed = true,
-  ): void {
-    const history = record.searchHistory ?? [];
-    history.push({ at: this.clock(), edited: record.edited, inTrash: record.inTrash ?? false, existed });
-    if (history.length > HISTORY) history.shift();
-    record.searchHistory = history;
-  }
-
-  private touchPage(page: PageRecord, by?: number): void {
-    this.remember(page);
-    page.edited = this.stamp(page.edited);
-    page.editedBy = by ?? page.createdBy;
-    this.revision++;
-  }
-
-  private requirePage(id: string): PageRecord {
-    const page = this.pageById(id);
-    if (!page) throw new WorkspaceError(`no page with id ${id}`);
-    return page;
-  }
-
-  private requireBlock(id: string): FoundBlock {
-    const found = this.findBlock(id);
-    if (!found) throw new WorkspaceError(`no block with id ${id}`);
-    return found;
-  }
+  // ---------- mutations (each in its own file; the admin API calls these by name) ----------
 
   /** Edits a page's properties (all derived values change) and optionally its title. */
   editPage(id: string, changes: EditPageChanges = {}): void {
-    const page = this.requirePage(id);
-    page.rev++;
-    if (changes.title !== undefined) page.title = changes.title;
-    this.touchPage(page);
+    editPage(this.mutation, id, changes);
   }
 
   /** Edits a block's content; bumps the block and its page. */
   editBlock(id: string, changes: EditBlockChanges = {}): void {
-    const { node, content } = this.requireBlock(id);
-    this.pin(content.pageIdx);
-    node.rev++;
-    if (changes.text !== undefined) node.text = changes.text;
-    node.edited = this.stamp(node.edited);
-    this.touchPage(this.data.pages[content.pageIdx] as PageRecord);
+    editBlock(this.mutation, id, changes);
   }
 
-  /** Appends `count` paragraphs to a page or block; returns their ids. */
+  /** Appends `count` blocks (paragraphs by default) to a page or block; returns their ids. */
   appendBlocks(parentId: string, count = 1, type: BlockType = 'paragraph'): string[] {
-    const parentPage = this.pageById(parentId);
-    let content: PageContent;
-    let parentNode: BlockNode | undefined;
-    if (parentPage) content = this.pin(parentPage.idx);
-    else {
-      const found = this.requireBlock(parentId);
-      content = this.pin(found.content.pageIdx);
-      parentNode = found.node;
-    }
-    const page = this.data.pages[content.pageIdx] as PageRecord;
-    const at = this.stamp(page.created);
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const node: BlockNode = {
-        id: blockId(this.data.codec, content.pageIdx, content.nextBlockIdx++),
-        type,
-        parentId: parentNode ? parentNode.id : page.id,
-        pageIdx: content.pageIdx,
-        children: [],
-        created: at,
-        edited: at,
-        createdBy: page.createdBy,
-        editedBy: page.createdBy,
-        inTrash: false,
-        rev: 0,
-        seed: hashInts(this.options.seed, content.pageIdx, content.nextBlockIdx),
-      };
-      content.blocks.set(node.id, node);
-      (parentNode ? parentNode.children : content.roots).push(node.id);
-      ids.push(node.id);
-    }
-    if (parentNode) parentNode.edited = this.stamp(parentNode.edited);
-    this.touchPage(page);
-    return ids;
+    return appendBlocks(this.mutation, parentId, count, type);
   }
 
   /** Deletes (trashes) a block: it leaves its parent's children; GET on it answers in_trash. */
   deleteBlock(id: string): void {
-    const { node, content } = this.requireBlock(id);
-    this.pin(content.pageIdx);
-    node.inTrash = true;
-    node.edited = this.stamp(node.edited);
-    this.touchPage(this.data.pages[content.pageIdx] as PageRecord);
+    deleteBlock(this.mutation, id);
   }
 
   /** Moves a block (with its subtree) under another page or block, possibly in another page. */
   moveBlock(id: string, newParentId: string): void {
-    const { node, content: from } = this.requireBlock(id);
-    if (node.type === 'child_page' || node.type === 'child_database')
-      throw new WorkspaceError('move pages, not their blocks');
-    const targetPage = this.pageById(newParentId);
-    let to: PageContent;
-    let targetNode: BlockNode | undefined;
-    if (targetPage) to = this.pin(targetPage.idx);
-    else {
-      const found = this.requireBlock(newParentId);
-      to = this.pin(found.content.pageIdx);
-      targetNode = found.node;
-      for (
-        let cursor: BlockNode | undefined = found.node;
-        cursor;
-        cursor = from.blocks.get(cursor.parentId)
-      ) {
-        if (cursor.id === node.id) throw new WorkspaceError('cannot move a block under itself');
-        if (to !== from) break;
-      }
-    }
-    this.pin(from.pageIdx);
-    const oldSiblings = from.blocks.get(node.parentId)?.children ?? from.roots;
-    const at = oldSiblings.indexOf(node.id);
-    if (at >= 0) oldSiblings.splice(at, 1);
-    if (to !== from) {
-      const moveTree = (n: BlockNode): void => {
-        from.blocks.delete(n.id);
-        to.blocks.set(n.id, n);
-        n.pageIdx = to.pageIdx;
-        this.movedBlocks.set(n.id, to.pageIdx);
-        for (const childId of n.children) {
-          const child = from.blocks.get(childId);
-          if (child) moveTree(child);
-        }
-      };
-      moveTree(node);
-    }
-    node.parentId = targetNode ? targetNode.id : (this.data.pages[to.pageIdx] as PageRecord).id;
-    (targetNode ? targetNode.children : to.roots).push(node.id);
-    node.edited = this.stamp(node.edited);
-    this.touchPage(this.data.pages[from.pageIdx] as PageRecord);
-    if (to !== from) this.touchPage(this.data.pages[to.pageIdx] as PageRecord);
+    moveBlock(this.mutation, id, newParentId);
   }
 
   trashPage(id: string): void {
-    const page = this.requirePage(id);
-    if (page.inTrash) return;
-    this.remember(page);
-    page.inTrash = true;
-    page.edited = this.stamp(page.edited);
-    this.revision++;
+    trashPage(this.mutation, id);
   }
 
   restorePage(id: string): void {
-    const page = this.requirePage(id);
-    if (!page.inTrash) return;
-    this.remember(page);
-    page.inTrash = false;
-    page.edited = this.stamp(page.edited);
-    this.revision++;
+    restorePage(this.mutation, id);
   }
 
   /** Deletes a page for good: 404 from now on, like an unshared page. */
   purgePage(id: string): void {
-    const page = this.requirePage(id);
-    page.purged = true;
-    this.revision++;
+    purgePage(this.mutation, id);
   }
 
   /** Stops sharing a page (and so its descendants) with the integration: 404. */
   unsharePage(id: string): void {
-    this.requirePage(id).shared = false;
-    this.revision++;
+    unsharePage(this.mutation, id);
   }
 
   sharePage(id: string): void {
-    this.requirePage(id).shared = true;
-    this.revision++;
+    sharePage(this.mutation, id);
   }
 
   /** Adds an unresolved comment on a page or block (does not bump the page); returns its id. */
   addComment(pageOrBlockId: string, options: AddCommentOptions = {}): string {
-    const page = this.pageById(pageOrBlockId);
-    const content = page ? this.pin(page.idx) : this.pin(this.requireBlock(pageOrBlockId).content.pageIdx);
-    const parentId = page ? page.id : (normalizeUuid(pageOrBlockId) as string);
-    const at = floorToMinute(this.clock());
-    const discussionId =
-      options.discussionId ??
-      this.data.codec.encode(ID_KIND.discussion, content.pageIdx, content.nextDiscussionIdx++);
-    const comment: CommentNode = {
-      id: this.data.codec.encode(ID_KIND.comment, content.pageIdx, content.nextCommentIdx++),
-      discussionId,
-      parentId,
-      pageIdx: content.pageIdx,
-      created: at,
-      edited: at,
-      createdBy: (this.data.pages[content.pageIdx] as PageRecord).createdBy,
-      resolved: false,
-      seed: hashInts(this.options.seed, 0xc0, content.pageIdx, content.nextCommentIdx),
-    };
-    if (options.text !== undefined) comment.text = options.text;
-    content.comments.push(comment);
-    this.revision++;
-    return comment.id;
+    return addComment(this.mutation, pageOrBlockId, options);
   }
 
   /** Resolves a comment's whole discussion (the API stops listing it). */
   resolveComment(id: string): void {
-    const found = this.findComment(id);
-    if (!found) throw new WorkspaceError(`no comment with id ${id}`);
-    this.pin(found.content.pageIdx);
-    for (const c of found.content.comments)
-      if (c.discussionId === found.comment.discussionId) c.resolved = true;
-    this.revision++;
+    resolveComment(this.mutation, id);
   }
 
   /** Adds a data source (with a few rows) to a database; returns the data source id. */
   addDataSource(databaseId: string, options: AddDataSourceOptions = {}): string {
-    const db = this.databaseById(databaseId);
-    if (!db) throw new WorkspaceError(`no database with id ${databaseId}`);
-    const idx = this.data.dataSources.length;
-    const rng = createRandom(hashInts(this.options.seed, 0xad, idx));
-    const at = floorToMinute(this.clock());
-    const builder = new SchemaBuilder(rng, this.data.codec, idx);
-    builder.add('title', 'Name');
-    builder.add('select', 'Stage');
-    builder.add('date', 'When');
-    builder.add('checkbox', 'Done');
-    const ds: DataSourceRecord = {
-      idx,
-      id: this.data.codec.encode(ID_KIND.dataSource, idx),
-      databaseIdx: db.idx,
-      title: options.title ?? randomTitle(rng),
-      created: at,
-      edited: at,
-      createdBy: db.createdBy,
-      editedBy: db.createdBy,
-      properties: builder.properties,
-      rowIdxs: [],
-      hiddenFromSearch: false,
-      searchHistory: [{ at: this.clock(), edited: at, inTrash: false, existed: false }],
-    };
-    this.data.dataSources.push(ds);
-    db.dataSourceIdxs.push(idx);
-    db.edited = this.stamp(db.edited);
-    for (let r = 0; r < (options.rows ?? 2); r++) this.addPage(ds.id);
-    this.revision++;
-    return ds.id;
+    return addDataSource(this.mutation, databaseId, options);
   }
 
   /** Creates a page under a page, a data source (a row) or the workspace (no parent id). */
   addPage(parentId?: string, options: AddPageOptions = {}): string {
-    const idx = this.data.pages.length;
-    const rng = createRandom(hashInts(this.options.seed, 0xaf, idx));
-    const at = floorToMinute(this.clock());
-    let parent: PageRecord['parent'] = { type: 'workspace' };
-    const parentPage = parentId ? this.pageById(parentId) : undefined;
-    const parentDs = parentId && !parentPage ? this.dataSourceById(parentId) : undefined;
-    if (parentId && !parentPage && !parentDs)
-      throw new WorkspaceError(`no page or data source with id ${parentId}`);
-    if (parentPage) parent = { type: 'page', pageIdx: parentPage.idx };
-    if (parentDs) parent = { type: 'data_source', dataSourceIdx: parentDs.idx };
-    const createdBy = this.data.authorIdxs[0] ?? 0;
-    const page: PageRecord = {
-      idx,
-      id: this.data.codec.encode(ID_KIND.page, idx),
-      parent,
-      title: options.title ?? randomTitle(rng),
-      created: at,
-      edited: at,
-      createdBy,
-      editedBy: createdBy,
-      shared: true,
-      inTrash: false,
-      purged: false,
-      hiddenFromSearch: false,
-      rev: 0,
-      blockTarget: options.blocks ?? 3,
-      childPageIdxs: [],
-      childDatabaseIdxs: [],
-      searchHistory: [{ at: this.clock(), edited: at, inTrash: false, existed: false }],
-    };
-    if (parentDs) {
-      parentDs.rowIdxs.push(idx);
-      if (parentDs.properties.some((p) => p.type === 'unique_id'))
-        page.uniqueNumber = parentDs.rowIdxs.length;
-    }
-    this.data.pages.push(page);
-    if (parentPage) {
-      const content = this.pin(parentPage.idx);
-      parentPage.childPageIdxs.push(idx);
-      content.blocks.set(page.id, {
-        id: page.id,
-        type: 'child_page',
-        parentId: parentPage.id,
-        pageIdx: parentPage.idx,
-        children: [],
-        created: at,
-        edited: at,
-        createdBy,
-        editedBy: createdBy,
-        inTrash: false,
-        rev: 0,
-        seed: 0,
-        targetPageIdx: idx,
-      });
-      content.roots.push(page.id);
-      this.touchPage(parentPage);
-    }
-    this.revision++;
-    return page.id;
+    return addPage(this.mutation, parentId, options);
   }
 
   /** Search will never return this page or data source (search is not exhaustive). */
   hideFromSearch(id: string): void {
-    const record = this.pageById(id) ?? this.dataSourceById(id);
-    if (!record) throw new WorkspaceError(`no page or data source with id ${id}`);
-    record.hiddenFromSearch = true;
-    this.revision++;
+    hideFromSearch(this.mutation, id);
   }
 }
 
