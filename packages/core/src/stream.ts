@@ -5,7 +5,7 @@ import type { JsonSchema } from './json-schema.js';
 import type { Logger } from './logger.js';
 import type { MergePatch } from './merge-patch.js';
 import type { NotionClient } from './notion-client.js';
-import type { PageHub } from './page-hub.js';
+import type { PageHub } from './pages/capture-hub.js';
 
 /** The Notion resources the capture emits, one collection each. */
 export const STREAM_NAMES = ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments'] as const;

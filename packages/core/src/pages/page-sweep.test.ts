@@ -1,12 +1,14 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from './clock.js';
-import { NotionApiError, ResponseValidationError } from './errors.js';
-import type { Logger } from './logger.js';
-import { applyMergePatch } from './merge-patch.js';
-import { createPageHub, type PageHub } from './page-hub.js';
-import { compactId } from './page-ids.js';
+import type { Clock } from '../clock.js';
+import { NotionApiError, ResponseValidationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { applyMergePatch } from '../merge-patch.js';
+import { compactId } from '../notion-ids.js';
+import { createFakeClock } from '../testing/fake-clock.js';
+import { createFakeStreamContext } from '../testing/fake-stream-context.js';
+import { createPageHub, type PageHub } from './capture-hub.js';
 import {
   initialPageSweepState,
   type PageSweepHandler,
@@ -15,8 +17,6 @@ import {
   type PageWorkItem,
   runPageSweep,
 } from './page-sweep.js';
-import { createFakeClock } from './testing/fake-clock.js';
-import { createFakeStreamContext } from './testing/fake-stream-context.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2025, 5, 1, 10, 0, 0);

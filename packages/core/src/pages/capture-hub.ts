@@ -1,14 +1,13 @@
-import type { Clock } from './clock.js';
-import type { NotionClient } from './notion-client.js';
-import { iterateSearchObjects } from './notion-objects.js';
-import type { NotionObject } from './page-api.js';
+import type { Clock } from '../clock.js';
+import type { NotionClient } from '../notion-client.js';
+import { iterateSearchObjects, type NotionObject } from '../notion-objects.js';
 import {
   type DataSourceListing,
   type DiscoveredPage,
   type DiscoverPagesOptions,
   type DiscoveryStats,
   discoverPages,
-} from './page-discovery.js';
+} from './discovery.js';
 
 /** A page met as a `child_page` block that discovery (search, data source queries) did not list. */
 export interface HubPage {

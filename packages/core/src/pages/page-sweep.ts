@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { NotionApiError, ResponseValidationError } from './errors.js';
-import type { MergePatch } from './merge-patch.js';
-import { isTrashed, type NotionPage, parentPageIdOf, retrievePage } from './page-api.js';
-import type { ChildPageRef } from './page-blocks.js';
-import type { DiscoveryStats } from './page-discovery.js';
-import { type HubPage, startPageDiscovery } from './page-hub.js';
-import { compactId, expandId } from './page-ids.js';
-import type { StreamContext, StreamDocument, StreamEvent } from './stream.js';
+import { NotionApiError, ResponseValidationError } from '../errors.js';
+import type { MergePatch } from '../merge-patch.js';
+import { compactId, expandId } from '../notion-ids.js';
+import type { StreamContext, StreamDocument, StreamEvent } from '../stream.js';
+import { type HubPage, startPageDiscovery } from './capture-hub.js';
+import type { DiscoveryStats } from './discovery.js';
+import { isTrashed, type NotionPage, parentPageIdOf, retrievePage } from './page-objects.js';
+import type { ChildPageRef } from './walk-page-blocks.js';
 
 /**
  * What a page stream remembers of one page: the version it processed and, for blocks and

@@ -1,17 +1,10 @@
-import type { Clock } from './clock.js';
-import { IncompleteListError, isNotionApiError } from './errors.js';
-import type { Logger } from './logger.js';
-import type { NotionClient } from './notion-client.js';
-import { iterateSearchObjects } from './notion-objects.js';
-import {
-  isTrashed,
-  listNotion,
-  type NotionObject,
-  type NotionPage,
-  notionObjectSchema,
-  parentPageIdOf,
-  parseNotionPage,
-} from './page-api.js';
+import type { Clock } from '../clock.js';
+import { IncompleteListError, isNotionApiError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { NotionClient } from '../notion-client.js';
+import { listNotion } from '../notion-list.js';
+import { iterateSearchObjects, type NotionObject, notionObjectSchema } from '../notion-objects.js';
+import { isTrashed, type NotionPage, parentPageIdOf, parseNotionPage } from './page-objects.js';
 
 /** A page found by discovery. */
 export interface DiscoveredPage {
