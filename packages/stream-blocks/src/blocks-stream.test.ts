@@ -1,7 +1,7 @@
 import { Validator } from '@cfworker/json-schema';
 import {
   compactId,
-  createPageHub,
+  createCaptureHub,
   type PageEntry,
   type PageSweepView,
   type StreamDocument,
@@ -89,16 +89,12 @@ describe('blocks stream', () => {
       .map((p) => p.id);
     expect(hidden.length).toBeGreaterThan(0);
     for (const id of hidden) emu.workspace.hideFromSearch(id);
-    const hub = createPageHub({ clock: ctx.clock });
-    const result = await runStreamSweep(
-      blocksStream,
-      { ...ctx, pageHub: hub },
-      blocksStream.initialState(ctx.config),
-    );
+    const hub = createCaptureHub({ clock: ctx.clock });
+    const result = await runStreamSweep(blocksStream, { ...ctx, hub }, blocksStream.initialState(ctx.config));
     // Published for the pages and comments streams, which nothing else tells of them.
     expect(
-      hub
-        .publishedPages()
+      hub.childPages
+        .list()
         .map((p) => p.id)
         .sort(),
     ).toEqual([...hidden].sort());

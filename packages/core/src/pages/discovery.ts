@@ -3,7 +3,8 @@ import { IncompleteListError, isNotionApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NotionClient } from '../notion-client.js';
 import { listNotion } from '../notion-list.js';
-import { iterateSearchObjects, type NotionObject, notionObjectSchema } from '../notion-objects.js';
+import { iterateSearchObjects, notionObjectSchema } from '../notion-objects.js';
+import type { DataSourceListing } from './data-source-listings.js';
 import { isTrashed, type NotionPage, parentPageIdOf, parseNotionPage } from './page-objects.js';
 
 /** A page found by discovery. */
@@ -15,30 +16,14 @@ export interface DiscoveredPage {
   /** The parent page's id, when the parent is a page. */
   parentPageId: string | undefined;
   /**
-   * The page object as the listing returned it. Absent when a PageHub replays another stream's
-   * listing after dropping the objects (see PageHub): fetch the page when you need it.
+   * The page object as the listing returned it. Absent when PageListings replays another stream's
+   * listing after dropping the objects (see PageListings): fetch the page when you need it.
    */
   page?: NotionPage | undefined;
   /** Where it was found first. */
   source: 'search' | 'data_source';
   /** When the listing returned it (the clock's epoch ms): the time its data was read. */
   readAt: number;
-}
-
-/** The data sources `POST /v1/search` lists: a listing of the caller's own, or a shared one. */
-export interface DataSourceListing {
-  /**
-   * When the listing started (clock ms): a data source created or edited after it may be missing
-   * or show an older version. A sweep that keeps a start time keeps no later one than this.
-   */
-  startedAt: number;
-  /** True when these results replay a listing another caller started. */
-  shared: boolean;
-  /**
-   * Each data source once. Whole objects for callers that need them (`needsObjects`); others may
-   * get `object`, `id`, `parent`, `created_time`, `last_edited_time`, `in_trash` and `archived` only.
-   */
-  results: AsyncIterable<NotionObject>;
 }
 
 export interface DiscoverPagesOptions {
@@ -63,7 +48,7 @@ export interface DiscoverPagesOptions {
   clock?: Clock | undefined;
   /**
    * The data sources to query, asked for once the search is done. Default: a search of its own. A
-   * PageHub passes a listing shared with the other streams (and accounts for when it started).
+   * CaptureHub passes a listing shared with the other streams (and accounts for when it started).
    */
   listDataSources?: ((signal: AbortSignal | undefined) => DataSourceListing) | undefined;
 }

@@ -8,7 +8,7 @@ import { applyMergePatch } from '../merge-patch.js';
 import { compactId } from '../notion-ids.js';
 import { createFakeClock } from '../testing/fake-clock.js';
 import { createFakeStreamContext } from '../testing/fake-stream-context.js';
-import { createPageHub, type PageHub } from './capture-hub.js';
+import { type CaptureHub, createCaptureHub } from './capture-hub.js';
 import {
   initialPageSweepState,
   type PageSweepHandler,
@@ -150,14 +150,14 @@ async function sweep(
   clock: Clock,
   state: PageSweepState,
   handler: PageSweepHandler,
-  options: PageSweepOptions & { hub?: PageHub; logger?: Logger } = {},
+  options: PageSweepOptions & { hub?: CaptureHub; logger?: Logger } = {},
 ) {
   const base = createFakeStreamContext({
     sdk: workspace.sdk,
     config: { start_date: '2020-01-01T00:00:00.000Z' },
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const ctx = { ...base, clock, ...(options.hub ? { pageHub: options.hub } : {}) };
+  const ctx = { ...base, clock, ...(options.hub ? { hub: options.hub } : {}) };
   let current: PageSweepState = state;
   const docs: unknown[] = [];
   for await (const event of runPageSweep(ctx, state, handler, { concurrency: 1, ...options })) {
@@ -387,7 +387,7 @@ describe('runPageSweep', () => {
   });
 });
 
-describe('PageHub', () => {
+describe('CaptureHub', () => {
   it('makes one listing for the page streams sweeping at once', async () => {
     const clock = manualClock(T0);
     const ws = fakeWorkspace(
@@ -410,7 +410,7 @@ describe('PageHub', () => {
     expect(alone).toBe(3 * oneDiscovery);
 
     ws.requests.length = 0;
-    const hub = createPageHub({ clock });
+    const hub = createCaptureHub({ clock });
     const handlers = [
       recordingHandler(),
       recordingHandler(),
@@ -443,7 +443,7 @@ describe('PageHub', () => {
     const clock = createFakeClock(T0);
     const ws = fakeWorkspace([{ id: id(1), edited: T0 - 5 * MINUTE }]);
     const timers = new AbortController();
-    const hub = createPageHub({ clock, signal: timers.signal });
+    const hub = createCaptureHub({ clock, signal: timers.signal });
     let listed: WeakRef<object> | undefined;
     const handler = recordingHandler(undefined, {
       fromListing: (page) => {
@@ -475,7 +475,7 @@ describe('PageHub', () => {
     const clock = manualClock(T0);
     const hidden = { id: id(7), edited: T0 - 5 * MINUTE, inSearch: false };
     const ws = fakeWorkspace([{ id: id(1), edited: T0 - 5 * MINUTE }, hidden]);
-    const hub = createPageHub({ clock });
+    const hub = createCaptureHub({ clock });
     // A "blocks" handler meets the hidden page as a child_page block of page 1.
     const walker: PageSweepHandler = {
       async process(item) {
@@ -489,7 +489,7 @@ describe('PageHub', () => {
     };
     const blocks = await sweep(ws, clock, initialPageSweepState(), walker, { hub });
     expect(blocks.state.pages[compactId(hidden.id)]).toMatchObject({ h: 1 });
-    expect(hub.publishedPages().map((p) => p.id)).toEqual([hidden.id]);
+    expect(hub.childPages.list().map((p) => p.id)).toEqual([hidden.id]);
 
     const alone = recordingHandler();
     await sweep(ws, clock, initialPageSweepState(), alone);
@@ -506,11 +506,11 @@ describe('PageHub', () => {
     expect(again.processed).toEqual([]);
 
     // A new hub (a restarted process) learns the hidden page from any stream's state.
-    const restarted = createPageHub({ clock });
+    const restarted = createCaptureHub({ clock });
     await sweep(ws, clock, shared.state, recordingHandler(), {
       hub: restarted,
       deletionScanIntervalMs: 1e12,
     });
-    expect(restarted.publishedPages().map((p) => p.id)).toEqual([hidden.id]);
+    expect(restarted.childPages.list().map((p) => p.id)).toEqual([hidden.id]);
   });
 });

@@ -3,8 +3,9 @@ import { NotionApiError, ResponseValidationError } from '../errors.js';
 import type { MergePatch } from '../merge-patch.js';
 import { compactId, expandId } from '../notion-ids.js';
 import type { StreamContext, StreamDocument, StreamEvent } from '../stream.js';
-import { type HubPage, startPageDiscovery } from './capture-hub.js';
+import type { SharedChildPage as HubPage } from './child-pages.js';
 import type { DiscoveryStats } from './discovery.js';
+import { startPageDiscovery } from './page-listings.js';
 import { isTrashed, type NotionPage, parentPageIdOf, retrievePage } from './page-objects.js';
 import type { ChildPageRef } from './walk-page-blocks.js';
 
@@ -304,7 +305,7 @@ export async function* runPageSweep(
   const unit = options.unit ?? 'pages';
   const trackParents = options.trackParents === true;
   const { logger, clock } = ctx;
-  const hub = ctx.pageHub;
+  const hub = ctx.hub;
   const now = clock.now();
   const startMs = Date.parse(ctx.config.start_date);
   const backfill = state.cursor === null;
@@ -412,7 +413,7 @@ export async function* runPageSweep(
           parentPageId: entry.q === undefined ? undefined : expandId(entry.q),
         });
       }
-      hub.publishPages(hidden);
+      hub.childPages.publish(hidden);
     }
 
     // Phase 1: discovery.
@@ -425,7 +426,11 @@ export async function* runPageSweep(
     let newest: string | null = null;
     const request = { since, searchSince, logger, signal, clock };
     const discovery = hub
-      ? hub.discover(ctx.notion, { ...request, needsPageObjects: handler.fromListing !== undefined }, stats)
+      ? hub.pageListings.discover(
+          ctx.notion,
+          { ...request, needsPageObjects: handler.fromListing !== undefined },
+          stats,
+        )
       : startPageDiscovery(ctx.notion, request, stats);
     stats.sharedListing = discovery.shared;
     for await (const found of discovery.pages) {
@@ -516,7 +521,7 @@ export async function* runPageSweep(
       return true;
     };
     if (hub) {
-      for (const child of hub.publishedPages()) if (addChild(child, undefined)) stats.fromHub++;
+      for (const child of hub.childPages.list()) if (addChild(child, undefined)) stats.fromHub++;
       if (stats.fromHub > 0) {
         logger.info('page sweep: capturing child pages other streams found', { pages: stats.fromHub });
         yield checkpoint({});
@@ -635,7 +640,7 @@ export async function* runPageSweep(
             published.push(ref);
             total = (total ?? 0) + 1;
           }
-          if (published.length > 0) hub?.publishPages(published);
+          if (published.length > 0) hub?.childPages.publish(published);
         }
         finished[index] = true;
         // Nothing reads an item below the oldest open one again (boundOpen is never above
