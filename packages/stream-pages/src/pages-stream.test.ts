@@ -240,7 +240,7 @@ describe('pages stream', () => {
     // Stand-ins for the blocks and comments streams: page sweeps with handlers of their own
     // (an idle sweep never calls them; the listing is what is measured).
     const idle: PageSweepHandler = {
-      process: async () => ({ docs: [], entry: {} }),
+      process: async () => ({ docs: [], record: {} }),
       gone: () => [],
     };
     const sweepStream = (name: 'blocks' | 'comments'): Stream<PageSweepState> => ({

@@ -9,14 +9,10 @@ import { compactId } from '../notion-ids.js';
 import { createFakeClock } from '../testing/fake-clock.js';
 import { createFakeStreamContext } from '../testing/fake-stream-context.js';
 import { type CaptureHub, createCaptureHub } from './capture-hub.js';
-import {
-  initialPageSweepState,
-  type PageSweepHandler,
-  type PageSweepOptions,
-  type PageSweepState,
-  type PageWorkItem,
-  runPageSweep,
-} from './page-sweep.js';
+import { initialPageSweepState, PageLedger, type PageSweepState, readPageRecord } from './page-state.js';
+import { runPageSweep } from './page-sweep.js';
+import type { PageSweepHandler, PageWorkItem } from './sweep-handler.js';
+import type { PageSweepOptions } from './sweep-plan.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2025, 5, 1, 10, 0, 0);
@@ -125,7 +121,7 @@ function recordingHandler(
     async process(item) {
       processed.push({ item: { ...item }, at: 0 });
       await work?.(item);
-      return { docs: [{ id: item.id }], entry: {} };
+      return { docs: [{ id: item.id }], record: {} };
     },
     gone: (pageId) => [{ id: pageId, _meta: { op: 'd' } }],
     ...extra,
@@ -224,19 +220,19 @@ describe('runPageSweep', () => {
     const slow = recordingHandler(() => clock.advance(5 * MINUTE));
     const result = await sweep(ws, clock, initialPageSweepState(), slow);
     expect(slow.processed[0]?.item.readAt).toBe(T0 + 30_000);
-    expect(result.state.pages[compactId(id(1))]?.u).toBe(1);
+    expect(readPageRecord(result.state, id(1))?.unsettled).toBe(true);
     // Unsettled pages are read again the next time they are listed, although their time did not move.
     const again = recordingHandler();
     const next = await sweep(ws, clock, result.state, again, { deletionScanIntervalMs: 1e12 });
     expect(again.processed.map((p) => p.item.id)).toEqual([id(1)]);
-    expect(next.state.pages[compactId(id(1))]?.u).toBeUndefined();
+    expect(readPageRecord(next.state, id(1))?.unsettled).toBe(false);
 
     // A page object taken from the listing (fromListing deferring it) was read at listing time.
     const clock2 = manualClock(T0 + 30_000);
     const deferred = recordingHandler(() => clock2.advance(5 * MINUTE), { fromListing: () => undefined });
     const fromListing = await sweep(ws, clock2, initialPageSweepState(), deferred);
     expect(deferred.processed[0]?.item.readAt).toBe(T0 + 30_000);
-    expect(fromListing.state.pages[compactId(id(1))]?.u).toBe(1);
+    expect(readPageRecord(fromListing.state, id(1))?.unsettled).toBe(true);
   });
 
   it('carries the trash flag on every work item', async () => {
@@ -252,10 +248,14 @@ describe('runPageSweep', () => {
     const result = await sweep(ws, clock, initialPageSweepState(), handler);
     const trashed = Object.fromEntries(handler.processed.map((p) => [p.item.id, p.item.trashed]));
     expect(trashed).toEqual({ [id(1)]: true, [id(2)]: false });
-    expect(result.state.pages[compactId(id(1))]?.d).toBe(1);
+    expect(readPageRecord(result.state, id(1))?.trashed).toBe(true);
     // From state: a pending page keeps what the state knew.
-    const pending = structuredClone(result.state);
-    pending.pages[compactId(id(1))]!.p = 1;
+    const ledger = new PageLedger(result.state);
+    ledger.markPending(compactId(id(1)));
+    const pending = applyMergePatch(structuredClone(result.state), {
+      pages: ledger.takeUnsaved(),
+    }) as PageSweepState;
+    expect(readPageRecord(pending, id(1))?.pending).toBe(true);
     const again = recordingHandler();
     await sweep(ws, clock, pending, again, { deletionScanIntervalMs: 1e12 });
     // (Listed again within the overlap, so found as 'changed': the pending flag defeats the skip.)
@@ -298,7 +298,7 @@ describe('runPageSweep', () => {
     });
     const result = await sweep(ws, clock, initialPageSweepState(), handler, { logger });
     expect(result.docs.map((d) => (d as { id: string }).id).sort()).toEqual([id(1), id(3)]);
-    expect(result.state.pages[compactId(id(2))]?.p).toBe(1);
+    expect(readPageRecord(result.state, id(2))?.pending).toBe(true);
     expect(result.state.cursor).toBe(iso(T0 - 10 * MINUTE));
     const warning = logger.lines.find((line) => line.level === 'warn');
     expect(warning?.fields).toMatchObject({ pageId: id(2), requestId: failure.requestId });
@@ -307,7 +307,7 @@ describe('runPageSweep', () => {
     const retry = recordingHandler();
     const next = await sweep(ws, clock, result.state, retry, { deletionScanIntervalMs: 1e12 });
     expect(retry.processed.map((p) => p.item.id)).toEqual([id(2)]);
-    expect(next.state.pages[compactId(id(2))]?.p).toBeUndefined();
+    expect(readPageRecord(next.state, id(2))?.pending).toBe(false);
   });
 
   it.each([
@@ -448,7 +448,7 @@ describe('CaptureHub', () => {
     const handler = recordingHandler(undefined, {
       fromListing: (page) => {
         listed = new WeakRef(page);
-        return { docs: [], entry: {} };
+        return { docs: [], record: {} };
       },
     });
     await sweep(ws, clock, initialPageSweepState(), handler, { hub });
@@ -481,14 +481,14 @@ describe('CaptureHub', () => {
       async process(item) {
         return {
           docs: [],
-          entry: {},
+          record: {},
           childPages: item.id === id(1) ? [{ id: hidden.id, lastEditedTime: iso(hidden.edited) }] : [],
         };
       },
       gone: () => [],
     };
     const blocks = await sweep(ws, clock, initialPageSweepState(), walker, { hub });
-    expect(blocks.state.pages[compactId(hidden.id)]).toMatchObject({ h: 1 });
+    expect(readPageRecord(blocks.state, hidden.id)?.hiddenChild).toBe(true);
     expect(hub.childPages.list().map((p) => p.id)).toEqual([hidden.id]);
 
     const alone = recordingHandler();
