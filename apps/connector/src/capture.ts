@@ -1,7 +1,7 @@
 import type { EndpointConfig, NotionClient, StreamContext, StreamDocument } from '@source-notion/core';
 import {
   cloneObjects,
-  createPageHub,
+  createCaptureHub,
   isDeletionDocument,
   loadStreamState,
   mergePatchInPlace,
@@ -150,7 +150,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
   // One hub per capture (one token): the page streams share their page listings through it, the
   // databases and data_sources streams and page discovery their data source listing, and the
   // child pages that the blocks stream meets reach the pages and comments streams.
-  const pageHub = createPageHub({ clock, signal: timers.signal });
+  const hub = createCaptureHub({ clock, signal: timers.signal });
   let stopReason = 'stdin closed';
   let failure: { error: unknown; stream: string } | undefined;
   let transactions = 0;
@@ -217,7 +217,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       config,
       signal: abandon.signal,
       clock,
-      pageHub,
+      hub,
       progress: (progress) => status.progress(plan.stream.name, progress, documents + buffer.length),
     };
     try {

@@ -1,9 +1,12 @@
 import type { Client } from '@notionhq/client';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { isNotionApiError, ResponseValidationError } from './errors.js';
 import type { NotionClient } from './notion-client.js';
-import { type NotionObject, notionObjectSchema } from './page-api.js';
 import { iterateResults } from './pagination.js';
+
+/** Any object of a list (search returns pages and data sources). */
+export const notionObjectSchema = z.looseObject({ object: z.string(), id: z.string() });
+export type NotionObject = z.output<typeof notionObjectSchema>;
 
 /**
  * One `GET` of a Notion object through core's client (limiter, retries), parsed by `schema`;

@@ -5,7 +5,7 @@ import type { JsonSchema } from './json-schema.js';
 import type { Logger } from './logger.js';
 import type { MergePatch } from './merge-patch.js';
 import type { NotionClient } from './notion-client.js';
-import type { PageHub } from './page-hub.js';
+import type { CaptureHub } from './pages/capture-hub.js';
 
 /** The Notion resources the capture emits, one collection each. */
 export const STREAM_NAMES = ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments'] as const;
@@ -55,9 +55,9 @@ export interface StreamContext {
    * Shared by the streams of one capture: child pages that only the blocks stream meets reach the
    * pages and comments streams, concurrent page listings are made once, and so is the data source
    * listing of the databases and data_sources streams and page discovery. One per capture
-   * (createPageHub); optional: without it each stream lists on its own.
+   * (createCaptureHub); optional: without it each stream lists on its own.
    */
-  pageHub?: PageHub | undefined;
+  hub?: CaptureHub | undefined;
 }
 
 export interface Stream<State> {

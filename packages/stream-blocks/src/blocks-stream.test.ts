@@ -1,9 +1,10 @@
 import { Validator } from '@cfworker/json-schema';
 import {
   compactId,
-  createPageHub,
+  createCaptureHub,
+  initialPageSweepState,
   isDeletionDocument,
-  type PageEntry,
+  PageLedger,
   type PageSweepView,
   type StreamDocument,
 } from '@source-notion/core';
@@ -89,16 +90,12 @@ describe('blocks stream', () => {
       .map((p) => p.id);
     expect(hidden.length).toBeGreaterThan(0);
     for (const id of hidden) emu.workspace.hideFromSearch(id);
-    const hub = createPageHub({ clock: ctx.clock });
-    const result = await runStreamSweep(
-      blocksStream,
-      { ...ctx, pageHub: hub },
-      blocksStream.initialState(ctx.config),
-    );
+    const hub = createCaptureHub({ clock: ctx.clock });
+    const result = await runStreamSweep(blocksStream, { ...ctx, hub }, blocksStream.initialState(ctx.config));
     // Published for the pages and comments streams, which nothing else tells of them.
     expect(
-      hub
-        .publishedPages()
+      hub.childPages
+        .list()
         .map((p) => p.id)
         .sort(),
     ).toEqual([...hidden].sort());
@@ -336,11 +333,22 @@ describe('blocks stream', () => {
 describe('compareTopLevel', () => {
   const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   const parent = uuid(1);
-  const viewOf = (entries: Record<string, PageEntry>): PageSweepView => {
-    const map = new Map(Object.entries(entries).map(([id, entry]) => [compactId(id), entry]));
-    return { entry: (key) => map.get(key), entries: () => map.entries() };
+  /** A view of pages processed at minute 1, each under `parent` (a page id) when given. */
+  const viewOf = (pages: Record<string, { parent?: string; trashed?: boolean }>): PageSweepView => {
+    const ledger = new PageLedger(initialPageSweepState());
+    for (const [id, page] of Object.entries(pages)) {
+      ledger.setProcessed(compactId(id), {
+        lastEditedMinute: 1,
+        unsettled: false,
+        trashed: page.trashed === true,
+        capturedIds: undefined,
+        parentPageId: page.parent,
+        hiddenChild: false,
+      });
+    }
+    return ledger;
   };
-  const here = { t: 1, q: compactId(parent) };
+  const here = { parent };
   const top = (blockIds: string[], childPages: string[] = []) => ({
     blockIds,
     childPages: childPages.map((id) => ({ id, lastEditedTime: undefined })),
@@ -353,9 +361,9 @@ describe('compareTopLevel', () => {
   it('deletes the child_page blocks of children the state knows are trashed, gone or moved', () => {
     const view = viewOf({
       [uuid(20)]: here,
-      [uuid(21)]: { ...here, d: 1 },
-      [uuid(23)]: { t: 1, q: compactId(uuid(99)) },
-      [uuid(24)]: { t: 1 }, // nested in a block of the parent: not on the top level
+      [uuid(21)]: { ...here, trashed: true },
+      [uuid(23)]: { parent: uuid(99) },
+      [uuid(24)]: {}, // nested in a block of the parent: not on the top level
     });
     const result = compareTopLevel(view, parent, prior, top([uuid(10), uuid(20)], [uuid(20)]), [uuid(22)]);
     // 11 is deeper; 22 was forgotten this sweep (404); 24 has no page parent: left alone.

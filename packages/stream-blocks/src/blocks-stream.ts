@@ -1,5 +1,4 @@
 import {
-  compactId,
   deletionDocument,
   initialPageSweepState,
   isNotionApiError,
@@ -7,47 +6,23 @@ import {
   type PageSweepOptions,
   type PageSweepState,
   type PageSweepView,
-  packIds,
   pageSweepStateSchema,
   runPageSweep,
   type Stream,
   type StreamContext,
   type StreamDocument,
-  unpackIds,
   walkPageBlocks,
 } from '@source-notion/core';
 import { blockDocument, blocksDocumentSchema } from './block-document.js';
 
 /**
- * The blocks stream's state: core's page sweep state; each page's entry packs the ids of the
- * blocks captured under it (`k`: 16 bytes per block as base64url, about 22 characters per block).
+ * The blocks stream's state: core's page sweep state; each page's record keeps the ids of the
+ * blocks captured under it (packed: 16 bytes per block as base64url, about 22 characters per block).
  */
 export type BlocksState = PageSweepState;
 export const blocksStateSchema = pageSweepStateSchema;
 
 export type BlocksStreamOptions = PageSweepOptions;
-
-/**
- * The ids among `candidates` that the view records under a page other than `pageId`: blocks that
- * vanished from `pageId` because they moved there. Decodes the other pages' packed ids once per
- * call, and only when there are candidates (a page with blocks that disappeared).
- */
-export function recordedElsewhere(view: PageSweepView, pageId: string, candidates: string[]): Set<string> {
-  const found = new Set<string>();
-  if (candidates.length === 0) return found;
-  const wanted = new Set(candidates);
-  const own = compactId(pageId);
-  for (const [key, entry] of view.entries()) {
-    if (key === own || entry.k === undefined || entry.d === 1) continue;
-    for (const id of unpackIds(entry.k)) {
-      if (wanted.has(id)) {
-        found.add(id);
-        if (found.size === wanted.size) return found;
-      }
-    }
-  }
-  return found;
-}
 
 type Walk = Awaited<ReturnType<typeof walkPageBlocks>>;
 
@@ -66,7 +41,6 @@ export function compareTopLevel(
   top: Walk,
   childChanges: readonly string[],
 ): { deleted: string[]; unsure: boolean } {
-  const own = compactId(pageId);
   const now = new Set(top.blockIds);
   const before = new Set(prior);
   const childPages = new Set(top.childPages.map((child) => child.id));
@@ -77,13 +51,13 @@ export function compareTopLevel(
   for (const id of prior) {
     if (now.has(id)) continue;
     // Deeper blocks are not in a top-level listing: only ids the state knows as pages tell.
-    const child = view.entry(compactId(id));
+    const child = view.page(id);
     if (child === undefined) {
       // Gone (404) this sweep: the state forgot it.
       if (changed.has(id)) deleted.push(id);
-    } else if (child.d === 1 || (child.q !== undefined && child.q !== own)) {
+    } else if (child.trashed || (child.parentKey !== undefined && !child.isChildOf(pageId))) {
       deleted.push(id);
-    } else if (child.q === own) {
+    } else if (child.isChildOf(pageId)) {
       // Here as far as the state knows, yet missing: trashed or gone since, or moved deeper.
       return { deleted: [], unsure: true };
     }
@@ -103,7 +77,7 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
   return {
     async process(item, prior, signal, view) {
       // A trashed page keeps its tree in Notion, but a capture holds only live pages' blocks.
-      if (item.trashed) return { docs: deletions(unpackIds(prior?.k)), entry: {} };
+      if (item.trashed) return { docs: deletions(prior?.capturedIds() ?? []), record: {} };
       let docs: StreamDocument[] = [];
       const walk = (maxDepth?: number) =>
         walkPageBlocks(ctx.notion, item.id, {
@@ -115,7 +89,7 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
               docs.push(blockDocument(block, item.id, depth, ordinal));
           },
         });
-      const priorIds = unpackIds(prior?.k);
+      const priorIds = prior?.capturedIds() ?? [];
       let walked: Walk;
       try {
         // A child page changed and this page did not (its edit time is the one processed, and
@@ -125,15 +99,15 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
           item.reason === 'parent' &&
           item.childChanges !== undefined &&
           prior !== undefined &&
-          prior.t !== 0 &&
-          prior.u === undefined;
+          prior.lastEditedMinute !== 0 &&
+          !prior.unsettled;
         if (topOnly) {
           const top = await walk(1);
           const { deleted, unsure } = compareTopLevel(view, item.id, priorIds, top, item.childChanges!);
           if (!unsure) {
             if (emitted) for (const id of top.blockIds) emitted.add(id);
             // A child page moved under a page walked in an earlier sweep: its block is that page's now.
-            const moved = recordedElsewhere(view, item.id, deleted);
+            const moved = view.capturedByOtherPages(item.id, deleted);
             docs.push(...deletions(deleted.filter((id) => !moved.has(id))));
             const left = new Set(deleted);
             const before = new Set(priorIds);
@@ -141,7 +115,7 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
               ...priorIds.filter((id) => !left.has(id)),
               ...top.blockIds.filter((id) => !before.has(id)),
             ];
-            return { docs, entry: { k: packIds(ids) }, childPages: top.childPages };
+            return { docs, record: { capturedIds: ids }, childPages: top.childPages };
           }
           ctx.logger.debug('the top level of a parent page changed beyond its child pages; walking it all', {
             pageId: item.id,
@@ -152,14 +126,14 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
       } catch (error) {
         if (!isNotionApiError(error, 'object_not_found')) throw error;
         ctx.logger.info('page answered 404 (purged or unshared); deleting its blocks', { pageId: item.id });
-        return { docs: deletions(priorIds), entry: null };
+        return { docs: deletions(priorIds), record: null };
       }
       if (emitted) for (const id of walked.blockIds) emitted.add(id);
       const now = new Set(walked.blockIds);
       const vanished = priorIds.filter((id) => !now.has(id) && !emitted?.has(id));
       // A block that left this page for another one the state already holds it under (walked in
       // an earlier sweep) has moved: its document is that page's now. Deleting it would lose it.
-      const moved = recordedElsewhere(view, item.id, vanished);
+      const moved = view.capturedByOtherPages(item.id, vanished);
       if (moved.size > 0) {
         ctx.logger.debug('blocks left this page for another one; not deleting them', {
           pageId: item.id,
@@ -167,9 +141,9 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
         });
       }
       docs.push(...deletions(vanished.filter((id) => !moved.has(id))));
-      return { docs, entry: { k: packIds(walked.blockIds) }, childPages: walked.childPages };
+      return { docs, record: { capturedIds: walked.blockIds }, childPages: walked.childPages };
     },
-    gone: (_id, prior) => deletions(unpackIds(prior?.k)),
+    gone: (_id, prior) => deletions(prior?.capturedIds() ?? []),
   };
 }
 

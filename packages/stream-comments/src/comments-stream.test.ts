@@ -1,6 +1,6 @@
 import { Validator } from '@cfworker/json-schema';
 import type { StreamDocument } from '@source-notion/core';
-import { createPageHub, isDeletionDocument } from '@source-notion/core';
+import { createCaptureHub, isDeletionDocument } from '@source-notion/core';
 import {
   createOffsetClock,
   createStreamTestContext,
@@ -220,7 +220,7 @@ describe('comments stream', () => {
     expect(emu.counters().byRoute['comments.list'] ?? 0).toBe(0);
   });
 
-  it('captures the comments of a standalone page search omits when a PageHub shares what the blocks stream found', async () => {
+  it('captures the comments of a standalone page search omits when a CaptureHub shares what the blocks stream found', async () => {
     const { emulator: emu, ctx } = await setup(38);
     const gt = emu.groundTruth();
     const child = gt.pages.find(
@@ -233,15 +233,15 @@ describe('comments stream', () => {
     expect(alone.docs.some((d) => d.page_id === child.id)).toBe(false);
 
     // What the blocks stream publishes when it meets the child_page block.
-    const hub = createPageHub({ clock: ctx.clock });
-    hub.publishPages([
+    const hub = createCaptureHub({ clock: ctx.clock });
+    hub.childPages.publish([
       {
         id: child.id,
         lastEditedTime: child.last_edited_time as string,
         parentPageId: (child.parent as { page_id: string }).page_id,
       },
     ]);
-    const shared = await runStreamSweep(commentsStream, { ...ctx, pageHub: hub }, alone.state);
+    const shared = await runStreamSweep(commentsStream, { ...ctx, hub }, alone.state);
     const collection = new TestCollection().apply(alone.committedDocs).apply(shared.committedDocs);
     expect(collection.sorted()).toEqual(truth(emu));
     expect(shared.docs.some((d) => d.page_id === child.id)).toBe(true);

@@ -10,13 +10,11 @@ import {
   type PageSweepHandler,
   type PageSweepOptions,
   type PageSweepState,
-  packIds,
   pageSweepStateSchema,
   runPageSweep,
   type Stream,
   type StreamContext,
   type StreamDocument,
-  unpackIds,
   walkPageBlocks,
 } from '@source-notion/core';
 import {
@@ -27,8 +25,8 @@ import {
 } from './comment-document.js';
 
 /**
- * The comments stream's state: core's page sweep state; each page's entry packs the ids of the
- * comments captured on it (`k`: about 22 characters per comment; absent for pages without any).
+ * The comments stream's state: core's page sweep state; each page's record keeps the ids of the
+ * comments captured on it (packed: about 22 characters per comment; absent for pages without any).
  */
 export type CommentsState = PageSweepState;
 export const commentsStateSchema = pageSweepStateSchema;
@@ -90,7 +88,7 @@ function commentsHandler(ctx: StreamContext): PageSweepHandler {
   return {
     async process(item, prior, signal) {
       // A trashed page's comments are not part of the capture (they come back if it is restored).
-      if (item.trashed) return { docs: deletions(unpackIds(prior?.k)), entry: {} };
+      if (item.trashed) return { docs: deletions(prior?.capturedIds() ?? []), record: {} };
       const docs: StreamDocument[] = [];
       const ids: string[] = [];
       const seen = new Set<string>();
@@ -125,13 +123,13 @@ function commentsHandler(ctx: StreamContext): PageSweepHandler {
       } catch (error) {
         if (!isNotionApiError(error, 'object_not_found')) throw error;
         ctx.logger.info('page answered 404 (purged or unshared); deleting its comments', { pageId: item.id });
-        return { docs: deletions(unpackIds(prior?.k)), entry: null };
+        return { docs: deletions(prior?.capturedIds() ?? []), record: null };
       }
-      const gone = unpackIds(prior?.k).filter((id) => !seen.has(id));
+      const gone = (prior?.capturedIds() ?? []).filter((id) => !seen.has(id));
       docs.push(...deletions(gone));
-      return { docs, entry: { k: packIds(ids) }, childPages };
+      return { docs, record: { capturedIds: ids }, childPages };
     },
-    gone: (_id, prior) => deletions(unpackIds(prior?.k)),
+    gone: (_id, prior) => deletions(prior?.capturedIds() ?? []),
     isFatal: isMissingCapability,
   };
 }

@@ -1,4 +1,4 @@
-import { createPageHub, isDeletionDocument, listDataSources } from '@source-notion/core';
+import { createCaptureHub, isDeletionDocument, listDataSources } from '@source-notion/core';
 import {
   createOffsetClock,
   createStreamTestContext,
@@ -158,11 +158,11 @@ describe('dataSourcesStream against the emulator', () => {
     expect(outcome.checkpoints).toHaveLength(3);
   });
 
-  it('shares one data source listing with the other streams through the PageHub', async () => {
+  it('shares one data source listing with the other streams through the CaptureHub', async () => {
     const { emulator, ctx, clock } = await setup({
       workspace: { seed: 4, size: 'tiny', dataSources: 140, pages: 160, now: TEST_START - 3_600_000 },
     });
-    const hub = createPageHub({ clock });
+    const hub = createCaptureHub({ clock });
     // Another stream (databases, page discovery) lists the data sources first, reading ids only.
     const other = listDataSources(ctx.notion, { hub, clock });
     let seen = 0;
@@ -170,7 +170,7 @@ describe('dataSourcesStream against the emulator', () => {
     expect(seen).toBe(140);
 
     clock.offsetMs = 30_000;
-    const shared = await runStreamSweep(dataSourcesStream, { ...ctx, pageHub: hub }, initial());
+    const shared = await runStreamSweep(dataSourcesStream, { ...ctx, hub }, initial());
     // Whole objects from the one listing: documents equal to the truth, no second search, no GET.
     expect(new Map(shared.committedDocs.map((doc) => [doc.id as string, doc]))).toEqual(expected(emulator));
     expect(emulator.counters().byRoute).toEqual({ search: 2 });
@@ -179,7 +179,7 @@ describe('dataSourcesStream against the emulator', () => {
 
     // Past the reuse window the next sweep lists again.
     clock.offsetMs = 120_000;
-    await runStreamSweep(dataSourcesStream, { ...ctx, pageHub: hub }, shared.state);
+    await runStreamSweep(dataSourcesStream, { ...ctx, hub }, shared.state);
     expect(emulator.counters().byRoute).toEqual({ search: 4 });
   });
 

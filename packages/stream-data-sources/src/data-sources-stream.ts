@@ -83,13 +83,13 @@ async function* readDataSources(
   const takeCheckpoint = (): StreamEvent<DataSourcesState> => ({ checkpoint: { sources: batch.take() } });
 
   // 1. Every data source search lists (each once, even if an expired cursor restarts the listing;
-  //    shared with the other streams through the PageHub).
+  //    shared with the other streams through the CaptureHub).
   //    On 2025-09-03 search returns complete data source objects, so they cost no request of
   //    their own; a partial result is fetched in step 2.
   const listed = new Set<string>();
   const toFetch: string[] = [];
   const listing = listDataSources(ctx.notion, {
-    hub: ctx.pageHub,
+    hub: ctx.hub,
     signal: ctx.signal,
     clock: ctx.clock,
     needsObjects: true,
@@ -171,7 +171,7 @@ export function createDataSourcesStream(options: DataSourcesStreamOptions = {}):
 /**
  * Every data source (schema record) the integration can see, `properties` as `[{name, value}]`.
  * Incremental by `last_edited_time`; one data source listing per sweep (shared with the other
- * streams through the PageHub) plus a GET only for partial search
+ * streams through the CaptureHub) plus a GET only for partial search
  * results and for data sources search stopped listing (trashed: emitted with `in_trash: true`;
  * 404: emitted as a deletion). Always captured complete: `start_date` does not apply.
  */

@@ -1,4 +1,4 @@
-import { createPageHub, isDeletionDocument, listDataSources } from '@source-notion/core';
+import { createCaptureHub, isDeletionDocument, listDataSources } from '@source-notion/core';
 import {
   createOffsetClock,
   createStreamTestContext,
@@ -90,16 +90,16 @@ describe('databasesStream against the emulator', () => {
     expect(ctx.notion.limiter.stats().maxInFlight).toBeLessThanOrEqual(2);
   });
 
-  it('reads the data sources from a listing another stream shares through the PageHub', async () => {
+  it('reads the data sources from a listing another stream shares through the CaptureHub', async () => {
     const { emulator, ctx, clock } = await setup({
       workspace: { seed: 6, size: 'tiny', dataSources: 10, pages: 80, now: TEST_START - 3_600_000 },
     });
-    const hub = createPageHub({ clock });
+    const hub = createCaptureHub({ clock });
     // The data_sources stream lists first (whole objects); this stream replays that listing.
     const other = listDataSources(ctx.notion, { hub, clock, needsObjects: true });
     for await (const _ of other.results);
     clock.offsetMs = 20_000;
-    const shared = await runStreamSweep(databasesStream, { ...ctx, pageHub: hub }, initial());
+    const shared = await runStreamSweep(databasesStream, { ...ctx, hub }, initial());
     expect(new Map(shared.committedDocs.map((doc) => [doc.id as string, doc]))).toEqual(expected(emulator));
     const truth = expected(emulator);
     expect(emulator.counters().byRoute).toEqual({ search: 1, 'databases.get': truth.size });

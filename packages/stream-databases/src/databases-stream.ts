@@ -85,7 +85,7 @@ function retrieveDatabase(
 
 /**
  * Every visible data source, grouped by the database holding it, and when the listing started
- * (shared with the other streams through the PageHub: it may have started before this sweep).
+ * (shared with the other streams through the CaptureHub: it may have started before this sweep).
  */
 async function visibleDataSources(
   ctx: StreamContext,
@@ -98,7 +98,7 @@ async function visibleDataSources(
     byDatabase.set(source.parent.database_id, list);
   };
   const partial: string[] = [];
-  const listing = listDataSources(ctx.notion, { hub: ctx.pageHub, signal: ctx.signal, clock: ctx.clock });
+  const listing = listDataSources(ctx.notion, { hub: ctx.hub, signal: ctx.signal, clock: ctx.clock });
   for await (const result of listing.results) {
     const ref = dataSourceRefSchema.safeParse(result);
     if (ref.success) add(ref.data);
@@ -199,7 +199,7 @@ export function createDatabasesStream(options: DatabasesStreamOptions = {}): Str
 
 /**
  * The database containers (`GET /v1/databases/{id}`) of every data source the integration can
- * see. One data source listing per sweep (shared with the other streams through the PageHub); a database is fetched again only when the set or the
+ * see. One data source listing per sweep (shared with the other streams through the CaptureHub); a database is fetched again only when the set or the
  * `last_edited_time` of its visible data sources moved (every database on the first sweep). A
  * database in the trash is emitted with `in_trash: true`; one that answers 404 as a deletion.
  * Always captured complete: `start_date` does not apply.

@@ -1,6 +1,6 @@
 import { Validator } from '@cfworker/json-schema';
 import {
-  createPageHub,
+  createCaptureHub,
   initialPageSweepState,
   isDeletionDocument,
   type PageSweepHandler,
@@ -199,7 +199,7 @@ describe('pages stream', () => {
     expect(withoutVolatile(again.collection.sorted())).toEqual(truth(emu));
   });
 
-  it('captures a standalone page search omits once a PageHub shares what the blocks stream found', async () => {
+  it('captures a standalone page search omits once a CaptureHub shares what the blocks stream found', async () => {
     const { emulator: emu, ctx } = await setup({ seed: 14 });
     const child = emu.groundTruth().pages.find((p) => p.parent.type === 'page_id')!;
     emu.workspace.hideFromSearch(child.id);
@@ -209,8 +209,8 @@ describe('pages stream', () => {
     expect(collection.docs.has(child.id)).toBe(false);
 
     // What the blocks stream publishes when it meets the child_page block.
-    const hub = createPageHub({ clock: ctx.clock });
-    hub.publishPages([
+    const hub = createCaptureHub({ clock: ctx.clock });
+    hub.childPages.publish([
       {
         id: child.id,
         lastEditedTime: child.last_edited_time as string,
@@ -218,7 +218,7 @@ describe('pages stream', () => {
       },
     ]);
     emu.resetCounters();
-    const shared = await runStreamSweep(pagesStream, { ...ctx, pageHub: hub }, alone.state);
+    const shared = await runStreamSweep(pagesStream, { ...ctx, hub }, alone.state);
     expectValid(shared.docs);
     collection.apply(shared.committedDocs);
     expect(withoutVolatile(collection.sorted())).toEqual(truth(emu));
@@ -227,19 +227,19 @@ describe('pages stream', () => {
     emu.resetCounters();
     const again = await runStreamSweep(
       createPagesStream({ deletionScanIntervalMs: HOUR }),
-      { ...ctx, pageHub: hub },
+      { ...ctx, hub },
       shared.state,
     );
     expect(again.docs.filter((d) => d.id === child.id)).toEqual([]);
     expect(emu.counters().byRoute['pages.get'] ?? 0).toBe(0);
   });
 
-  it('lists pages once for the three page streams sweeping at once through a PageHub', async () => {
+  it('lists pages once for the three page streams sweeping at once through a CaptureHub', async () => {
     const { emulator: emu, ctx } = await setup({ seed: 15 });
     // Stand-ins for the blocks and comments streams: page sweeps with handlers of their own
     // (an idle sweep never calls them; the listing is what is measured).
     const idle: PageSweepHandler = {
-      process: async () => ({ docs: [], entry: {} }),
+      process: async () => ({ docs: [], record: {} }),
       gone: () => [],
     };
     const sweepStream = (name: 'blocks' | 'comments'): Stream<PageSweepState> => ({
@@ -265,9 +265,9 @@ describe('pages stream', () => {
     expect(oneDiscovery).toBeGreaterThanOrEqual(3);
 
     emu.resetCounters();
-    const hub = createPageHub({ clock: ctx.clock });
+    const hub = createCaptureHub({ clock: ctx.clock });
     const results = await Promise.all(
-      streams.map((stream, i) => runStreamSweep(stream, { ...ctx, pageHub: hub }, states[i]!)),
+      streams.map((stream, i) => runStreamSweep(stream, { ...ctx, hub }, states[i]!)),
     );
     expect(results.every((r) => r.completed)).toBe(true);
     expect(listing(emu.counters().byRoute)).toBe(oneDiscovery);

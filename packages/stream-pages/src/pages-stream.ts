@@ -26,7 +26,7 @@ function pagesHandler(ctx: StreamContext): PageSweepHandler {
     // The listing returns whole page objects: emit them at once unless a value is truncated.
     fromListing(page) {
       if (truncatedProperties(page).length > 0) return undefined;
-      return { docs: [pageDocument(page)], entry: {} };
+      return { docs: [pageDocument(page)], record: {} };
     },
     async process(item, _prior, signal) {
       let page: NotionPage | undefined;
@@ -37,8 +37,8 @@ function pagesHandler(ctx: StreamContext): PageSweepHandler {
         if (!isNotionApiError(error, 'object_not_found')) throw error;
         page = undefined;
       }
-      if (page === undefined) return { docs: [deletionDocument(item.id)], entry: null };
-      return { docs: [pageDocument(page)], entry: {}, page };
+      if (page === undefined) return { docs: [deletionDocument(item.id)], record: null };
+      return { docs: [pageDocument(page)], record: {}, page };
     },
     gone: (id) => [deletionDocument(id)],
   };

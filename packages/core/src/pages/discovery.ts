@@ -1,17 +1,13 @@
-import type { Clock } from './clock.js';
-import { IncompleteListError, isNotionApiError } from './errors.js';
-import type { Logger } from './logger.js';
-import type { NotionClient } from './notion-client.js';
-import { iterateSearchObjects } from './notion-objects.js';
-import {
-  isTrashed,
-  listNotion,
-  type NotionObject,
-  type NotionPage,
-  notionObjectSchema,
-  parentPageIdOf,
-  parseNotionPage,
-} from './page-api.js';
+import type { Clock } from '../clock.js';
+import { isNotionApiError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { NotionClient } from '../notion-client.js';
+import { listNotion } from '../notion-list.js';
+import { iterateSearchObjects, notionObjectSchema } from '../notion-objects.js';
+import { isInTrash } from '../stream-documents.js';
+import type { DataSourceListing } from './data-source-listings.js';
+import { type DataSourceQueryStats, queryDataSource } from './data-source-query.js';
+import { type NotionPage, parentPageIdOf, parseNotionPage } from './page-objects.js';
 
 /** A page found by discovery. */
 export interface DiscoveredPage {
@@ -22,30 +18,14 @@ export interface DiscoveredPage {
   /** The parent page's id, when the parent is a page. */
   parentPageId: string | undefined;
   /**
-   * The page object as the listing returned it. Absent when a PageHub replays another stream's
-   * listing after dropping the objects (see PageHub): fetch the page when you need it.
+   * The page object as the listing returned it. Absent when PageListings replays another stream's
+   * listing after dropping the objects (see PageListings): fetch the page when you need it.
    */
   page?: NotionPage | undefined;
   /** Where it was found first. */
   source: 'search' | 'data_source';
   /** When the listing returned it (the clock's epoch ms): the time its data was read. */
   readAt: number;
-}
-
-/** The data sources `POST /v1/search` lists: a listing of the caller's own, or a shared one. */
-export interface DataSourceListing {
-  /**
-   * When the listing started (clock ms): a data source created or edited after it may be missing
-   * or show an older version. A sweep that keeps a start time keeps no later one than this.
-   */
-  startedAt: number;
-  /** True when these results replay a listing another caller started. */
-  shared: boolean;
-  /**
-   * Each data source once. Whole objects for callers that need them (`needsObjects`); others may
-   * get `object`, `id`, `parent`, `created_time`, `last_edited_time`, `in_trash` and `archived` only.
-   */
-  results: AsyncIterable<NotionObject>;
 }
 
 export interface DiscoverPagesOptions {
@@ -70,24 +50,21 @@ export interface DiscoverPagesOptions {
   clock?: Clock | undefined;
   /**
    * The data sources to query, asked for once the search is done. Default: a search of its own. A
-   * PageHub passes a listing shared with the other streams (and accounts for when it started).
+   * CaptureHub passes a listing shared with the other streams (and accounts for when it started).
    */
   listDataSources?: ((signal: AbortSignal | undefined) => DataSourceListing) | undefined;
 }
 
-export interface DiscoveryStats {
+export interface DiscoveryStats extends DataSourceQueryStats {
   searchPages: number;
   dataSources: number;
-  queryPages: number;
-  /** Re-queries after a data source query hit the 10,000-row cap. */
-  narrowedQueries: number;
 }
 
 function discovered(page: NotionPage, source: DiscoveredPage['source'], readAt: number): DiscoveredPage {
   return {
     id: page.id,
     lastEditedTime: page.last_edited_time,
-    trashed: isTrashed(page),
+    trashed: isInTrash(page),
     parentPageId: parentPageIdOf(page),
     page,
     source,
@@ -178,98 +155,6 @@ export async function* discoverPages(
         dataSourceId,
         requestId: error.requestId,
       });
-    }
-  }
-}
-
-/**
- * The rows of one data source edited at or after `since` (all rows without it), ascending by
- * `last_edited_time`, each with when the request that returned it was sent (`readAt`). Handles the 10,000-row cap by re-querying `on_or_after` the last time seen;
- * a window that cannot move forward (more than 10,000 rows edited within one minute) is split by
- * `created_time` within that minute.
- */
-export async function* queryDataSource(
-  notion: NotionClient,
-  dataSourceId: string,
-  since: string | undefined,
-  options: { logger: Logger; signal?: AbortSignal | undefined; pageSize?: number; clock?: Clock | undefined },
-  stats?: DiscoveryStats,
-): AsyncGenerator<{ page: NotionPage; readAt: number }, void, undefined> {
-  const clock = options.clock ?? notion.clock;
-  let from = since;
-  // Within one minute that holds more than the cap: a created_time window inside it.
-  let createdFrom: string | undefined;
-  for (;;) {
-    const edited =
-      from === undefined
-        ? undefined
-        : { timestamp: 'last_edited_time', last_edited_time: { on_or_after: from } };
-    let filter: Record<string, unknown> | undefined = edited;
-    let sorts: Array<Record<string, string>> = [{ timestamp: 'last_edited_time', direction: 'ascending' }];
-    if (createdFrom !== undefined && from !== undefined) {
-      filter = {
-        and: [
-          edited,
-          { timestamp: 'last_edited_time', last_edited_time: { on_or_before: from } },
-          { timestamp: 'created_time', created_time: { on_or_after: createdFrom } },
-        ],
-      };
-      sorts = [{ timestamp: 'created_time', direction: 'ascending' }];
-    }
-    let last: NotionPage | undefined;
-    let incomplete = false;
-    let requestedAt = clock.now();
-    for await (const list of listNotion(
-      notion,
-      'query data source',
-      {
-        path: `data_sources/${dataSourceId}/query`,
-        method: 'post',
-        body: { ...(filter ? { filter } : {}), sorts },
-      },
-      notionObjectSchema,
-      { signal: options.signal, pageSize: options.pageSize ?? 100 },
-    )) {
-      if (stats) stats.queryPages++;
-      const readAt = requestedAt;
-      for (const result of list.results) {
-        if (result.object !== 'page') continue;
-        const page = parseNotionPage(result, 'query data source', list.requestId);
-        last = page;
-        yield { page, readAt };
-      }
-      incomplete ||= list.incomplete;
-      requestedAt = clock.now();
-    }
-    if (!incomplete) {
-      if (createdFrom === undefined) return;
-      // The crowded minute is done: continue after it.
-      from = new Date(Date.parse(from!) + 60_000).toISOString();
-      createdFrom = undefined;
-      if (stats) stats.narrowedQueries++;
-      continue;
-    }
-    if (last === undefined) return;
-    if (stats) stats.narrowedQueries++;
-    options.logger.info('data source query reached the 10,000-row limit; continuing with a narrower window', {
-      dataSourceId,
-      from: createdFrom === undefined ? last.last_edited_time : last.created_time,
-    });
-    if (createdFrom === undefined) {
-      if (from !== undefined && last.last_edited_time === from) {
-        // The whole window is one minute: split it by created_time.
-        createdFrom = last.created_time ?? from;
-      } else {
-        from = last.last_edited_time;
-      }
-    } else {
-      const next = last.created_time;
-      if (next === undefined || next === createdFrom) {
-        throw new IncompleteListError(
-          `data source ${dataSourceId}: more than 10,000 rows were created and edited within the same minute (${from}); the query cannot be split further`,
-        );
-      }
-      createdFrom = next;
     }
   }
 }

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSilentLogger } from './logger.js';
-import { createNotionClient, type NotionClient } from './notion-client.js';
-import { type DiscoveryStats, discoverPages } from './page-discovery.js';
-import { createRateLimiter } from './rate-limiter.js';
-import { startTestServer, type TestServer } from './testing/http-test-server.js';
+import { createSilentLogger } from '../logger.js';
+import { createNotionClient, type NotionClient } from '../notion-client.js';
+import { createRateLimiter } from '../rate-limiter.js';
+import { startTestServer, type TestServer } from '../testing/http-test-server.js';
+import { type DiscoveryStats, discoverPages } from './discovery.js';
 
 interface FakePage {
   id: string;

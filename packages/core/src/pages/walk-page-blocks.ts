@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { isNotionApiError } from './errors.js';
-import type { Logger } from './logger.js';
-import type { NotionClient } from './notion-client.js';
-import { listNotion } from './page-api.js';
-import { collectList, type ListPage } from './pagination.js';
+import { isNotionApiError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { NotionClient } from '../notion-client.js';
+import { listNotion } from '../notion-list.js';
+import { collectList, type ListPage } from '../pagination.js';
 
 /** A Notion block object (unknown fields kept). */
 export const notionBlockSchema = z.looseObject({

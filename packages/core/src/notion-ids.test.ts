@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compactId, expandId, isNotionId, packIds, unpackIds } from './page-ids.js';
+import { compactId, expandId, isNotionId, packIds, unpackIds } from './notion-ids.js';
 
 const uuid = fc.uuid().map((id) => id.toLowerCase());
 

@@ -1,0 +1,123 @@
+/**
+ * The page engine: one sweep of a page stream (pages, blocks, comments). A stream gives it a
+ * handler (what to do with one page); the engine decides which pages, in what order, and what
+ * the stream's state remembers. Its parts, in reading order:
+ *
+ * - `sweep-handler.ts`: what a stream implements (PageSweepHandler) and gets (PageWorkItem,
+ *   PageRecord through PageSweepView); start here when reading a stream.
+ * - `page-sweep.ts` (this file): runPageSweep, the sweep as a sequence of named steps.
+ * - `sweep-plan.ts`: what a sweep does: backfill, deletion scan, full refresh, listing bounds.
+ * - `page-state.ts`: the persisted state (the only module that knows its short keys), PageRecord
+ *   (one page, read on access) and PageLedger (the state during a sweep, and what is unsaved).
+ * - `sweep-listing.ts`: phase 1: the listing, the pages from state, shared child pages.
+ * - `work-queue.ts`: phase 2's scheduler: concurrency, lookahead, the oldest open page.
+ * - `sweep-processing.ts`: phase 2: processing each page and applying its outcome;
+ *   `parent-tracking.ts`: re-reading a parent whose child page changed.
+ * - `checkpoint.ts`: checkpoints (changed records and the cursor) and progress.
+ * - `sweep-run.ts`: the parts a running sweep's steps share; stats.
+ *
+ * Around it: `discovery.ts` and `data-source-query.ts` (finding changed pages), `capture-hub.ts`
+ * (what the streams of one capture share: `page-listings.ts`, `data-source-listings.ts`,
+ * `child-pages.ts`, over `shared-listing.ts`), `walk-page-blocks.ts` (block trees) and
+ * `page-objects.ts` (the page object, retrievePage).
+ */
+import type { StreamContext, StreamEvent } from '../stream.js';
+import { SweepCheckpoints } from './checkpoint.js';
+import { PageLedger, type PageSweepState } from './page-state.js';
+import type { PageSweepHandler } from './sweep-handler.js';
+import { listChangedPages, queueKnownPages, queueSharedChildPages } from './sweep-listing.js';
+import { type PageSweepOptions, planSweep } from './sweep-plan.js';
+import { processQueue } from './sweep-processing.js';
+import { emptyPageSweepStats, type PageSweepStats, type SweepRun } from './sweep-run.js';
+import { WorkQueue } from './work-queue.js';
+
+/**
+ * One sweep of a page stream, crash-safe:
+ *
+ * 1. A full refresh, when due, marks every known page pending (committed first: a crash resumes
+ *    it); pages this stream found only as child_page blocks are shared with the other streams.
+ * 2. Listing (listChangedPages): the pages edited since `cursor − overlap` (search:
+ *    `cursor − searchOverlap`; everything since `start_date` on the first sweep and on a
+ *    deletion-scan sweep), skipping those processed at the listed version.
+ * 3. Queueing the pages from state (pending ones; on a deletion scan every `deletionScanIntervalMs`,
+ *    each known page the listing did not return, to fetch: 404 → the handler's deletions) and the
+ *    child pages other streams shared.
+ * 4. Processing (processQueue) in ascending `last_edited_time` order, `concurrency` pages at once.
+ *    After every `checkpointEvery` completed pages a checkpoint carries their records and the
+ *    cursor: the `last_edited_time` of the oldest listed page not yet done, so a crash redoes at
+ *    most the pages in flight (plus a re-listing) and never skips one. child_page blocks the
+ *    handler reports that nothing else lists are processed too (recorded pending first) and
+ *    shared. A page whose processing fails with a page-scoped error (isPageScopedError) is
+ *    logged, left pending, and retried next sweep.
+ * 5. The final checkpoint moves the cursor to the newest `last_edited_time` listed, but never past
+ *    the minute the listing started in: an edit made while the listing ran may not be in it.
+ */
+export async function* runPageSweep(
+  ctx: StreamContext,
+  state: PageSweepState,
+  handler: PageSweepHandler,
+  options: PageSweepOptions = {},
+  stats: PageSweepStats = emptyPageSweepStats(),
+): AsyncGenerator<StreamEvent<PageSweepState>, void, undefined> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
+  else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const ledger = new PageLedger(state);
+    const plan = planSweep(state, ledger.knownKeys.length, options, ctx.clock.now(), ctx.config.start_date);
+    const run: SweepRun = {
+      ctx,
+      handler,
+      plan,
+      stats,
+      ledger,
+      queue: new WorkQueue(plan.concurrency, plan.lookahead),
+      checkpoints: new SweepCheckpoints(ledger, state, {
+        every: plan.checkpointEvery,
+        unit: plan.unit,
+        backfill: plan.backfill,
+        progress: ctx.progress,
+      }),
+      signal: controller.signal,
+    };
+    if (plan.refresh) yield refreshEveryPage(run);
+    ctx.hub?.childPages.publish(ledger.hiddenChildren());
+
+    const listedKeys = yield* listChangedPages(run);
+    queueKnownPages(run, listedKeys);
+    yield* queueSharedChildPages(run);
+    run.checkpoints.total = run.checkpoints.done + run.queue.length;
+    run.checkpoints.report();
+
+    yield* processQueue(run, () => controller.abort(new Error('page sweep stopped')));
+    yield finalCheckpoint(run);
+    run.checkpoints.report();
+    ctx.logger.info('page sweep done', {
+      ...stats,
+      backfill: plan.backfill,
+      scan: plan.scan,
+      refresh: plan.refresh,
+    });
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** A full refresh: every known page (not in the trash) pending, checkpointed at once. */
+function refreshEveryPage(run: SweepRun): StreamEvent<PageSweepState> {
+  const pages = run.ledger.markAllPending();
+  run.ctx.logger.info('page sweep: full refresh of every known page', { pages });
+  return run.checkpoints.checkpoint({ refreshedAt: run.plan.now });
+}
+
+/** The last checkpoint: the cursor at the newest page listed, and when it scanned or refreshed. */
+function finalCheckpoint(run: SweepRun): StreamEvent<PageSweepState> {
+  const { plan, checkpoints } = run;
+  const { backfill, scan, now } = plan;
+  return checkpoints.checkpoint({
+    cursor: checkpoints.finalCursor(plan.startMs),
+    ...(backfill || scan ? { scannedAt: now } : {}),
+    ...(backfill && plan.refreshIntervalMs !== undefined ? { refreshedAt: now } : {}),
+  });
+}

@@ -1,0 +1,80 @@
+import type { StreamDocument } from '../stream.js';
+import type { NotionPage } from './page-objects.js';
+import type { PageRecord, PageSweepView } from './page-state.js';
+import type { ChildPageRef } from './walk-page-blocks.js';
+
+/*
+ * What a page stream gives runPageSweep: a handler that turns one page into documents. The sweep
+ * decides which pages, in what order, and what the state remembers.
+ */
+
+/** A page to process in the second phase of a sweep. */
+export interface PageWorkItem {
+  id: string;
+  /** The version to process; undefined when unknown (a pending page from older state). */
+  lastEditedTime: string | undefined;
+  /** The page object, when the sweep has it (the pages stream's listing results, pages checked by a scan). */
+  page?: NotionPage | undefined;
+  /** The page is in the trash, as far as the sweep knows (listing, scan, or the state of a pending page). */
+  trashed: boolean;
+  /** The parent page's id, when the parent is a page (known with `trackParents`). */
+  parentPageId?: string | undefined;
+  /**
+   * When (clock ms) the data the handler works from was read: the listing's time for a page object
+   * taken from it, else set when processing starts (before the handler's first request). Decides
+   * whether the page's record is unsettled.
+   */
+  readAt?: number | undefined;
+  /**
+   * new/changed: found by discovery; child: a child_page met in a tree (or shared through the
+   * CaptureHub); pending: from state; scan: known but missing from a full enumeration; parent:
+   * re-read because a child page of it was edited, trashed, restored or is gone (its child_page
+   * block changed, its edit time did not).
+   */
+  reason: 'new' | 'changed' | 'child' | 'pending' | 'scan' | 'parent';
+  /**
+   * With reason 'parent': the child pages (ids) whose edit, trash, restore or disappearance queued
+   * it. Their child_page blocks, at the top level of this page's tree, are what changed: the
+   * parent's own last_edited_time did not move, so the rest of its tree is as it was processed.
+   */
+  childChanges?: string[] | undefined;
+}
+
+export interface PageOutcome {
+  docs: StreamDocument[];
+  /**
+   * What to remember of the page: the ids captured under it (blocks, comments; none for pages),
+   * or null to forget the page (it is gone).
+   */
+  record: { capturedIds?: readonly string[] | undefined } | null;
+  /** The page version actually processed, when the handler fetched it itself. */
+  page?: NotionPage | undefined;
+  /** child_page blocks met: captured as pages of their own when nothing else finds them. */
+  childPages?: ChildPageRef[] | undefined;
+}
+
+export interface PageSweepHandler {
+  /**
+   * Optional: turns a listing result into documents at once (the pages stream: the listing
+   * returns the whole page object). Return undefined to defer the page to `process` (with the
+   * page object kept on the work item).
+   */
+  fromListing?(page: NotionPage, prior: PageRecord | undefined): PageOutcome | undefined;
+  /**
+   * The expensive work for one page (block tree, comments). Handles a 404 of the page itself.
+   * `prior` is what the state remembers of the page; `view` reads the state of the others.
+   */
+  process(
+    item: PageWorkItem,
+    prior: PageRecord | undefined,
+    signal: AbortSignal,
+    view: PageSweepView,
+  ): Promise<PageOutcome>;
+  /** The documents for a page that is gone (404): deletions. */
+  gone(id: string, prior: PageRecord | undefined): StreamDocument[];
+  /**
+   * Errors that must fail the sweep although isPageScopedError says otherwise (e.g. a 403 of the
+   * comments endpoint: a capability the integration lacks, not a page it cannot read).
+   */
+  isFatal?(error: unknown): boolean;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { initialPageSweepState } from './page-state.js';
+import { planSweep } from './sweep-plan.js';
+
+const MINUTE = 60_000;
+const NOW = Date.UTC(2025, 5, 1, 10, 0, 0);
+const START = '2024-01-01T00:00:00.000Z';
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('planSweep', () => {
+  it('backfills from start_date without a cursor', () => {
+    const plan = planSweep(initialPageSweepState(), 0, {}, NOW, START);
+    expect(plan).toMatchObject({
+      backfill: true,
+      scan: false,
+      refresh: false,
+      since: START,
+      searchSince: START,
+    });
+    expect([plan.concurrency, plan.lookahead, plan.checkpointEvery, plan.unit]).toEqual([8, 200, 1, 'pages']);
+  });
+
+  it('lists from the cursor less the overlaps, and scans or refreshes when due', () => {
+    const state = {
+      ...initialPageSweepState(),
+      cursor: iso(NOW - 60 * MINUTE),
+      scannedAt: NOW - 10 * MINUTE,
+    };
+    const plan = planSweep(state, 5, {}, NOW, START);
+    expect(plan).toMatchObject({
+      backfill: false,
+      scan: false,
+      refresh: false,
+      since: iso(NOW - 62 * MINUTE),
+      searchSince: iso(NOW - 75 * MINUTE),
+    });
+    const scan = planSweep({ ...state, scannedAt: NOW - 60 * MINUTE }, 5, {}, NOW, START);
+    expect(scan).toMatchObject({ scan: true, since: START, searchSince: START });
+    // Nothing known: nothing to scan for.
+    expect(planSweep({ ...state, scannedAt: null }, 0, {}, NOW, START).scan).toBe(false);
+    const refresh = planSweep(state, 5, { refreshIntervalMs: 60 * MINUTE }, NOW, START);
+    expect(refresh.refresh).toBe(true);
+    expect(
+      planSweep({ ...state, refreshedAt: NOW - MINUTE }, 5, { refreshIntervalMs: 60 * MINUTE }, NOW, START)
+        .refresh,
+    ).toBe(false);
+  });
+
+  it('never lists before start_date, and keeps lookahead at least the concurrency', () => {
+    const state = { ...initialPageSweepState(), cursor: '2023-06-01T00:00:00.000Z', scannedAt: NOW };
+    const plan = planSweep(state, 1, { concurrency: 50, lookahead: 10, searchOverlapMs: 0 }, NOW, START);
+    expect([plan.since, plan.searchSince, plan.lookahead]).toEqual([START, START, 50]);
+  });
+});

@@ -1,0 +1,111 @@
+import type { PageSweepState } from './page-state.js';
+
+const MINUTE = 60_000;
+
+export interface PageSweepOptions {
+  /** Re-read window below the cursor for data source queries (minute-rounded timestamps). Default 2 minutes. */
+  overlapMs?: number;
+  /**
+   * Re-read window below the cursor for search, which lags behind edits. Default 15 minutes: cheap,
+   * since search is sorted newest first and stops at the bound, and pages already processed at the
+   * listed version are skipped without a request.
+   */
+  searchOverlapMs?: number;
+  /** How often a sweep enumerates every page to find deleted, trashed and unlisted ones. Default 1 hour. */
+  deletionScanIntervalMs?: number;
+  /**
+   * How often every known page (not in the trash) is processed again whatever its
+   * last_edited_time says: for what changes without moving it (comments). Undefined (default):
+   * never. Costs one `process` per known page per interval.
+   */
+  refreshIntervalMs?: number | undefined;
+  /** Pages processed at once. Default 8. */
+  concurrency?: number;
+  /** How far (in pages) processing may run ahead of the oldest unfinished page. Default 200. */
+  lookahead?: number;
+  /** Pages completed per checkpoint. Default 1. */
+  checkpointEvery?: number;
+  /** Progress unit. Default 'pages'. */
+  unit?: string;
+  /**
+   * Remember each page's parent page, and re-process the parent when a known page is edited,
+   * trashed, restored or gone: the parent's child_page block shows the child's title and edit time,
+   * and disappears with it, without the parent's own last_edited_time moving. The parent is queued
+   * once (reason 'parent'), its `childChanges` naming the children that queued it. (The blocks
+   * stream needs this; about 30 bytes more per child page.)
+   */
+  trackParents?: boolean;
+}
+
+/** What one sweep does, decided before it starts: the options resolved, and its kind and bounds. */
+export interface SweepPlan {
+  /** The sweep's start (clock ms). */
+  now: number;
+  /** `start_date` (epoch ms; NaN when it does not parse): older pages are not captured. */
+  startMs: number;
+  /** No cursor yet: list everything since `start_date`. */
+  backfill: boolean;
+  /** A deletion scan: list everything, and fetch each known page the listing did not return. */
+  scan: boolean;
+  /** A full refresh: every known page is processed again. */
+  refresh: boolean;
+  /** Lower bound of the data source queries (undefined: no bound). */
+  since: string | undefined;
+  /** Lower bound of the search listing. */
+  searchSince: string | undefined;
+  overlapMs: number;
+  refreshIntervalMs: number | undefined;
+  concurrency: number;
+  lookahead: number;
+  checkpointEvery: number;
+  unit: string;
+  trackParents: boolean;
+}
+
+/**
+ * Plans a sweep from `state`: a backfill without a cursor; a deletion scan every
+ * `deletionScanIntervalMs` once pages are known; a full refresh every `refreshIntervalMs`; listing
+ * bounds at the cursor less the overlaps (search: the wider one), or `start_date` on a backfill or
+ * scan.
+ */
+export function planSweep(
+  state: PageSweepState,
+  knownPages: number,
+  options: PageSweepOptions,
+  now: number,
+  startDate: string,
+): SweepPlan {
+  const overlapMs = options.overlapMs ?? 2 * MINUTE;
+  const searchOverlapMs = Math.max(overlapMs, options.searchOverlapMs ?? 15 * MINUTE);
+  const scanIntervalMs = options.deletionScanIntervalMs ?? 60 * MINUTE;
+  const refreshIntervalMs = options.refreshIntervalMs;
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const startMs = Date.parse(startDate);
+  const backfill = state.cursor === null;
+  const scan =
+    !backfill && knownPages > 0 && (state.scannedAt === null || now - state.scannedAt >= scanIntervalMs);
+  const refresh =
+    refreshIntervalMs !== undefined &&
+    !backfill &&
+    (state.refreshedAt == null || now - state.refreshedAt >= refreshIntervalMs);
+  const bound = (overlap: number): string | undefined => {
+    const ms = backfill || scan ? startMs : Math.max(startMs, Date.parse(state.cursor!) - overlap);
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  };
+  return {
+    now,
+    startMs,
+    backfill,
+    scan,
+    refresh,
+    since: bound(overlapMs),
+    searchSince: bound(searchOverlapMs),
+    overlapMs,
+    refreshIntervalMs,
+    concurrency,
+    lookahead: Math.max(concurrency, options.lookahead ?? 200),
+    checkpointEvery: Math.max(1, options.checkpointEvery ?? 1),
+    unit: options.unit ?? 'pages',
+    trackParents: options.trackParents === true,
+  };
+}

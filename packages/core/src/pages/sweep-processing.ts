@@ -1,0 +1,137 @@
+import { NotionApiError, ResponseValidationError } from '../errors.js';
+import { compactId } from '../notion-ids.js';
+import type { StreamEvent } from '../stream.js';
+import { isInTrash } from '../stream-documents.js';
+import type { SharedChildPage } from './child-pages.js';
+import { retrievePage } from './page-objects.js';
+import type { PageSweepState } from './page-state.js';
+import { ParentTracking } from './parent-tracking.js';
+import type { PageOutcome, PageWorkItem } from './sweep-handler.js';
+import { processedPage, queueChildPage, type SweepRun } from './sweep-run.js';
+import type { SettledWork } from './work-queue.js';
+
+/*
+ * The second half of a sweep: processing the queue, and what each page's outcome changes.
+ */
+
+/**
+ * Whether a failure concerns one page only, so the sweep goes on without it (it stays pending and
+ * is retried next sweep): a response that does not parse, or a non-retryable 400
+ * validation_error or 403 restricted_resource. Anything else fails the sweep: 401, a blocked
+ * integration (`public_api_request_blocked`), exhausted retries, aborts, bugs.
+ */
+export function isPageScopedError(error: unknown): boolean {
+  if (error instanceof ResponseValidationError) return true;
+  if (!(error instanceof NotionApiError) || error.isRetryable) return false;
+  if (error.rateLimitReason === 'public_api_request_blocked') return false;
+  return (
+    (error.status === 400 && error.code === 'validation_error') ||
+    (error.status === 403 && error.code === 'restricted_resource')
+  );
+}
+
+type Work = PageOutcome | 'unchanged';
+
+/**
+ * Phase 2: processes the queue (see WorkQueue), each page's documents followed, every
+ * `checkpointEvery` pages, by a checkpoint whose cursor waits for the oldest listed page not
+ * done. Stops the pages in flight when the consumer stops early or a page fails the sweep.
+ */
+export async function* processQueue(
+  run: SweepRun,
+  stop: () => void,
+): AsyncGenerator<StreamEvent<PageSweepState>, void, undefined> {
+  const { queue, checkpoints } = run;
+  const parents = run.plan.trackParents ? new ParentTracking(run.ledger, queue) : undefined;
+  const work = (item: PageWorkItem) => processPage(run, item);
+  try {
+    for (;;) {
+      const settled = await queue.next(work);
+      if (settled === undefined) break;
+      yield* settlePage(run, settled, parents);
+      queue.finish(settled.index);
+      const due = checkpoints.pageDone(() => queue.oldestOpenListed());
+      if (due !== undefined) {
+        yield due;
+        checkpoints.report();
+      }
+    }
+  } finally {
+    await queue.stop(stop);
+  }
+}
+
+/**
+ * One page: a page a deletion scan missed is fetched first (404: gone; the version processed
+ * already: nothing to do); the handler does the rest.
+ */
+async function processPage(run: SweepRun, item: PageWorkItem): Promise<Work> {
+  const { ctx, handler, ledger, signal } = run;
+  const prior = ledger.record(compactId(item.id));
+  // What the handler reads from now on is no older than this.
+  if (item.page === undefined) item.readAt = ctx.clock.now();
+  if (item.reason === 'scan') {
+    const page = await retrievePage(ctx.notion, item.id, signal);
+    if (page === undefined) return { docs: handler.gone(item.id, prior), record: null };
+    if (prior?.isUnchanged(page.last_edited_time, isInTrash(page)) === true) return 'unchanged';
+    item.page = page;
+    item.lastEditedTime = page.last_edited_time;
+    item.trashed = isInTrash(page);
+  }
+  return handler.process(item, prior, signal, ledger);
+}
+
+/**
+ * What a settled page changes: a page-scoped failure leaves it pending (anything else fails the
+ * sweep); an outcome's documents are emitted, its record kept (or forgotten: gone), its parent
+ * queued (ParentTracking), its child pages nothing else knows queued and shared.
+ */
+async function* settlePage(
+  run: SweepRun,
+  settled: SettledWork<Work>,
+  parents: ParentTracking | undefined,
+): AsyncGenerator<StreamEvent<PageSweepState>, void, undefined> {
+  const { ctx, handler, stats, ledger, checkpoints } = run;
+  const { key, item } = settled;
+  if ('error' in settled) {
+    const { error } = settled;
+    if (run.signal.aborted || !isPageScopedError(error) || handler.isFatal?.(error) === true) throw error;
+    stats.failed++;
+    ctx.logger.warn('could not process a page; capturing the others and retrying it next sweep', {
+      pageId: item.id,
+      requestId: (error as { requestId?: string }).requestId,
+      operation: (error as { operation?: string }).operation,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    ledger.setFailed(key, item.lastEditedTime, item.trashed);
+    return;
+  }
+  const { outcome } = settled;
+  if (outcome === 'unchanged') return;
+  const prior = ledger.record(key);
+  for (const doc of outcome.docs) yield { doc };
+  const next =
+    outcome.record === null
+      ? null
+      : processedPage(run, item, outcome.page ?? item.page, outcome.record.capturedIds, prior);
+  if (next === null) {
+    stats.gone++;
+    ledger.remove(key);
+  } else {
+    ledger.setProcessed(key, next);
+  }
+  stats.processed++;
+  if (parents?.childProcessed(item, prior, next) === true) checkpoints.total = (checkpoints.total ?? 0) + 1;
+  const shared: SharedChildPage[] = [];
+  for (const child of outcome.childPages ?? []) {
+    const page: SharedChildPage = {
+      id: child.id,
+      lastEditedTime: child.lastEditedTime,
+      parentPageId: item.id,
+    };
+    if (!queueChildPage(run, page, key)) continue;
+    shared.push(page);
+    checkpoints.total = (checkpoints.total ?? 0) + 1;
+  }
+  if (shared.length > 0) ctx.hub?.childPages.publish(shared);
+}
