@@ -1,4 +1,5 @@
-// Writes the skeleton of a workspace package: package.json, tsconfig.json, src/index.ts.
+// Writes the skeleton of a workspace package: package.json, tsconfig.json, tsconfig.test.json,
+// src/index.ts.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -41,11 +42,22 @@ const pkg = {
 if (!Object.keys(pkg.dependencies).length) delete pkg.dependencies;
 if (!Object.keys(pkg.devDependencies).length) delete pkg.devDependencies;
 writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+// tsconfig.json builds src/ into dist/ without the tests; tsconfig.test.json typechecks the tests
+// (no output) against it. Add both to the root tsconfig.json's references (the test config once
+// src/ holds a test: tsc rejects a config with no input).
 const tsconfig = {
   extends: '../../tsconfig.base.json',
   compilerOptions: { rootDir: 'src', outDir: 'dist', tsBuildInfoFile: 'dist/.tsbuildinfo' },
   include: ['src'],
+  exclude: ['src/**/*.test.ts'],
   references: list(refs).map((r) => ({ path: `../../${r}` })),
 };
 writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+const testTsconfig = {
+  extends: '../../tsconfig.base.json',
+  compilerOptions: { rootDir: 'src', noEmit: true, tsBuildInfoFile: 'dist/test.tsbuildinfo' },
+  include: ['src/**/*.test.ts'],
+  references: [{ path: './tsconfig.json' }],
+};
+writeFileSync(join(dir, 'tsconfig.test.json'), `${JSON.stringify(testTsconfig, null, 2)}\n`);
 if (!existsSync(join(dir, 'src/index.ts'))) writeFileSync(join(dir, 'src/index.ts'), 'export {};\n');

@@ -12,29 +12,29 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { CollectionStore, ConnectorExit, ConnectorLog, ConnectorRun } from '@source-notion/connector';
+import { createCollectionStore, spawnConnector } from '@source-notion/connector';
 import { mergePatchInPlace } from '@source-notion/core';
 import type { Emulator, EmulatorOptions, WorkspaceOptions } from '@source-notion/notion-emulator';
 import { startEmulator } from '@source-notion/notion-emulator';
 import { dataSourceDocument } from '@source-notion/stream-data-sources';
 import { pageDocument } from '@source-notion/stream-pages';
 import { userDocument } from '@source-notion/stream-users';
-import type { ConnectorExit, ConnectorLog, ConnectorRun } from '../connector-process.js';
-import { spawnConnector } from '../connector-process.js';
-import { type CollectionStore, createCollectionStore } from '../preview/collection-store.js';
 
 export const STREAMS = ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments'] as const;
 export type StreamName = (typeof STREAMS)[number];
 export type Doc = Record<string, unknown>;
 
-const appDir = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+/** The connector's package directory: its `scripts/build.mjs` writes the bundle. */
+const connectorDir = dirname(createRequire(import.meta.url).resolve('@source-notion/connector/package.json'));
 
 /**
- * A fresh build of the bundle into a temporary directory (what `pnpm build` writes to
- * dist/source-notion.mjs), so the suite tests the current sources. Set
+ * A fresh build of the bundle into a temporary directory (what the connector's `pnpm build` writes
+ * to apps/connector/dist/source-notion.mjs), so the suite tests the current sources. Set
  * SOURCE_NOTION_BUNDLE to test a given bundle instead (e.g. the image's).
  */
 export function buildBundle(): { path: string; cleanup(): void } {
@@ -45,7 +45,7 @@ export function buildBundle(): { path: string; cleanup(): void } {
   }
   const dir = mkdtempSync(join(tmpdir(), 'source-notion-reliability-'));
   const path = join(dir, 'source-notion.mjs');
-  execFileSync(process.execPath, [join(appDir, 'scripts', 'build.mjs'), '--outfile', path], {
+  execFileSync(process.execPath, [join(connectorDir, 'scripts', 'build.mjs'), '--outfile', path], {
     stdio: 'pipe',
   });
   return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

@@ -2,9 +2,10 @@
 // bindings for unknown streams, bad configs and state that does not parse. Each ends with a clear
 // last log line (never a stack trace), only protocol on stdout, and never the token; state that
 // does not parse means a fresh backfill of that binding (documented recovery), not a failure.
+
+import type { ConnectorExit, ConnectorLog } from '@source-notion/connector';
+import { spawnConnector } from '@source-notion/connector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorExit, ConnectorLog } from '../connector-process.js';
-import { spawnConnector } from '../connector-process.js';
 import {
   canaryToken,
   collectionDocs,

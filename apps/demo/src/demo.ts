@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmulator } from '@source-notion/notion-emulator';
-import { formatCount } from '../status-reporter.js';
 import {
   applyMutation,
   describeMutation,
@@ -30,6 +29,13 @@ function runPreviewProcess(bundle: string, args: string[], env: NodeJS.ProcessEn
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+const numberFormat = new Intl.NumberFormat('en-US');
+
+/** "1,200": counts written as the connector's status lines write them. */
+function formatCount(value: number): string {
+  return numberFormat.format(Math.round(value));
 }
 
 function countLines(file: string): number {

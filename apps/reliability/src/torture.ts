@@ -3,7 +3,7 @@
 // unhealable faults, 50+ SIGKILLs across backfill and incremental sweeps, bad protocol input fed
 // to the bundle, and a session of emulated hours against a changing workspace. Prints a table and
 // exits non-zero when anything lost a document or misbehaved.
-import { spawnConnector } from '../connector-process.js';
+import { spawnConnector } from '@source-notion/connector';
 import { type Baseline, crashChain, killPlan, uninterrupted } from './crash.js';
 import {
   buildBundle,

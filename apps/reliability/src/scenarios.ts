@@ -3,9 +3,10 @@
 // the protocol against it, and reports whether the merged, reduced collections equal the
 // emulator's ground truth, which log lines told a person what happened, and whether the canary
 // token leaked anywhere.
+
+import type { ConnectorLog } from '@source-notion/connector';
 import type { Counters, Emulator, EmulatorOptions, WorkspaceOptions } from '@source-notion/notion-emulator';
 import { startEmulator } from '@source-notion/notion-emulator';
-import type { ConnectorLog } from '../connector-process.js';
 import {
   canaryToken,
   collectionDocs,
