@@ -171,8 +171,8 @@ export function createDataSourcesStream(options: DataSourcesStreamOptions = {}):
 /**
  * Every data source (schema record) the integration can see, `properties` as `[{name, value}]`.
  * Incremental by `last_edited_time`; one data source listing per sweep (shared with the other
- * streams through the CaptureHub) plus a GET only for partial search
- * results and for data sources search stopped listing (trashed: emitted with `in_trash: true`;
- * 404: emitted as a deletion). Always captured complete: `start_date` does not apply.
+ * streams through the CaptureHub) plus a GET only for partial search results and for data
+ * sources search stopped listing (trashed: emitted with `in_trash: true`; 404: emitted as a
+ * deletion). Always captured complete: `start_date` does not apply.
  */
 export const dataSourcesStream: Stream<DataSourcesState> = createDataSourcesStream();

@@ -199,8 +199,9 @@ export function createDatabasesStream(options: DatabasesStreamOptions = {}): Str
 
 /**
  * The database containers (`GET /v1/databases/{id}`) of every data source the integration can
- * see. One data source listing per sweep (shared with the other streams through the CaptureHub); a database is fetched again only when the set or the
- * `last_edited_time` of its visible data sources moved (every database on the first sweep). A
+ * see. One data source listing per sweep (shared with the other streams through the
+ * CaptureHub); a database is fetched again only when the set or the `last_edited_time` of its
+ * visible data sources moved (every database on the first sweep). A
  * database in the trash is emitted with `in_trash: true`; one that answers 404 as a deletion.
  * Always captured complete: `start_date` does not apply.
  */
