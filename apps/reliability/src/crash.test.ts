@@ -3,7 +3,7 @@
 // ground truth; the rework is reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Baseline, crashChain, killPlan, uninterrupted } from './crash.js';
-import { type Suite, startSuite } from './harness.js';
+import { type Suite, startSuite } from './suite.js';
 
 const SEED = 75;
 const SCALE = 100;

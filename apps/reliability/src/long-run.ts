@@ -3,24 +3,20 @@
 // workspace's size; at the end the reduced collections must equal the ground truth.
 import { mergePatchInPlace } from '@source-notion/core';
 import type { Emulator } from '@source-notion/notion-emulator';
+import { findCanary } from './canary.js';
 import {
   collectionDocs,
-  connectorEnv,
-  type Doc,
   describeDiff,
   diffCollections,
-  endpointConfig,
   expectedCollections,
-  findCanary,
   newCollections,
-  openRequest,
   reduceInto,
-  runSession,
-  type SessionResult,
-  seededRandom,
-  slope,
-  vmRssKiB,
-} from './harness.js';
+} from './collections.js';
+import { slope, vmRssKiB } from './memory.js';
+import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
+import { runSession, type SessionResult } from './run-session.js';
+import { seededRandom } from './seeded-random.js';
+import type { Doc } from './streams.js';
 
 export interface LongRunOptions {
   bundle: string;

@@ -4,31 +4,25 @@
 // to the bundle, and a session of emulated hours against a changing workspace. Prints a table and
 // exits non-zero when anything lost a document or misbehaved.
 import { spawnConnector } from '@source-notion/connector';
-import { type Baseline, crashChain, killPlan, uninterrupted } from './crash.js';
+import { buildBundle } from './build-bundle.js';
+import { findCanary } from './canary.js';
 import {
-  buildBundle,
   collectionDocs,
-  connectorEnv,
   diffCollections,
-  endpointConfig,
   expectedCollections,
-  findCanary,
   newCollections,
-  openRequest,
   reduceInto,
-  runSession,
-  seededRandom,
-  startFaultProxy,
-  startSeededEmulator,
-} from './harness.js';
+} from './collections.js';
+import { type Baseline, crashChain, killPlan, uninterrupted } from './crash.js';
+import { startFaultProxy } from './fault-proxy.js';
+import { FAULT_SCENARIOS, type FaultScenario, KNOWN_GAP_SCENARIOS } from './fault-scenarios.js';
 import { longRun, mutateWorkspace } from './long-run.js';
-import {
-  FAULT_SCENARIOS,
-  type FaultScenario,
-  KNOWN_GAP_SCENARIOS,
-  runScenario,
-  UNHEALABLE_CASES,
-} from './scenarios.js';
+import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
+import { runScenario } from './run-scenario.js';
+import { runSession } from './run-session.js';
+import { seededRandom } from './seeded-random.js';
+import { startSeededEmulator } from './suite.js';
+import { UNHEALABLE_CASES } from './unhealable-cases.js';
 
 interface Options {
   seed: number;
