@@ -5,6 +5,7 @@
 import type { Counters, Emulator, EmulatorOptions, WorkspaceOptions } from '@source-notion/notion-emulator';
 import { descendants, subtreeRoot } from './block-subtree.js';
 import type { ProxyRule } from './fault-proxy.js';
+import { livePages } from './live-pages.js';
 import type { Doc, StreamName } from './streams.js';
 
 /** Enough pages that search answers in two pages (page_size 100): cursors get used. */
@@ -142,7 +143,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     emulator: { faults: { searchIndexLagS: 90 } },
     mutateBetween: (emulator) => {
       const ws = emulator.workspace;
-      const pages = ws.pages.filter((p) => p.shared && !p.inTrash && !p.purged && ws.pageAccessible(p.idx));
+      const pages = livePages(ws);
       // No renames: a rename changes the mention text inside OTHER pages without touching their
       // last_edited_time (as in Notion), which no incremental reader can see.
       ws.editPage(pages[1]!.id);
@@ -203,7 +204,7 @@ export const KNOWN_GAP_SCENARIOS: FaultScenario[] = [
     streams: ['comments'],
     mutateBetween: (emulator) => {
       const ws = emulator.workspace;
-      const pages = ws.pages.filter((p) => p.shared && !p.inTrash && !p.purged && ws.pageAccessible(p.idx));
+      const pages = livePages(ws);
       ws.addComment(pages[4]!.id, { text: 'a lone comment' });
     },
     timeScale: 1000,

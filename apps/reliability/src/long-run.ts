@@ -12,6 +12,7 @@ import {
   newCollections,
   reduceInto,
 } from './collections.js';
+import { livePages } from './live-pages.js';
 import { slope, vmRssKiB } from './memory.js';
 import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
 import { runSession, type SessionResult } from './run-session.js';
@@ -59,7 +60,7 @@ export interface LongRunResult {
 /** Mutates the workspace like its users would between two sweeps (seeded); returns the count. */
 export function mutateWorkspace(emulator: Emulator, random: () => number): number {
   const ws = emulator.workspace;
-  const pages = ws.pages.filter((p) => p.shared && !p.inTrash && !p.purged && ws.pageAccessible(p.idx));
+  const pages = livePages(ws);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)] as T;
   const blocks = (emulator.groundTruth().blocks as unknown as Doc[]).filter(
     (b) => b.depth === 1 && b.has_children === false && b.type === 'paragraph',
