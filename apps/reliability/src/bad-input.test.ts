@@ -6,22 +6,18 @@
 import type { ConnectorExit, ConnectorLog } from '@source-notion/connector';
 import { spawnConnector } from '@source-notion/connector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canaryToken, findCanary } from './canary.js';
 import {
-  canaryToken,
   collectionDocs,
-  connectorEnv,
   describeDiff,
   diffCollections,
-  endpointConfig,
   expectedCollections,
-  findCanary,
   newCollections,
-  openRequest,
   reduceInto,
-  runSession,
-  type Suite,
-  startSuite,
-} from './harness.js';
+} from './collections.js';
+import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
+import { runSession } from './run-session.js';
+import { type Suite, startSuite } from './suite.js';
 
 const SEED = 77;
 const canary = canaryToken(SEED);

@@ -2,20 +2,13 @@
 // are captured as they come; a response the connector cannot use ends the session with a clear
 // error naming the request id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  collectionDocs,
-  connectorEnv,
-  type Doc,
-  endpointConfig,
-  findCanary,
-  newCollections,
-  openRequest,
-  reduceInto,
-  runSession,
-  type Suite,
-  startRewriteProxy,
-  startSuite,
-} from './harness.js';
+import { findCanary } from './canary.js';
+import { collectionDocs, newCollections, reduceInto } from './collections.js';
+import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
+import { startRewriteProxy } from './rewrite-proxy.js';
+import { runSession } from './run-session.js';
+import type { Doc } from './streams.js';
+import { type Suite, startSuite } from './suite.js';
 
 const SEED = 79;
 let suite: Suite;

@@ -3,7 +3,8 @@
 // ground truth; the rework is reported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Baseline, crashChain, killPlan, uninterrupted } from './crash.js';
-import { type Suite, startSuite } from './harness.js';
+import { livePages } from './live-pages.js';
+import { type Suite, startSuite } from './suite.js';
 
 const SEED = 75;
 const SCALE = 100;
@@ -55,7 +56,7 @@ describe('crashes (SIGKILL) and restarts', () => {
   }, async () => {
     const ws = suite.emulator.workspace;
     const backfill = baseline ?? (await uninterrupted(options()));
-    const pages = ws.pages.filter((p) => p.shared && !p.inTrash && !p.purged && ws.pageAccessible(p.idx));
+    const pages = livePages(ws);
     ws.editPage(pages[2]!.id);
     ws.appendBlocks(pages[4]!.id, 3);
     ws.editPage(pages[6]!.id);

@@ -1,24 +1,20 @@
 // Crash chains: SIGKILL the connector at seeded points, restart it with the state merged from the
 // checkpoints the runtime received, until a session completes; compare with an uninterrupted run.
 import type { Emulator } from '@source-notion/notion-emulator';
+import { findCanary } from './canary.js';
 import {
   type Collections,
   collectionDocs,
-  connectorEnv,
-  type Doc,
   describeDiff,
   diffCollections,
-  endpointConfig,
   expectedCollections,
-  findCanary,
   newCollections,
-  openRequest,
   reduceInto,
-  runSession,
-  type SessionResult,
-  STREAMS,
-  seededRandom,
-} from './harness.js';
+} from './collections.js';
+import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
+import { runSession, type SessionResult } from './run-session.js';
+import { seededRandom } from './seeded-random.js';
+import { type Doc, STREAMS } from './streams.js';
 
 export interface Baseline {
   /** Committed documents of the uninterrupted run, per binding. */

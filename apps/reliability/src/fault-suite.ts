@@ -1,7 +1,8 @@
 // Declares one vitest test per fault scenario (used by the faults-*.test.ts files).
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildBundle } from './harness.js';
-import { FAULT_SCENARIOS, type FaultScenario, runScenario } from './scenarios.js';
+import { buildBundle } from './build-bundle.js';
+import { FAULT_SCENARIOS, type FaultScenario } from './fault-scenarios.js';
+import { runScenario } from './run-scenario.js';
 
 /** The scenarios named (by exact name), in that order. */
 export function scenarios(...names: string[]): FaultScenario[] {

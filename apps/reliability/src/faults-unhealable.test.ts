@@ -2,24 +2,21 @@
 // problem and the fix, after a checkpoint covering every document it wrote; a later session with
 // the merged state (and the problem fixed) completes the capture without losing anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCanary } from './canary.js';
 import {
   collectionDocs,
-  connectorEnv,
   describeDiff,
   diffCollections,
-  endpointConfig,
   expectedCollections,
-  findCanary,
   newCollections,
-  openRequest,
   reduceInto,
-  runSession,
-  STREAMS,
-  type Suite,
-  startFaultProxy,
-  startSuite,
-} from './harness.js';
-import { UNHEALABLE_CASES } from './scenarios.js';
+} from './collections.js';
+import { startFaultProxy } from './fault-proxy.js';
+import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
+import { runSession } from './run-session.js';
+import { STREAMS } from './streams.js';
+import { type Suite, startSuite } from './suite.js';
+import { UNHEALABLE_CASES } from './unhealable-cases.js';
 
 const SEED = 74;
 let suite: Suite;

@@ -3,8 +3,8 @@
 // workspace, and the capture equals the ground truth at the end. The torture script runs it for
 // emulated hours.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Suite, startSuite } from './harness.js';
 import { longRun } from './long-run.js';
+import { type Suite, startSuite } from './suite.js';
 
 const SEED = 78;
 const SCALE = 1000;

@@ -3,24 +3,21 @@
 // workspace's size; at the end the reduced collections must equal the ground truth.
 import { mergePatchInPlace } from '@source-notion/core';
 import type { Emulator } from '@source-notion/notion-emulator';
+import { findCanary } from './canary.js';
 import {
   collectionDocs,
-  connectorEnv,
-  type Doc,
   describeDiff,
   diffCollections,
-  endpointConfig,
   expectedCollections,
-  findCanary,
   newCollections,
-  openRequest,
   reduceInto,
-  runSession,
-  type SessionResult,
-  seededRandom,
-  slope,
-  vmRssKiB,
-} from './harness.js';
+} from './collections.js';
+import { livePages } from './live-pages.js';
+import { slope, vmRssKiB } from './memory.js';
+import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
+import { runSession, type SessionResult } from './run-session.js';
+import { seededRandom } from './seeded-random.js';
+import type { Doc } from './streams.js';
 
 export interface LongRunOptions {
   bundle: string;
@@ -63,7 +60,7 @@ export interface LongRunResult {
 /** Mutates the workspace like its users would between two sweeps (seeded); returns the count. */
 export function mutateWorkspace(emulator: Emulator, random: () => number): number {
   const ws = emulator.workspace;
-  const pages = ws.pages.filter((p) => p.shared && !p.inTrash && !p.purged && ws.pageAccessible(p.idx));
+  const pages = livePages(ws);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)] as T;
   const blocks = (emulator.groundTruth().blocks as unknown as Doc[]).filter(
     (b) => b.depth === 1 && b.has_children === false && b.type === 'paragraph',

@@ -2,22 +2,18 @@
 // document followed by a checkpoint, the last stdout line a checkpoint; the next session from the
 // merged state completes the capture.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCanary } from './canary.js';
 import {
   collectionDocs,
-  connectorEnv,
   describeDiff,
   diffCollections,
-  endpointConfig,
   expectedCollections,
-  findCanary,
   newCollections,
-  openRequest,
   reduceInto,
-  runSession,
-  type SessionResult,
-  type Suite,
-  startSuite,
-} from './harness.js';
+} from './collections.js';
+import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
+import { runSession, type SessionResult } from './run-session.js';
+import { type Suite, startSuite } from './suite.js';
 
 const SEED = 76;
 let suite: Suite;
