@@ -25,6 +25,8 @@ export function parseTortureArgs(argv: string[]): TortureOptions {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => Number(argv[++i]);
+    // `pnpm --filter … torture -- --quick` passes the `--` on.
+    if (arg === '--') continue;
     if (arg === '--seed') options.seed = next();
     else if (arg === '--seeds') options.seeds = next();
     else if (arg === '--kills') options.kills = next();
