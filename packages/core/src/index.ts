@@ -1,15 +1,9 @@
 // Time: the real clock, scaled for the emulator's time scale.
-export { type Clock, createSystemClock, type SystemClockOptions, sleepReal } from './clock.js';
+export { type Clock, createSystemClock, type SystemClockOptions } from './clock.js';
 // The endpoint config: parsing it, its JSON schema for spec, the token it carries.
 export {
-  DEFAULT_NOTION_VERSION,
-  DEFAULT_REQUESTS_PER_MINUTE,
   type EndpointConfig,
   endpointConfigJsonSchema,
-  endpointConfigSchema,
-  MAX_REQUESTS_PER_MINUTE,
-  MIN_REQUESTS_PER_MINUTE,
-  NOTION_VERSIONS,
   type NotionVersion,
   notionToken,
   type OAuthCredentials,
@@ -23,13 +17,10 @@ export {
   ConnectorError,
   IncompleteListError,
   isNotionApiError,
-  isNotionErrorCode,
   NetworkError,
-  NOTION_ERROR_CODES,
   NotionApiError,
   type NotionApiErrorOptions,
   type NotionErrorCode,
-  RETRYABLE_STATUSES,
   ResponseValidationError,
 } from './errors.js';
 // A JSON Schema document (collection schemas, the config schema).
@@ -38,17 +29,13 @@ export type { JsonSchema } from './json-schema.js';
 export {
   createLogger,
   createSilentLogger,
-  LOG_LEVELS,
   type LogFields,
   type Logger,
   type LoggerOptions,
   type LogLevel,
-  logLevelFromEnv,
   parseLogLevel,
-  REDACTED,
   redactSecrets,
   registerSecret,
-  sanitizeForLog,
 } from './logger.js';
 // Bounded concurrency.
 export { mapConcurrent } from './map-concurrent.js';
@@ -69,61 +56,28 @@ export {
   type NotionCallOptions,
   type NotionClient,
   type NotionClientOptions,
-  type NotionClientTimeouts,
-  toConnectorError,
 } from './notion-client.js';
 // Notion ids: compact and packed forms for stream state.
 export { compactId, expandId, isNotionId, packIds, unpackIds } from './notion-ids.js';
 // Any Notion listing, each result checked by a schema.
 export { type ListNotionOptions, listNotion, type NotionRequest } from './notion-list.js';
 // One Notion object by id (404 is undefined).
-export {
-  type IterateSearchObjectsOptions,
-  iterateSearchObjects,
-  type NotionObject,
-  notionObjectSchema,
-  retrieveNotionObject,
-} from './notion-objects.js';
+export { retrieveNotionObject } from './notion-objects.js';
 // The hub the page streams share within one capture (listings, child pages).
 export { type CaptureHub, type CaptureHubOptions, createCaptureHub } from './pages/capture-hub.js';
 // A child page one stream met and shares with the others through the hub.
-export { createSharedChildPages, type SharedChildPage, type SharedChildPages } from './pages/child-pages.js';
+export type { SharedChildPage } from './pages/child-pages.js';
 // The data source listing the databases, data_sources and page streams share.
 export {
-  createDataSourceListings,
   type DataSourceListing,
   type DataSourceListingRequest,
   type DataSourceListings,
   listDataSources,
 } from './pages/data-source-listings.js';
-// One data source queried for the pages changed since a cursor.
-export { type DataSourceQueryStats, queryDataSource } from './pages/data-source-query.js';
-// Finding the pages changed since a cursor (search and data source queries).
-export {
-  type DiscoveredPage,
-  type DiscoverPagesOptions,
-  type DiscoveryStats,
-  discoverPages,
-} from './pages/discovery.js';
-// One page discovery shared by the page streams sweeping at once.
-export {
-  createPageListings,
-  type PageDiscovery,
-  type PageDiscoveryRequest,
-  type PageListings,
-  startPageDiscovery,
-} from './pages/page-listings.js';
 // The Notion page object.
-export {
-  type NotionPage,
-  notionPageSchema,
-  parentPageIdOf,
-  parseNotionPage,
-  retrievePage,
-} from './pages/page-objects.js';
+export { type NotionPage, notionPageSchema, retrievePage } from './pages/page-objects.js';
 // The page engine's persisted state and its views during a sweep.
 export {
-  fromEpochMinutes,
   initialPageSweepState,
   type PageEntry,
   PageLedger,
@@ -131,29 +85,20 @@ export {
   type PageSweepState,
   type PageSweepView,
   type ProcessedPage,
-  pageEntrySchema,
   pageSweepStateSchema,
   type RevisitedPage,
-  readPageRecord,
-  toEpochMinutes,
 } from './pages/page-state.js';
 // One sweep of the page engine the pages, blocks and comments streams run on.
 export { runPageSweep } from './pages/page-sweep.js';
 // What a page stream implements for the page engine.
 export type { PageOutcome, PageSweepHandler, PageWorkItem } from './pages/sweep-handler.js';
 // The page engine's options.
-export { type PageSweepOptions, planSweep, type SweepPlan } from './pages/sweep-plan.js';
-// Which failures leave one page pending instead of failing the sweep.
-export { isPageScopedError } from './pages/sweep-processing.js';
+export type { PageSweepOptions } from './pages/sweep-plan.js';
 // What a page sweep counts.
-export { emptyPageSweepStats, type PageSweepStats } from './pages/sweep-run.js';
+export type { PageSweepStats } from './pages/sweep-run.js';
 // A page's block tree, walked iteratively.
 export {
-  type ChildPageRef,
   type NotionBlock,
-  notionBlockSchema,
-  shouldDescend,
-  type WalkedBlock,
   type WalkPageBlocksOptions,
   type WalkPageBlocksResult,
   walkPageBlocks,
@@ -163,41 +108,22 @@ export {
   collectList,
   type FetchPage,
   type IteratePagesOptions,
-  isInvalidCursorError,
   iteratePages,
-  iterateResults,
   type ListPage,
-  type ListResponse,
 } from './pagination.js';
 // The request budget per token, shared by every client in the process.
 export {
-  createRateLimiter,
   type RateLimiter,
   type RateLimiterOptions,
   type RateLimiterStats,
   sharedRateLimiter,
 } from './rate-limiter.js';
 // Which failures are worth retrying.
-export {
-  backoffDelay,
-  DEFAULT_RETRY,
-  isRetryableError,
-  MAX_RETRY_AFTER_MS,
-  parseRetryAfter,
-  type RetryOptions,
-} from './retry.js';
+export { isRetryableError } from './retry.js';
 // Stream state as the connector loads it, and reloads it after Flow stored it.
-export {
-  isPlainJson,
-  type LoadedStreamState,
-  loadStreamState,
-  parseStreamState,
-  reloadStreamState,
-  type StatefulStream,
-} from './state.js';
+export { type LoadedStreamState, loadStreamState, reloadStreamState, type StatefulStream } from './state.js';
 // The Stream contract every stream-* package implements.
 export {
-  NOTION_CAPABILITIES,
   type NotionCapability,
   STREAM_NAMES,
   type Stream,
@@ -216,9 +142,7 @@ export {
   deletionDocumentSchema,
   isDeletionDocument,
   isInTrash,
-  type NamedProperty,
   notionTimestampSchema,
-  propertyList,
   propertyListSchema,
   withoutRequestId,
   withPropertyList,
@@ -227,7 +151,6 @@ export {
 export {
   createStatePatchBatch,
   type StatePatchBatch,
-  SWEEP_OVERLAP_MS,
   type SweepWindow,
   sweepWindow,
 } from './sweep-window.js';

@@ -22,4 +22,4 @@ export {
   withoutVolatile,
 } from './run-stream.js';
 // Closing what a test opened.
-export { type Closable, createTestResources, type TestResources } from './test-resources.js';
+export { createTestResources, type TestResources } from './test-resources.js';
