@@ -1,5 +1,4 @@
-import type { Stream, StreamName } from '@source-notion/core';
-import { STREAM_NAMES } from '@source-notion/core';
+import type { Stream } from '@source-notion/core';
 import { blocksStream } from '@source-notion/stream-blocks';
 import { commentsStream } from '@source-notion/stream-comments';
 import { dataSourcesStream } from '@source-notion/stream-data-sources';
@@ -19,10 +18,6 @@ export const ALL_STREAMS: readonly AnyStream[] = [
   blocksStream,
   commentsStream,
 ] as readonly AnyStream[];
-
-export function isStreamName(name: unknown): name is StreamName {
-  return typeof name === 'string' && (STREAM_NAMES as readonly string[]).includes(name);
-}
 
 /** The stream called `name`, or undefined. */
 export function findStream(name: string): AnyStream | undefined {

@@ -1,33 +1,156 @@
-export * from './clock.js';
-export * from './config.js';
-export * from './errors.js';
-export * from './json-schema.js';
-export * from './logger.js';
-export * from './map-concurrent.js';
-export * from './merge-patch.js';
-export * from './missing-capability.js';
-export * from './notion-client.js';
-export * from './notion-ids.js';
-export * from './notion-list.js';
-export * from './notion-objects.js';
-export * from './pages/capture-hub.js';
-export * from './pages/child-pages.js';
-export * from './pages/data-source-listings.js';
-export * from './pages/data-source-query.js';
-export * from './pages/discovery.js';
-export * from './pages/page-listings.js';
-export * from './pages/page-objects.js';
-export * from './pages/page-state.js';
-export * from './pages/page-sweep.js';
-export * from './pages/sweep-handler.js';
-export * from './pages/sweep-plan.js';
-export { isPageScopedError } from './pages/sweep-processing.js';
-export { emptyPageSweepStats, type PageSweepStats } from './pages/sweep-run.js';
-export * from './pages/walk-page-blocks.js';
-export * from './pagination.js';
-export * from './rate-limiter.js';
-export * from './retry.js';
-export * from './state.js';
-export * from './stream.js';
-export * from './stream-documents.js';
-export * from './sweep-window.js';
+// Time: the real clock, scaled for the emulator's time scale.
+export { type Clock, createSystemClock, type SystemClockOptions } from './clock.js';
+// The endpoint config: parsing it, its JSON schema for spec, the token it carries.
+export {
+  type EndpointConfig,
+  endpointConfigJsonSchema,
+  type NotionVersion,
+  notionToken,
+  type OAuthCredentials,
+  type ParseEndpointConfigOptions,
+  parseEndpointConfig,
+  type TokenCredentials,
+} from './config.js';
+// Errors callers catch and tell apart.
+export {
+  ConfigError,
+  ConnectorError,
+  IncompleteListError,
+  isNotionApiError,
+  NetworkError,
+  NotionApiError,
+  type NotionApiErrorOptions,
+  type NotionErrorCode,
+  ResponseValidationError,
+} from './errors.js';
+// A JSON Schema document (collection schemas, the config schema).
+export type { JsonSchema } from './json-schema.js';
+// JSON-line logs on stderr, with secrets redacted.
+export {
+  createLogger,
+  createSilentLogger,
+  type LogFields,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  parseLogLevel,
+  redactSecrets,
+  registerSecret,
+} from './logger.js';
+// Bounded concurrency.
+export { mapConcurrent } from './map-concurrent.js';
+// RFC 7396 merge patches: how checkpoints change stream state.
+export {
+  applyMergePatch,
+  cloneObjects,
+  createMergePatch,
+  type MergePatch,
+  mergePatchInPlace,
+} from './merge-patch.js';
+// The 403 that names the integration capability to enable.
+export { type MissingCapabilityOptions, missingCapabilityError } from './missing-capability.js';
+// The HTTP client to Notion: rate limited and retried.
+export {
+  createNotionClient,
+  DEFAULT_NOTION_BASE_URL,
+  type NotionCallOptions,
+  type NotionClient,
+  type NotionClientOptions,
+} from './notion-client.js';
+// Notion ids: compact and packed forms for stream state.
+export { compactId, expandId, isNotionId, packIds, unpackIds } from './notion-ids.js';
+// Any Notion listing, each result checked by a schema.
+export { type ListNotionOptions, listNotion, type NotionRequest } from './notion-list.js';
+// One Notion object by id (404 is undefined).
+export { retrieveNotionObject } from './notion-objects.js';
+// The hub the page streams share within one capture (listings, child pages).
+export { type CaptureHub, type CaptureHubOptions, createCaptureHub } from './pages/capture-hub.js';
+// A child page one stream met and shares with the others through the hub.
+export type { SharedChildPage } from './pages/child-pages.js';
+// The data source listing the databases, data_sources and page streams share.
+export {
+  type DataSourceListing,
+  type DataSourceListingRequest,
+  type DataSourceListings,
+  listDataSources,
+} from './pages/data-source-listings.js';
+// The Notion page object.
+export { type NotionPage, notionPageSchema, retrievePage } from './pages/page-objects.js';
+// The page engine's persisted state and its views during a sweep.
+export {
+  initialPageSweepState,
+  type PageEntry,
+  PageLedger,
+  PageRecord,
+  type PageSweepState,
+  type PageSweepView,
+  type ProcessedPage,
+  pageSweepStateSchema,
+  type RevisitedPage,
+} from './pages/page-state.js';
+// One sweep of the page engine the pages, blocks and comments streams run on.
+export { runPageSweep } from './pages/page-sweep.js';
+// What a page stream implements for the page engine.
+export type { PageOutcome, PageSweepHandler, PageWorkItem } from './pages/sweep-handler.js';
+// The page engine's options.
+export type { PageSweepOptions } from './pages/sweep-plan.js';
+// What a page sweep counts.
+export type { PageSweepStats } from './pages/sweep-run.js';
+// A page's block tree, walked iteratively.
+export {
+  type NotionBlock,
+  type WalkPageBlocksOptions,
+  type WalkPageBlocksResult,
+  walkPageBlocks,
+} from './pages/walk-page-blocks.js';
+// Cursor pagination: restarts on an invalid cursor, flags incomplete pages.
+export {
+  collectList,
+  type FetchPage,
+  type IteratePagesOptions,
+  iteratePages,
+  type ListPage,
+} from './pagination.js';
+// The request budget per token, shared by every client in the process.
+export {
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateLimiterStats,
+  sharedRateLimiter,
+} from './rate-limiter.js';
+// Which failures are worth retrying.
+export { isRetryableError } from './retry.js';
+// Stream state as the connector loads it, and reloads it after Flow stored it.
+export { type LoadedStreamState, loadStreamState, reloadStreamState, type StatefulStream } from './state.js';
+// The Stream contract every stream-* package implements.
+export {
+  type NotionCapability,
+  STREAM_NAMES,
+  type Stream,
+  type StreamContext,
+  type StreamDocument,
+  type StreamEvent,
+  type StreamName,
+  type StreamProgress,
+  type SyncMode,
+} from './stream.js';
+// What every stream's documents share: deletions, collection schemas, property lists, trash.
+export {
+  type CollectionJsonSchemaOptions,
+  collectionJsonSchema,
+  deletionDocument,
+  deletionDocumentSchema,
+  isDeletionDocument,
+  isInTrash,
+  notionTimestampSchema,
+  propertyListSchema,
+  withoutRequestId,
+  withPropertyList,
+} from './stream-documents.js';
+// The overlap window and checkpoint batching of the databases and data_sources streams.
+export {
+  createStatePatchBatch,
+  type StatePatchBatch,
+  type SweepWindow,
+  sweepWindow,
+} from './sweep-window.js';

@@ -16,9 +16,7 @@ import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 // core's retry loop (notion-client-retry.ts), every failure a connector error
 // (notion-client-errors.ts).
 
-export { toConnectorError } from './notion-client-errors.js';
 export type { NotionCallOptions } from './notion-client-retry.js';
-export type { NotionClientTimeouts } from './notion-client-transport.js';
 
 export const DEFAULT_NOTION_BASE_URL = 'https://api.notion.com';
 

@@ -1,12 +1,6 @@
-/**
- * Flow's connector state as a capture writes it: one entry per binding, keyed by the `stateKey`
- * the runtime sends with each binding (never by name or index: a bumped backfill counter gives the
- * binding a new key, and so a fresh backfill).
- */
-export interface ConnectorState {
-  bindingStateV1?: Record<string, unknown>;
-  [key: string]: unknown;
-}
+// Flow's connector state holds one entry per binding under `bindingStateV1`, keyed by the
+// `stateKey` the runtime sends with each binding (never by name or index: a bumped backfill
+// counter gives the binding a new key, and so a fresh backfill).
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

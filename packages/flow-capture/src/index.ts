@@ -1,48 +1,37 @@
-export type { ConnectorState } from './binding-state.js';
+// Each binding's state inside Flow's connector state.
 export { bindingState, bindingStatePatch } from './binding-state.js';
+// Errors of the protocol and of a binding's interval.
 export { IntervalError, ProtocolError } from './errors.js';
+// A binding's polling interval.
 export { parseInterval } from './interval.js';
-export type {
-  AcknowledgeRequest,
-  AppliedResponse,
-  ApplyRequest,
-  CapturedDocument,
-  CapturedResponse,
-  CheckpointResponse,
-  DiscoveredBinding,
-  DiscoveredResponse,
-  DiscoverRequest,
-  FlowRequest,
-  FlowRequestType,
-  FlowResponse,
-  JsonSchema,
-  OAuth2Spec,
-  OpenedResponse,
-  OpenRequest,
-  SpecRequest,
-  SpecResponse,
-  ValidatedResponse,
-  ValidateRequest,
-} from './protocol.js';
+// Requests read from stdin, responses written to stdout.
 export {
-  acknowledgeRequestSchema,
+  type AcknowledgeRequest,
+  type AppliedResponse,
+  type ApplyRequest,
   appliedResponse,
-  applyRequestSchema,
-  capturedResponse,
-  checkpointResponse,
+  type CapturedDocument,
+  type DiscoveredBinding,
+  type DiscoveredResponse,
+  type DiscoverRequest,
   discoveredResponse,
-  discoverRequestSchema,
-  FLOW_PROTOCOL_VERSION,
-  FLOW_REQUEST_TYPES,
+  type FlowRequest,
+  type FlowRequestType,
   flowResponseSchema,
+  type JsonSchema,
+  type OAuth2Spec,
+  type OpenedResponse,
+  type OpenRequest,
   openedResponse,
   openRequestSchema,
   parseRequest,
   requestType,
-  specRequestSchema,
+  type SpecRequest,
+  type SpecResponse,
   specResponse,
+  type ValidatedResponse,
+  type ValidateRequest,
   validatedResponse,
-  validateRequestSchema,
 } from './protocol.js';
-export type { Transaction, TransactionWriter } from './transaction-writer.js';
-export { createTransactionWriter } from './transaction-writer.js';
+// Documents and their checkpoint written as one transaction.
+export { createTransactionWriter, type Transaction, type TransactionWriter } from './transaction-writer.js';

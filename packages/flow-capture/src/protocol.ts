@@ -249,14 +249,6 @@ export interface CapturedResponse {
 export interface CheckpointResponse {
   checkpoint: { state: { updated: unknown; mergePatch: true } };
 }
-export type FlowResponse =
-  | SpecResponse
-  | DiscoveredResponse
-  | ValidatedResponse
-  | AppliedResponse
-  | OpenedResponse
-  | CapturedResponse
-  | CheckpointResponse;
 
 export function specResponse(spec: Omit<SpecResponse['spec'], 'protocol'>): SpecResponse {
   return { spec: { protocol: FLOW_PROTOCOL_VERSION, ...spec } };

@@ -1,38 +1,28 @@
-export { createEmulatedClock, type EmulatedClock } from './clock.js';
-export {
-  DEFAULT_TOKEN,
-  type Emulator,
-  type EmulatorOptions,
-  startEmulator,
-  type TokenOptions,
-} from './emulator.js';
-export {
-  buildGroundTruth,
-  type GroundTruth,
-  type GroundTruthBlock,
-  type GroundTruthComment,
-  type GroundTruthSummary,
-  summarizeGroundTruth,
-} from './ground-truth.js';
-export { NOTION_VERSIONS, type NotionVersion } from './render/version.js';
-export { MUTATIONS, type MutationName } from './server/admin.js';
-export {
-  FAULT_KINDS,
-  type FaultKind,
-  type FaultOptions,
-  type FaultScheduleEntry,
-  type InjectOptions,
-  parseFaults,
-} from './server/faults.js';
-export { type LatencyOptions, NOTION_LATENCY, parseLatency } from './server/latency.js';
+// Starting an emulator and what it answers with.
+export { type Emulator, type EmulatorOptions, startEmulator, type TokenOptions } from './emulator.js';
+// What a complete capture must hold.
+export type { GroundTruth, GroundTruthSummary } from './ground-truth.js';
+// Faults to inject.
+export type { FaultKind, FaultOptions, InjectOptions } from './server/faults.js';
+// Latency to add (Notion-like by default in the CLI).
+export { type LatencyOptions, NOTION_LATENCY } from './server/latency.js';
+// The requests the emulator served, and their counts.
 export type { Counters, RequestLogEntry } from './server/request-log.js';
-export { ROUTE_NAMES, type RouteName } from './server/router.js';
-export { startTestEmulator, TEST_EMULATOR_DEFAULTS } from './test-emulator.js';
+// An emulator with test defaults.
+export { startTestEmulator } from './test-emulator.js';
+// Editing a block.
 export type { EditBlockChanges } from './workspace/block-mutations.js';
+// Adding a comment.
 export type { AddCommentOptions } from './workspace/comment-mutations.js';
+// Adding data sources and pages.
 export type { AddDataSourceOptions, AddPageOptions } from './workspace/creation-mutations.js';
+// Workspace size presets.
 export type { SizePreset } from './workspace/model.js';
-export { SIZE_PRESETS, type WorkspaceOptions } from './workspace/options.js';
+// The workspace generator's knobs.
+export type { WorkspaceOptions } from './workspace/options.js';
+// Editing a page.
 export type { EditPageChanges } from './workspace/page-mutations.js';
+// The seeded workspace the emulator serves.
 export { createWorkspace, Workspace } from './workspace/workspace.js';
+// What a workspace mutation throws.
 export { WorkspaceError } from './workspace/workspace-error.js';

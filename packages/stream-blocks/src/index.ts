@@ -1,3 +1,4 @@
+// The block document: its builder and schemas.
 export {
   blockDeletionZodSchema,
   blockDocument,
@@ -5,6 +6,7 @@ export {
   blocksDocumentSchema,
   blocksDocumentZodSchema,
 } from './block-document.js';
+// The blocks stream, its options and state.
 export {
   type BlocksState,
   type BlocksStreamOptions,

@@ -1,3 +1,4 @@
+// The comment document: the API's comment, its builder and schemas.
 export {
   type CommentResponse,
   commentDeletionZodSchema,
@@ -7,12 +8,11 @@ export {
   commentsDocumentSchema,
   commentsDocumentZodSchema,
 } from './comment-document.js';
+// The comments stream, its options and state.
 export {
   type CommentsState,
   type CommentsStreamOptions,
   commentsStateSchema,
   commentsStream,
   createCommentsStream,
-  DEFAULT_COMMENTS_REFRESH_INTERVAL_MS,
-  listComments,
 } from './comments-stream.js';

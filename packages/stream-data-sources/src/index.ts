@@ -1,3 +1,4 @@
+// The data source document: the API's data source, its builder and schemas.
 export {
   type DataSourceResponse,
   dataSourceDeletionZodSchema,
@@ -7,12 +8,11 @@ export {
   dataSourcesDocumentSchema,
   dataSourcesDocumentZodSchema,
 } from './data-source-document.js';
+// The data_sources stream, its options and state.
 export {
   createDataSourcesStream,
   type DataSourcesState,
   type DataSourcesStreamOptions,
-  DEFAULT_DATA_SOURCES_CONCURRENCY,
-  dataSourceStamp,
   dataSourcesStateSchema,
   dataSourcesStream,
 } from './data-sources-stream.js';

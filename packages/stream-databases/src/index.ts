@@ -1,3 +1,4 @@
+// The database document: the API's database, its builder and schemas.
 export {
   type DatabaseResponse,
   type DataSourceRef,
@@ -9,12 +10,11 @@ export {
   databasesDocumentZodSchema,
   dataSourceRefSchema,
 } from './database-document.js';
+// The databases stream, its options and state.
 export {
   createDatabasesStream,
   type DatabasesState,
   type DatabasesStreamOptions,
-  DEFAULT_DATABASES_CONCURRENCY,
   databasesStateSchema,
   databasesStream,
-  dataSourcesFingerprint,
 } from './databases-stream.js';

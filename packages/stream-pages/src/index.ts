@@ -1,3 +1,4 @@
+// The page document: its builder and schemas.
 export {
   pageDeletionZodSchema,
   pageDocument,
@@ -5,13 +6,7 @@ export {
   pagesDocumentSchema,
   pagesDocumentZodSchema,
 } from './page-document.js';
-export {
-  completePage,
-  completePropertyValue,
-  isTruncatedProperty,
-  PROPERTY_REFERENCE_CAP,
-  truncatedProperties,
-} from './page-properties.js';
+// The pages stream, its options and state.
 export {
   createPagesStream,
   type PagesState,

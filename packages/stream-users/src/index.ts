@@ -1,5 +1,5 @@
+// The user document: the API's user, its builder and schemas.
 export {
-  normalizeBotOwner,
   type UserResponse,
   userDeletionZodSchema,
   userDocument,
@@ -8,6 +8,7 @@ export {
   usersDocumentSchema,
   usersDocumentZodSchema,
 } from './user-document.js';
+// The users stream, its options and state.
 export {
   createUsersStream,
   type UsersState,

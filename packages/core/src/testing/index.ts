@@ -1,5 +1,25 @@
-export * from './fake-clock.js';
-export * from './fake-stream-context.js';
-export * from './offset-clock.js';
-export * from './run-stream.js';
-export * from './test-resources.js';
+// A fake clock: timers fire when the test advances time.
+export { createFakeClock, type FakeClock, type RunUntilOptions } from './fake-clock.js';
+// A StreamContext for unit tests, with a stand-in for the Notion SDK.
+export {
+  createFakeStreamContext,
+  type FakeStreamContext,
+  type FakeStreamContextOptions,
+} from './fake-stream-context.js';
+// A clock that follows another time source (the emulator's) plus an offset the test moves.
+export { createOffsetClock, type OffsetClock } from './offset-clock.js';
+// Running a stream against the emulator: sweeps, crashes and resumes, the collection it builds.
+export {
+  createStreamTestContext,
+  type RunStreamSweepOptions,
+  runStreamSweep,
+  type StreamSweepResult,
+  type StreamTestContext,
+  type StreamTestContextOptions,
+  type SweepWithCrashesResult,
+  sweepWithCrashes,
+  TestCollection,
+  withoutVolatile,
+} from './run-stream.js';
+// Closing what a test opened.
+export { createTestResources, type TestResources } from './test-resources.js';

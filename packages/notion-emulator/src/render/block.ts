@@ -2,7 +2,6 @@ import type { BlockObjectResponse } from '@notionhq/client';
 import { createRandom, hashInts } from '../random.js';
 import { isoTime } from '../time.js';
 import type { BlockNode, PageContent } from '../workspace/content.js';
-import { ID_KIND } from '../workspace/ids.js';
 import type { DatabaseRecord, PageRecord } from '../workspace/model.js';
 import { words } from '../workspace/words.js';
 import { partialUser, type RenderContext, signedFile } from './context.js';
@@ -259,8 +258,4 @@ export function renderDatabaseAsBlock(ctx: RenderContext, db: DatabaseRecord): B
     type: 'child_database',
     child_database: { title: db.title },
   };
-}
-
-export function isDatabaseId(ctx: RenderContext, id: string): boolean {
-  return ctx.ws.decode(id)?.kind === ID_KIND.database;
 }
