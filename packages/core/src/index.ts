@@ -128,7 +128,6 @@ export {
   STREAM_NAMES,
   type Stream,
   type StreamContext,
-  type StreamDocument,
   type StreamEvent,
   type StreamName,
   type StreamProgress,
@@ -144,6 +143,7 @@ export {
   isInTrash,
   notionTimestampSchema,
   propertyListSchema,
+  type StreamDocument,
   withoutRequestId,
   withPropertyList,
 } from './stream-documents.js';

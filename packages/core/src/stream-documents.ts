@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { JsonSchema } from './json-schema.js';
-import type { StreamDocument } from './stream.js';
+
+/** A document as emitted: a Notion object (unknown fields kept) plus the stream's additions. */
+export type StreamDocument = Record<string, unknown>;
 
 /** A timestamp as Notion sends it (`created_time`, `last_edited_time`): a string Date.parse reads. */
 export const notionTimestampSchema = z

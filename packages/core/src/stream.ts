@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import type { MergePatch } from './merge-patch.js';
 import type { NotionClient } from './notion-client.js';
 import type { CaptureHub } from './pages/capture-hub.js';
+import type { StreamDocument } from './stream-documents.js';
 
 /** The Notion resources the capture emits, one collection each. */
 export const STREAM_NAMES = ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments'] as const;
@@ -20,9 +21,6 @@ export type SyncMode = 'incremental' | 'full_refresh';
  */
 export const NOTION_CAPABILITIES = ['Read content', 'Read comments', 'Read user information'] as const;
 export type NotionCapability = (typeof NOTION_CAPABILITIES)[number];
-
-/** A document as emitted: a Notion object (unknown fields kept) plus the stream's additions. */
-export type StreamDocument = Record<string, unknown>;
 
 /**
  * What one sweep yields: documents, and whenever a consistent resume point is reached, a

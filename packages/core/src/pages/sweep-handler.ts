@@ -1,4 +1,4 @@
-import type { StreamDocument } from '../stream.js';
+import type { StreamDocument } from '../stream-documents.js';
 import type { NotionPage } from './page-objects.js';
 import type { PageRecord, PageSweepView } from './page-state.js';
 import type { ChildPageRef } from './walk-page-blocks.js';

@@ -4,7 +4,8 @@ import { createSilentLogger, type Logger } from '../logger.js';
 import { applyMergePatch } from '../merge-patch.js';
 import { createNotionClient, type NotionClient } from '../notion-client.js';
 import { createRateLimiter } from '../rate-limiter.js';
-import type { Stream, StreamContext, StreamDocument } from '../stream.js';
+import type { Stream, StreamContext } from '../stream.js';
+import type { StreamDocument } from '../stream-documents.js';
 import { isDeletionDocument } from '../stream-documents.js';
 import { type RecordingStreamContext, recordingStreamContext } from './recording-context.js';
 
