@@ -1,25 +1,15 @@
+import { createRandom } from '@source-notion/notion-emulator';
 import { describe, expect, it } from 'vitest';
-import { pick, planChanges, seededRandom } from './emulator-commands.js';
+import { pick, planChanges } from './emulator-commands.js';
 import type { BlockShape, WorkspaceShape } from './workspace-shape.js';
-
-describe('seededRandom', () => {
-  it('repeats for a seed and differs between seeds', () => {
-    const a = seededRandom(7);
-    const b = seededRandom(7);
-    const first = [a(), a(), a()];
-    expect([b(), b(), b()]).toEqual(first);
-    expect(seededRandom(8)()).not.toBe(first[0]);
-    expect(first.every((x) => x >= 0 && x < 1)).toBe(true);
-  });
-});
 
 describe('pick', () => {
   it('picks distinct items, at most all of them', () => {
     const items = Array.from({ length: 50 }, (_, i) => i);
-    const picked = pick(items, 10, seededRandom(1));
+    const picked = pick(items, 10, createRandom(1).next);
     expect(new Set(picked).size).toBe(10);
     expect(picked.every((x) => items.includes(x))).toBe(true);
-    expect(pick([1, 2], 5, seededRandom(1)).sort()).toEqual([1, 2]);
+    expect(pick([1, 2], 5, createRandom(1).next).sort()).toEqual([1, 2]);
   });
 });
 

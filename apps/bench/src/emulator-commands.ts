@@ -1,4 +1,4 @@
-import type { Emulator, RequestLogEntry } from '@source-notion/notion-emulator';
+import { createRandom, type Emulator, type RequestLogEntry } from '@source-notion/notion-emulator';
 import type {
   EmulatorCommand,
   EmulatorReply,
@@ -7,18 +7,6 @@ import type {
   RequestRecord,
 } from './emulator-protocol.js';
 import { type BlockShape, type WorkspaceShape, workspaceShape } from './workspace-shape.js';
-
-/** A small seeded PRNG (mulberry32): the same plan picks the same pages. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` distinct items of `items`, picked by `random` (a partial Fisher–Yates shuffle). */
 export function pick<T>(items: readonly T[], count: number, random: () => number): T[] {
@@ -50,7 +38,7 @@ export type PageChange =
 
 /** Plans the changes: `fraction` of the pages, each getting one operation (in rotation). */
 export function planChanges(shape: WorkspaceShape, plan: MutationPlan): PageChange[] {
-  const random = seededRandom(plan.seed);
+  const random = createRandom(plan.seed).next;
   const count = Math.max(1, Math.round(shape.pages.length * plan.fraction));
   const pages = pick(shape.pages, count, random);
   const leavesByPage = new Map<string, BlockShape[]>();

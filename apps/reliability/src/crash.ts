@@ -1,6 +1,7 @@
 // Crash chains: SIGKILL the connector at seeded points, restart it with the state merged from the
 // checkpoints the runtime received, until a session completes; compare with an uninterrupted run.
 import type { Emulator } from '@source-notion/notion-emulator';
+import { createRandom } from '@source-notion/notion-emulator';
 import { findCanary } from './canary.js';
 import {
   type Collections,
@@ -13,7 +14,6 @@ import {
 } from './collections.js';
 import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
 import { runSession, type SessionResult } from './run-session.js';
-import { seededRandom } from './seeded-random.js';
 import { type Doc, STREAMS } from './streams.js';
 
 export interface Baseline {
@@ -153,7 +153,7 @@ export async function crashChain(
 
 /** Seeded kill points in [1, maxLines]: `count` chains of `perChain` kills each. */
 export function killPlan(seed: number, maxLines: number, count: number, perChain: number): number[][] {
-  const random = seededRandom(seed);
+  const random = createRandom(seed).next;
   return Array.from({ length: count }, () =>
     Array.from({ length: perChain }, () => 1 + Math.floor(random() * Math.max(1, maxLines - 1))),
   );

@@ -3,6 +3,7 @@
 // workspace's size; at the end the reduced collections must equal the ground truth.
 import { mergePatchInPlace } from '@source-notion/core';
 import type { Emulator } from '@source-notion/notion-emulator';
+import { createRandom } from '@source-notion/notion-emulator';
 import { findCanary } from './canary.js';
 import {
   collectionDocs,
@@ -16,7 +17,6 @@ import { livePages } from './live-pages.js';
 import { slope, vmRssKiB } from './memory.js';
 import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
 import { runSession, type SessionResult } from './run-session.js';
-import { seededRandom } from './seeded-random.js';
 import type { Doc } from './streams.js';
 
 export interface LongRunOptions {
@@ -84,7 +84,7 @@ export function mutateWorkspace(emulator: Emulator, random: () => number): numbe
 
 export async function longRun(options: LongRunOptions): Promise<LongRunResult> {
   const { emulator } = options;
-  const random = seededRandom(options.seed);
+  const random = createRandom(options.seed).next;
   const samples: Array<[number, number]> = [];
   let firstSweepsAt: number | undefined;
   let mutations = 0;

@@ -2,15 +2,15 @@
 // character replaced, a nested value deleted or replaced with junk), each fed to the bundle alone;
 // it must exit 0, or 1 with a clear last line, and never print the token.
 import { spawnConnector } from '@source-notion/connector';
+import { createRandom } from '@source-notion/notion-emulator';
 import { findCanary } from './canary.js';
 import { connectorEnv, endpointConfig, openRequest } from './protocol-requests.js';
-import { seededRandom } from './seeded-random.js';
 import { startSeededEmulator } from './suite.js';
 import type { TortureOptions } from './torture-options.js';
 import type { TortureReport } from './torture-report.js';
 
 function badLines(options: TortureOptions, canary: string): string[] {
-  const random = seededRandom(options.seed + 11);
+  const random = createRandom(options.seed + 11).next;
   const valid: Array<Record<string, unknown>> = [
     { spec: { connectorType: 'IMAGE', config: {} } },
     { discover: { connectorType: 'IMAGE', config: endpointConfig(canary) } },

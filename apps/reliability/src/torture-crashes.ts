@@ -1,8 +1,9 @@
 // The torture check of crashes: chains of SIGKILLs at seeded stdout lines, across the backfill and
 // an incremental sweep after the workspace changed, each chain compared with an uninterrupted run.
+
+import { createRandom } from '@source-notion/notion-emulator';
 import { type Baseline, crashChain, killPlan, uninterrupted } from './crash.js';
 import { mutateWorkspace } from './long-run.js';
-import { seededRandom } from './seeded-random.js';
 import { startSeededEmulator } from './suite.js';
 import type { TortureOptions } from './torture-options.js';
 import { say, type TortureReport } from './torture-report.js';
@@ -19,7 +20,7 @@ export async function checkCrashes(
     rpm: 600,
     timeScale: 100,
   });
-  const random = seededRandom(options.seed + 3);
+  const random = createRandom(options.seed + 3).next;
   let kills = 0;
   let survived = 0;
   let chains = 0;

@@ -2,6 +2,8 @@
 export { type Emulator, type EmulatorOptions, startEmulator, type TokenOptions } from './emulator.js';
 // What a complete capture must hold.
 export type { GroundTruth, GroundTruthSummary } from './ground-truth.js';
+// Seeded randomness (mulberry32), as the workspace generator draws it: the same seed, the same picks.
+export { createRandom, type Random } from './random.js';
 // Faults to inject.
 export type { FaultKind, FaultOptions, InjectOptions } from './server/faults.js';
 // Latency to add (Notion-like by default in the CLI).
