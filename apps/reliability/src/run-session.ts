@@ -8,7 +8,10 @@ import { mergePatchInPlace } from '@source-notion/core';
 import type { Doc } from './streams.js';
 
 export interface SessionOptions {
+  /** The connector bundle, run with this Node (unless `command` is given). */
   bundle: string;
+  /** Runs this instead of `node <bundle>`, e.g. the connector image through a container engine. */
+  command?: { command: string; args: readonly string[] };
   env: NodeJS.ProcessEnv;
   open: Record<string, unknown>;
   /** End the session (stdin EOF) once every binding completed this many sweeps. Default 1. */
@@ -85,7 +88,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
   };
 
   run = spawnConnector({
-    command: { command: process.execPath, args: [options.bundle] },
+    command: options.command ?? { command: process.execPath, args: [options.bundle] },
     env: options.env,
     keepResponses: false,
     onResponse: (response) => {
