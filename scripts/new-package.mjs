@@ -16,7 +16,7 @@ const versions = {
 };
 const depObj = (names) =>
   Object.fromEntries(
-    names.sort().map((n) => [n, n.startsWith('@source-notion/') ? 'workspace:*' : versions[n]]),
+    names.sort().map((n) => [n, n.startsWith('@source-notion/') ? 'workspace:~' : versions[n]]),
   );
 mkdirSync(join(dir, 'src'), { recursive: true });
 const pkg = {
