@@ -14,11 +14,22 @@ import { readmeExample } from './readme-example.js';
 import { plainEnv, runCommand } from './run-command.js';
 import { stripTypes, typeCheckFile } from './typescript-example.js';
 
-// One stream package end to end, as someone outside the workspace gets it: core and the users
-// stream packed with pnpm, installed into an empty directory with plain npm, imported on plain
-// Node, and the README's "Run it on its own" example (type-checked against the installed types,
-// then its types erased) run against the emulator.
+// Every library package packs into a tarball fit for plain Node; and one stream package end to
+// end, as someone outside the workspace gets it: core and the users stream installed into an empty
+// directory with plain npm, imported on plain Node, and the README's "Run it on its own" example
+// (type-checked against the installed types, then its types erased) run against the emulator.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+const libraries = [
+  'core',
+  'flow-capture',
+  'notion-emulator',
+  'stream-blocks',
+  'stream-comments',
+  'stream-data-sources',
+  'stream-databases',
+  'stream-pages',
+  'stream-users',
+] as const;
 const names = ['core', 'stream-users'] as const;
 
 let work = '';
@@ -29,14 +40,15 @@ const opened = createTestResources();
 beforeAll(async () => {
   // The tarballs hold dist: build it (next to nothing to do after `tsc -b`, which `pnpm check` runs first).
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  await runCommand(process.execPath, [tsc, '-b', 'packages/stream-users'], { cwd: root, timeoutMs: 300_000 });
+  const projects = libraries.map((name) => `packages/${name}`);
+  await runCommand(process.execPath, [tsc, '-b', ...projects], { cwd: root, timeoutMs: 300_000 });
   work = await mkdtemp(join(tmpdir(), 'source-notion-tarball-'));
   app = join(work, 'app');
   await mkdir(app);
-  for (const name of names) packed.set(name, await packPackage(join(root, 'packages', name), work));
+  for (const name of libraries) packed.set(name, await packPackage(join(root, 'packages', name), work));
   await installTarballs(
     app,
-    [...packed.values()].map((pkg) => pkg.filename),
+    names.map((name) => packed.get(name)!.filename),
   );
 }, 600_000);
 
@@ -47,8 +59,13 @@ afterAll(async () => {
 
 const installed = (name: string, file: string) => join(app, 'node_modules/@source-notion', name, file);
 
-describe('the packed core and stream-users', () => {
-  it.each(names)('%s holds dist (JavaScript and types), its README and LICENSE, nothing else', (name) => {
+/** The package.json inside a tarball, as pnpm pack wrote it. */
+async function packedManifest(tarball: string): Promise<string> {
+  return (await runCommand('tar', ['-xzOf', tarball, 'package/package.json'], { cwd: work })).stdout;
+}
+
+describe('every library package, packed', () => {
+  it.each(libraries)('%s holds dist (JavaScript and types), its README and LICENSE, nothing else', (name) => {
     const files = packed
       .get(name)!
       .files.map((file) => file.path)
@@ -62,18 +79,24 @@ describe('the packed core and stream-users', () => {
     expect(stray).toEqual([]);
   });
 
-  it.each(names)(
-    '%s installs with a manifest for plain Node: no source condition, no workspace range',
+  it.each(libraries)(
+    '%s has a manifest for plain Node: no source condition, no workspace range',
     async (name) => {
-      const text = await readFile(installed(name, 'package.json'), 'utf8');
+      const text = await packedManifest(packed.get(name)!.filename);
       expect(text).not.toContain('@source-notion/source');
       expect(text).not.toContain('workspace:');
       const manifest = JSON.parse(text);
       expect(manifest.license).toBe('MIT');
       expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
-      expect(await readFile(installed(name, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
     },
   );
+});
+
+describe('core and stream-users, installed with npm', () => {
+  it.each(names)('%s installs with its LICENSE and no sources', async (name) => {
+    expect(await readFile(installed(name, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    await expect(readFile(installed(name, 'src/index.ts'))).rejects.toThrow(/ENOENT/);
+  });
 
   it('stream-users depends on a range of core that the packed core satisfies', async () => {
     const manifest = JSON.parse(await readFile(installed('stream-users', 'package.json'), 'utf8'));
