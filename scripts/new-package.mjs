@@ -16,7 +16,7 @@ const versions = {
 };
 const depObj = (names) =>
   Object.fromEntries(
-    names.sort().map((n) => [n, n.startsWith('@source-notion/') ? 'workspace:*' : versions[n]]),
+    names.sort().map((n) => [n, n.startsWith('@source-notion/') ? 'workspace:~' : versions[n]]),
   );
 mkdirSync(join(dir, 'src'), { recursive: true });
 const pkg = {
@@ -24,6 +24,7 @@ const pkg = {
   version: '0.0.0',
   private: true,
   description,
+  license: 'MIT',
   type: 'module',
   sideEffects: false,
   exports: {
@@ -34,7 +35,15 @@ const pkg = {
     },
     './package.json': './package.json',
   },
-  files: ['dist'],
+  // What the tarball holds (copy the root LICENSE into the package), and the exports it carries:
+  // pnpm pack applies publishConfig, so no source condition pointing at the unshipped src/.
+  files: ['dist', 'LICENSE', '!dist/**/*.map', '!dist/**/*.tsbuildinfo'],
+  publishConfig: {
+    exports: {
+      '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+      './package.json': './package.json',
+    },
+  },
   scripts: { test: `node ../../scripts/vitest-project.mjs` },
   dependencies: depObj(list(deps)),
   devDependencies: depObj(list(devDeps)),
