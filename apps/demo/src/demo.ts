@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatCount } from '@source-notion/connector';
 import { startEmulator } from '@source-notion/notion-emulator';
 import {
   applyMutation,
@@ -29,13 +30,6 @@ function runPreviewProcess(bundle: string, args: string[], env: NodeJS.ProcessEn
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
-}
-
-const numberFormat = new Intl.NumberFormat('en-US');
-
-/** "1,200": counts written as the connector's status lines write them. */
-function formatCount(value: number): string {
-  return numberFormat.format(Math.round(value));
 }
 
 function countLines(file: string): number {
