@@ -81,7 +81,7 @@ export function createContractContext(options: ContractContextOptions = {}): Con
   const config = parseEndpointConfig(
     {
       credentials: { auth_type: 'token', token: 'contract-config-token' },
-      start_date: '2020-01-01T00:00:00Z',
+      start_date: '2020-01-01T00:00:00.000Z',
       ...options.config,
     },
     { now: new Date(client.clock.now()) },
