@@ -1,4 +1,9 @@
-import { createSilentLogger, type NotionBlock, ResponseValidationError, walkPageBlocks } from '@source-notion/core';
+import {
+  createSilentLogger,
+  type NotionBlock,
+  ResponseValidationError,
+  walkPageBlocks,
+} from '@source-notion/core';
 import { runStreamSweep } from '@source-notion/core/testing';
 import { blockDocument, blocksStream } from '@source-notion/stream-blocks';
 import nock from 'nock';

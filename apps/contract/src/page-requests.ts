@@ -37,14 +37,18 @@ export interface PageListingReplies {
 
 /** Interceptors for the listings a first page sweep makes. */
 export function replyPageListings(replies: PageListingReplies): void {
+  // Any query string: which properties a request asks for (filter_properties) is not what these
+  // tests check; the bodies are matched exactly.
   const scope = nock(NOTION_ORIGIN)
     .post('/v1/search', {
       filter: { property: 'object', value: 'page' },
       sort: { timestamp: 'last_edited_time', direction: 'descending' },
       page_size: 100,
     })
+    .query(true)
     .reply(200, replies.pages)
     .post('/v1/search', { filter: { property: 'object', value: 'data_source' }, page_size: 100 })
+    .query(true)
     .reply(200, replies.dataSources);
   for (const [id, answer] of Object.entries(replies.queries ?? {})) {
     scope
@@ -53,6 +57,7 @@ export function replyPageListings(replies: PageListingReplies): void {
         sorts: [{ timestamp: 'last_edited_time', direction: 'ascending' }],
         page_size: 100,
       })
+      .query(true)
       .reply(200, answer);
   }
 }
