@@ -155,7 +155,8 @@ describe('POST /v1/search (pages), POST /v1/data_sources/{id}/query and the prop
     const sweep = await runStreamSweep(pagesStream, ctx, pagesStream.initialState(ctx.config));
 
     const row = sweep.docs.filter((doc) => doc.id === KALE_ROW).at(-1);
-    expect((row?.properties as { name: string }[]).map((p) => p.name)).toEqual([
+    expect(row).toBeDefined();
+    expect((row!.properties as { name: string }[]).map((p) => p.name)).toEqual([
       'In stock',
       'Price',
       'Recipes',
