@@ -125,6 +125,32 @@ describe('POST /v1/search (data sources) and GET /v1/data_sources/{id}', () => {
     });
   });
 
+  it('2026-03-11: a captured data source search no longer lists is fetched and emitted in the trash (in_trash, no archived)', async () => {
+    const search = fixtureBody<{ results: unknown[] }>('search', 'data-sources');
+    search.results = search.results.slice(0, 1);
+    nock(NOTION_ORIGIN)
+      .post('/v1/search', { filter: { property: 'object', value: 'data_source' }, page_size: 100 })
+      .matchHeader('notion-version', '2026-03-11')
+      .reply(200, search)
+      .get(`/v1/data_sources/${GROCERY}`)
+      .matchHeader('notion-version', '2026-03-11')
+      .reply(200, fixtureBody('data-sources-retrieve', 'in-trash-2026-03-11'));
+    const ctx = createContractContext({
+      notionVersion: '2026-03-11',
+      config: { advanced: { notion_version: '2026-03-11' } },
+    });
+    const edited = Math.floor(Date.parse('2025-09-29T21:06:00.000Z') / 1000);
+    const state = { ...dataSourcesStream.initialState(ctx.config), sources: { [GROCERY]: edited } };
+
+    const sweep = await runStreamSweep(dataSourcesStream, ctx, state);
+
+    const grocery = sweep.docs.find((doc) => doc.id === GROCERY);
+    expect(grocery).toMatchObject({ object: 'data_source', id: GROCERY, in_trash: true });
+    expect(grocery).not.toHaveProperty('archived');
+    // A negative stamp: in the trash as of its last edit.
+    expect(sweep.state.sources[GROCERY]).toBe(-Math.floor(Date.parse('2026-11-02T10:15:00.000Z') / 1000));
+  });
+
   it('GET /v1/data_sources/{id} parses with the stream schema and builds the same document', async () => {
     retrieveGrocery(fixtureBody('data-sources-retrieve', 'grocery-list'));
     const { notion } = createContractClient();
