@@ -15,7 +15,9 @@ describe('fixtures', () => {
     const fixture = loadFixture(name);
     expect(Object.keys(fixture.examples).length).toBeGreaterThan(0);
     for (const example of Object.values(fixture.examples)) {
-      expect(example.source.url).toMatch(/^https:\/\/developers\.notion\.com\/(reference|changelog|guides)\//);
+      expect(example.source.url).toMatch(
+        /^https:\/\/developers\.notion\.com\/(reference|changelog|guides)\//,
+      );
       // Every body is one Notion answers: an object, a list or an error.
       expect(['user', 'list', 'database', 'data_source', 'page', 'property_item', 'error']).toContain(
         example.body.object,
