@@ -1,9 +1,4 @@
-import {
-  createSilentLogger,
-  type NotionBlock,
-  ResponseValidationError,
-  walkPageBlocks,
-} from '@source-notion/core';
+import { createSilentLogger, ResponseValidationError, walkPageBlocks } from '@source-notion/core';
 import { runStreamSweep } from '@source-notion/core/testing';
 import { blockDocument, blocksStream } from '@source-notion/stream-blocks';
 import nock from 'nock';
@@ -137,8 +132,7 @@ describe('GET /v1/blocks/{id}/children', () => {
     const walked = await walkPageBlocks(notion, PAGE, {
       logger: createSilentLogger(),
       onBlocks: (blocks) => {
-        for (const { block, depth, ordinal } of blocks)
-          docs.push(blockDocument(block as NotionBlock, PAGE, depth, ordinal));
+        for (const { block, depth, ordinal } of blocks) docs.push(blockDocument(block, PAGE, depth, ordinal));
       },
     });
 
