@@ -208,15 +208,20 @@ function answer(propertyId: string, cursor: string | null): unknown {
   }
 }
 
-async function setup() {
+/** An answer with its status, for answers other than 200. */
+type Scripted = { status: number; body: unknown };
+
+async function setup(script: (propertyId: string, cursor: string | null) => unknown = answer) {
   const server = opened.add(
     await startTestServer((request, response) => {
       const url = new URL(request.path, 'http://127.0.0.1');
       const match = /^\/v1\/pages\/([^/]+)\/properties\/([^/]+)$/.exec(url.pathname);
       const body =
-        match?.[1] === PAGE_ID ? answer(match[2]!, url.searchParams.get('start_cursor')) : undefined;
+        match?.[1] === PAGE_ID ? script(match[2]!, url.searchParams.get('start_cursor')) : undefined;
       if (body === undefined)
         sendJson(response, 404, notionError(404, 'object_not_found', 'Could not find page.'));
+      else if ((body as Scripted).status !== undefined)
+        sendJson(response, (body as Scripted).status, (body as Scripted).body);
       else sendJson(response, 200, body);
     }),
   );
@@ -358,5 +363,69 @@ describe('completePage', () => {
     const error = await completePage(ctx.notion, gone).catch((e: unknown) => e);
     expect(isNotionApiError(error, 'object_not_found')).toBe(true);
     expect(requests()).toHaveLength(1);
+  });
+
+  it('restarts a listing whose cursor Notion rejects and keeps the aggregate of the last page', async () => {
+    let rejected = 0;
+    const { ctx, requests } = await setup((propertyId, cursor) => {
+      if (propertyId === 'cnt' && cursor === 'cnt-2' && rejected++ === 0) {
+        const message = 'The start_cursor provided is invalid: cnt-2';
+        return { status: 400, body: notionError(400, 'validation_error', message) };
+      }
+      return answer(propertyId, cursor);
+    });
+    const row = truncatedRow();
+    const onlyCount = {
+      ...row,
+      properties: { Tasks: row.properties!.Tasks!, 'Task count': row.properties!['Task count']! },
+    };
+    const complete = await completePage(ctx.notion, onlyCount);
+    expect(complete.properties!['Task count']).toEqual({
+      id: 'cnt',
+      type: 'rollup',
+      rollup: { type: 'number', number: 130, function: 'count' },
+    });
+    expect(complete.properties!.Tasks!.relation).toEqual(targets);
+    expect(requests()).toEqual([
+      'GET Tk%3Cs - 100',
+      'GET Tk%3Cs tasks-2 100',
+      'GET cnt - 100',
+      'GET cnt cnt-2 100',
+      'GET cnt - 100',
+      'GET cnt cnt-2 100',
+    ]);
+  });
+
+  it('takes a rollup Notion answers as one property item, and rejects a formula answered as a list', async () => {
+    const { ctx } = await setup((propertyId, cursor) => {
+      if (propertyId === 'cnt') {
+        return {
+          object: 'property_item',
+          id: 'cnt',
+          type: 'rollup',
+          rollup: { type: 'number', number: 130, function: 'count' },
+        };
+      }
+      if (propertyId === 'sum') return itemList([], null, { id: 'sum', type: 'formula', formula: {} }, null);
+      return answer(propertyId, cursor);
+    });
+    const row = truncatedRow();
+    const p = row.properties!;
+    const withCount = await completePage(ctx.notion, {
+      ...row,
+      properties: { Tasks: p.Tasks!, 'Task count': p['Task count']! },
+    });
+    expect(withCount.properties!['Task count']!.rollup).toEqual({
+      type: 'number',
+      number: 130,
+      function: 'count',
+    });
+    const withFormula = completePage(ctx.notion, {
+      ...row,
+      properties: { Tasks: p.Tasks!, Summary: p.Summary! },
+    });
+    await expect(withFormula).rejects.toThrow(
+      /retrieve page property: expected one formula property item, got a list/,
+    );
   });
 });
