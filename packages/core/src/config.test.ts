@@ -3,6 +3,7 @@ import {
   DEFAULT_NOTION_VERSION,
   endpointConfigJsonSchema,
   endpointConfigSchema,
+  NOTION_VERSIONS,
   notionToken,
   parseEndpointConfig,
 } from './config.js';
@@ -56,6 +57,24 @@ describe('parseEndpointConfig', () => {
       notion_version: '2026-03-11',
       inline_comments: true,
     });
+  });
+
+  it('accepts every supported Notion-Version, 2025-09-03 by default', () => {
+    expect(NOTION_VERSIONS).toEqual(['2025-09-03', '2026-03-11', '2026-12-01']);
+    expect(DEFAULT_NOTION_VERSION).toBe('2025-09-03');
+    for (const notion_version of NOTION_VERSIONS) {
+      const config = parseEndpointConfig(
+        { credentials: { auth_type: 'token', token: TOKEN }, advanced: { notion_version } },
+        { now: NOW },
+      );
+      expect(config.advanced.notion_version).toBe(notion_version);
+    }
+    for (const notion_version of ['2022-06-28', '2026-12-02', '2026-12-01 ', 20261201]) {
+      expect(
+        configError({ credentials: { auth_type: 'token', token: TOKEN }, advanced: { notion_version } })
+          .field,
+      ).toBe('advanced.notion_version');
+    }
   });
 
   it('accepts the legacy top-level access_token and credentials without auth_type', () => {
@@ -127,7 +146,7 @@ describe('parseEndpointConfig', () => {
     [
       { credentials: { auth_type: 'token', token: TOKEN }, advanced: { notion_version: '2022-06-28' } },
       'advanced.notion_version',
-      /unsupported value: use one of "2025-09-03", "2026-03-11"/,
+      /unsupported value: use one of "2025-09-03", "2026-03-11", "2026-12-01"/,
     ],
     [
       { credentials: { auth_type: 'token', token: TOKEN }, start_date: 'last tuesday' },
@@ -239,7 +258,11 @@ describe('endpointConfigJsonSchema', () => {
       minimum: 1,
       maximum: 10000,
     });
-    expect(properties.advanced.properties.notion_version?.enum).toEqual(['2025-09-03', '2026-03-11']);
+    expect(properties.advanced.properties.notion_version?.enum).toEqual([
+      '2025-09-03',
+      '2026-03-11',
+      '2026-12-01',
+    ]);
     expect(schema).not.toHaveProperty('$schema');
     // Every value the JSON schema accepts at the top must also parse: spot-check its defaults.
     expect(() =>

@@ -3,8 +3,14 @@ import { ConfigError } from './errors.js';
 import type { JsonSchema } from './json-schema.js';
 import { registerSecret } from './logger.js';
 
-/** The Notion API versions the connector speaks. Never 2022-06-28: it fails on multi-source databases. */
-export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11'] as const;
+/**
+ * The Notion API versions the connector speaks, oldest first. Never 2022-06-28: it fails on
+ * multi-source databases. 2025-09-03 stays the default (the SDK's); 2026-03-11 drops `archived` and
+ * renames `transcription` to `meeting_notes`; 2026-12-01 lists pages with their title alone unless
+ * `filter_properties` names the rest (the connector names every property) and may answer a null
+ * person `name`.
+ */
+export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11', '2026-12-01'] as const;
 export type NotionVersion = (typeof NOTION_VERSIONS)[number];
 export const DEFAULT_NOTION_VERSION: NotionVersion = '2025-09-03';
 export const DEFAULT_REQUESTS_PER_MINUTE = 180;
@@ -64,7 +70,8 @@ const advancedSchema = z
       }),
     notion_version: z.enum(NOTION_VERSIONS).default(DEFAULT_NOTION_VERSION).meta({
       title: 'Notion API version',
-      description: 'The Notion-Version header sent with every request.',
+      description:
+        "The Notion-Version header sent with every request. 2025-09-03 suits most captures; from 2026-03-11 documents have in_trash without archived, and on 2026-12-01 a person's name may be null.",
       order: 1,
     }),
     inline_comments: z.boolean().default(false).meta({

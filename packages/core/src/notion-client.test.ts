@@ -1,5 +1,6 @@
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NOTION_VERSIONS } from './config.js';
 import { ConnectorError, NotionApiError } from './errors.js';
 import { createLogger } from './logger.js';
 import { createNotionClient } from './notion-client.js';
@@ -47,6 +48,27 @@ describe('createNotionClient', () => {
     expect(client.baseUrl).toBe(server.url);
     await me(client);
     expect(server.requests[0]!.headers['notion-version']).toBe('2026-03-11');
+  });
+
+  it('sends the configured Notion-Version, 2026-12-01 included', async () => {
+    const server = await startTestServer(ok);
+    onCleanup(() => server.close());
+    for (const notionVersion of NOTION_VERSIONS) {
+      const client = createNotionClient({
+        token: TOKEN,
+        notionVersion,
+        baseUrl: server.url,
+        logger: createLogger({ write: () => {} }),
+        limiter: createRateLimiter({ requestsPerMinute: 100 }),
+      });
+      onCleanup(() => client.close());
+      await me(client);
+    }
+    expect(server.requests.map((request) => request.headers['notion-version'])).toEqual([
+      '2025-09-03',
+      '2026-03-11',
+      '2026-12-01',
+    ]);
   });
 
   it('accepts an injected dispatcher (undici MockAgent)', async () => {

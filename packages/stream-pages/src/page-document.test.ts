@@ -40,4 +40,24 @@ describe('pagesDocumentSchema', () => {
     expect(validate.safeParse(deletionDocument(raw.id)).success).toBe(true);
     expect(validate.safeParse(raw).success).toBe(false);
   });
+
+  it('admits rollup and formula values in their page shape', () => {
+    const properties = {
+      Count: { id: 'c', type: 'rollup', rollup: { type: 'number', number: 130, function: 'count' } },
+      Due: {
+        id: 'd',
+        type: 'rollup',
+        rollup: { type: 'date', date: { start: '2027-01-15', end: null }, function: 'latest_date' },
+      },
+      Names: {
+        id: 'n',
+        type: 'rollup',
+        rollup: { type: 'array', array: [{ type: 'number', number: 1 }], function: 'show_original' },
+      },
+      Summary: { id: 's', type: 'formula', formula: { type: 'string', string: '130 tasks' } },
+    };
+    const doc = pageDocument(notionPageSchema.parse({ ...raw, properties }));
+    expect(doc.properties).toEqual(Object.entries(properties).map(([name, value]) => ({ name, value })));
+    expect(validate.safeParse(doc).success).toBe(true);
+  });
 });

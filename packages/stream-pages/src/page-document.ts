@@ -14,8 +14,9 @@ import { z } from 'zod';
 
 /**
  * The document for a page: the API object (minus a response's `request_id`) with `properties` as
- * `[{name, value}]` in the order the API listed them (core's withPropertyList). Complete the
- * values first (completePage): the listing truncates some at 25 references.
+ * `[{name, value}]` in the order the API listed them (core's withPropertyList), each value in
+ * Notion's page shape. Complete the values first (completePage): the listing truncates some at 25
+ * references, and computes rollups and formulas over a truncated relation from those 25.
  */
 export function pageDocument(page: NotionPage): StreamDocument {
   return withPropertyList(page);

@@ -63,14 +63,24 @@ function truth(emu: Emulator): StreamDocument[] {
 }
 
 const LIST_TYPES = new Set(['relation', 'people', 'title', 'rich_text']);
-/** Property values holding 25 items or more (what a page object truncates or may have truncated). */
+/**
+ * Property values the pages stream completes: those holding 25 items or more (what a page object
+ * truncates or may have truncated) and, on a page with a relation over 25 references, every rollup
+ * and formula.
+ */
 function bigValues(emu: Emulator, ids?: Set<string>): number {
   let count = 0;
   for (const page of emu.groundTruth().pages) {
     if (ids && !ids.has(page.id)) continue;
-    for (const value of Object.values(page.properties) as Array<Record<string, unknown>>) {
+    const values = Object.values(page.properties) as Array<Record<string, unknown>>;
+    const size = (value: Record<string, unknown>) => {
       const items = value[value.type as string];
-      if (LIST_TYPES.has(value.type as string) && Array.isArray(items) && items.length >= 25) count++;
+      return LIST_TYPES.has(value.type as string) && Array.isArray(items) ? items.length : 0;
+    };
+    const relationTruncated = values.some((value) => value.type === 'relation' && size(value) > 25);
+    for (const value of values) {
+      if (size(value) >= 25) count++;
+      else if (relationTruncated && (value.type === 'rollup' || value.type === 'formula')) count++;
     }
   }
   return count;

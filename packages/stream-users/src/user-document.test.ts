@@ -67,6 +67,17 @@ describe('userDocument', () => {
     const bot = { object: 'user', id: 'b2', type: 'bot', bot: {} };
     expect(userDocument(userResponseSchema.parse(bot))).toEqual(bot);
   });
+
+  it('keeps a person whose name is null or missing (Notion-Version 2026-12-01)', () => {
+    const unnamed = { object: 'user', id: 'p2', type: 'person', name: null, avatar_url: null, person: {} };
+    expect(userDocument(userResponseSchema.parse(unnamed))).toEqual(unnamed);
+    const nameless = { object: 'user', id: 'p3', type: 'person', person: { email: 'p3@example.com' } };
+    expect(userDocument(userResponseSchema.parse(nameless))).toEqual(nameless);
+    const validate = z.fromJSONSchema(usersDocumentSchema);
+    expect(validate.safeParse(userDocument(userResponseSchema.parse(unnamed))).success).toBe(true);
+    expect(validate.safeParse(userDocument(userResponseSchema.parse(nameless))).success).toBe(true);
+    expect(userResponseSchema.safeParse({ ...unnamed, name: 7 }).success).toBe(false);
+  });
 });
 
 describe('usersDocumentSchema', () => {

@@ -11,6 +11,8 @@ import {
   createTestResources,
   runStreamSweep,
   type StreamTestContext,
+  sendJson,
+  startTestServer,
   sweepWithCrashes,
   TestCollection,
 } from '@source-notion/core/testing';
@@ -199,5 +201,62 @@ describe('usersStream state', () => {
     const deleted = second.committedDocs.filter(isDeletionDocument).map((doc) => doc.id);
     expect(deleted.sort()).toEqual([B, UPPER, 'odd-user'].sort());
     expect(second.state).toEqual({ v: 1, ids: packIds([A]) });
+  });
+});
+
+describe('usersStream on Notion-Version 2026-12-01', () => {
+  it('captures people whose name is null, sending the configured version', async () => {
+    const person = {
+      object: 'user',
+      id: 'dddddddd-dddd-4ddd-8ddd-dddddddddddd',
+      type: 'person',
+      name: null,
+      avatar_url: null,
+      person: { email: 'unnamed@example.com' },
+    };
+    const owner = {
+      object: 'user',
+      id: 'eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee',
+      type: 'person',
+      name: null,
+      person: {},
+    };
+    const bot = {
+      object: 'user',
+      id: 'ffffffff-ffff-4fff-8fff-ffffffffffff',
+      type: 'bot',
+      name: 'Capture',
+      avatar_url: null,
+      bot: { owner: { type: 'user', user: owner }, workspace_name: 'W' },
+    };
+    const server = opened.add(
+      await startTestServer((_request, response) =>
+        sendJson(response, 200, {
+          object: 'list',
+          results: [person, bot],
+          next_cursor: null,
+          has_more: false,
+          type: 'user',
+          user: {},
+          request_id: 'req-users-2026-12-01',
+        }),
+      ),
+    );
+    const ctx = opened.add(
+      createStreamTestContext({
+        baseUrl: server.url,
+        token: 'users-2026-12-01-token',
+        config: { advanced: { notion_version: '2026-12-01' } },
+      }),
+    );
+    const result = await runStreamSweep(usersStream, ctx, initial());
+    expect(server.requests.map((r) => [r.path, r.headers['notion-version']])).toEqual([
+      ['/v1/users?page_size=100', '2026-12-01'],
+    ]);
+    expect(result.committedDocs).toEqual([
+      person,
+      { ...bot, bot: { owner: { type: 'user', info: owner }, workspace_name: 'W' } },
+    ]);
+    expectValid(result.committedDocs);
   });
 });

@@ -6,6 +6,15 @@ export {
   type FakeStreamContext,
   type FakeStreamContextOptions,
 } from './fake-stream-context.js';
+// A tiny scripted HTTP server on 127.0.0.1 (real sockets) and Notion-shaped answers.
+export {
+  notionError,
+  type RecordedRequest,
+  sendJson,
+  startTestServer,
+  type TestHandler,
+  type TestServer,
+} from './http-test-server.js';
 // A clock that follows another time source (the emulator's) plus an offset the test moves.
 export { createOffsetClock, type OffsetClock } from './offset-clock.js';
 // Running a stream against the emulator: sweeps, crashes and resumes, the collection it builds.
