@@ -49,14 +49,26 @@ function replyRelationItems() {
     .reply(200, fixtureBody('pages-property-item', 'relation-last-page'));
 }
 
+/** The rollup and the formula of the row, read again because its relation is truncated. */
+function replyComputedItems() {
+  nock(NOTION_ORIGIN)
+    .get(`/v1/pages/${KALE_ROW}/properties/Z%5C%3Ei`)
+    .query({ page_size: '100' })
+    .reply(200, fixtureBody('pages-property-item', 'rollup'))
+    .get(`/v1/pages/${KALE_ROW}/properties/WOd%3B`)
+    .query({ page_size: '100' })
+    .reply(200, fixtureBody('pages-property-item', 'formula'));
+}
+
 describe('POST /v1/search (pages), POST /v1/data_sources/{id}/query and the property item endpoint', () => {
-  it('the pages stream yields the search page and the data source row, its truncated relation completed', async () => {
+  it('the pages stream yields the search page and the data source row, its truncated relation, rollup and formula completed', async () => {
     replyPageListings({
       pages: fixtureBody('search', 'pages-2026-12-01'),
       dataSources: { ...emptySearch(), results: [dataSourceSearchResult()] },
       queries: { [GROCERY]: fixtureBody('data-sources-query', 'grocery-rows') },
     });
     replyRelationItems();
+    replyComputedItems();
     const ctx = createContractContext();
 
     const sweep = await runStreamSweep(pagesStream, ctx, pagesStream.initialState(ctx.config));
@@ -76,7 +88,8 @@ describe('POST /v1/search (pages), POST /v1/data_sources/{id}/query and the prop
     });
 
     // The row: every property in the data source's order; the relation that said has_more is
-    // complete (three references from two property item pages) and says has_more: false.
+    // complete (three references from two property item pages) and says has_more: false; the
+    // rollup and the formula over it are the property item endpoint's (every reference).
     const row = byId.get(KALE_ROW)!;
     expect(row).toMatchObject({
       object: 'page',
@@ -103,11 +116,11 @@ describe('POST /v1/search (pages), POST /v1/data_sources/{id}/query and the prop
       },
       {
         name: 'Number of meals',
-        value: { id: 'Z%5C%3Ei', type: 'rollup', rollup: { type: 'number', number: 2, function: 'count' } },
+        value: { id: 'Z%5C%3Ei', type: 'rollup', rollup: { type: 'number', number: 3, function: 'count' } },
       },
       {
         name: 'Cost of next trip',
-        value: { id: 'WOd%3B', type: 'formula', formula: { type: 'number', number: 0 } },
+        value: { id: 'WOd%3B', type: 'formula', formula: { type: 'number', number: 2.5 } },
       },
       { name: 'Name', value: { id: 'title', type: 'title', title: [text('Tuscan kale')] } },
     ]);

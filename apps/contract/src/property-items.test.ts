@@ -10,11 +10,11 @@ import {
 } from './contract-context.js';
 import { fixtureBody } from './fixtures.js';
 
-// GET /v1/pages/{id}/properties/{property_id}. The paginated relation and rich_text values are
-// replayed through the pages stream (pages.test.ts: completing truncated values); here, the
-// rollup list and the single formula item, which no connector code path reads yet (completing
-// rollups and formulas past 25 references is issue 12, item 6): the tests pin what Notion answers
-// and what core's client and list check make of it.
+// GET /v1/pages/{id}/properties/{property_id}. The paginated relation and rich_text values, and
+// the rollup and formula of a row whose relation is truncated, are replayed through the pages
+// stream (pages.test.ts: completing truncated values); here, the rollup list and the single
+// formula item on their own: the tests pin what Notion answers and what core's client and list
+// check make of it.
 
 beforeEach(isolateNetwork);
 afterEach(assertAllRequestsMade);
