@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compactId, expandId, packIds, unpackIds } from '../notion-ids.js';
-import type { SharedChildPage } from './child-pages.js';
+import type { FoundPage } from './found-pages.js';
 
 /*
  * The persisted form of page state, and the only module that knows its one-letter keys. Others
@@ -47,6 +47,18 @@ export const pageSweepStateSchema = z.object({
   scannedAt: z.number().nullable(),
   /** When (epoch ms) the last full refresh (`refreshIntervalMs`) marked every known page for processing. */
   refreshedAt: z.number().nullable().optional(),
+  /**
+   * Requests the last deletion scan cost (its listing and checks): the next scan waits until the
+   * scans stay within their share of the rate budget (see planSweep).
+   */
+  scanCost: z.number().int().nonnegative().optional(),
+  /** Requests the last full refresh cost: the next waits likewise. */
+  refreshCost: z.number().int().nonnegative().optional(),
+  /**
+   * Data sources discovery learned of outside search (compactIds, space-separated): queried by the
+   * next sweep even when search does not list them.
+   */
+  extraDataSources: z.string().optional(),
   /** Known pages by compactId. */
   pages: z.record(z.string(), pageEntrySchema),
 });
@@ -259,14 +271,15 @@ export class PageLedger implements PageSweepView {
   }
 
   /** Pages found only as child_page blocks, not in the trash: for the other page streams. */
-  hiddenChildren(): SharedChildPage[] {
-    const hidden: SharedChildPage[] = [];
+  hiddenChildren(): FoundPage[] {
+    const hidden: FoundPage[] = [];
     this.#forEach((key, entry) => {
       if (entry.h !== 1 || entry.d === 1) return true;
       hidden.push({
         id: expandId(key),
         lastEditedTime: fromEpochMinutes(entry.t),
         parentPageId: entry.q === undefined ? undefined : expandId(entry.q),
+        reason: 'child',
       });
       return true;
     });

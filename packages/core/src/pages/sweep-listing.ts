@@ -2,13 +2,14 @@ import { compactId } from '../notion-ids.js';
 import type { StreamEvent } from '../stream.js';
 import { startPageDiscovery } from './page-listings.js';
 import type { PageSweepState } from './page-state.js';
+import { climbFrom } from './sweep-found.js';
 import type { PageWorkItem } from './sweep-handler.js';
-import { processedPage, queueChildPage, type SweepRun } from './sweep-run.js';
+import { processedPage, type SweepRun } from './sweep-run.js';
 
 /*
  * The first half of a sweep: what to process. The listing (discovery), then the pages from state
- * (pending ones, and on a deletion scan the ones the listing missed), then the child pages other
- * streams shared.
+ * (pending ones, and on a deletion scan the ones the listing missed); then the found pages
+ * (sweep-found.ts).
  */
 
 /**
@@ -46,6 +47,7 @@ export async function* listChangedPages(
       stats.unchanged++;
       continue;
     }
+    climbFrom(run, found.page, found.parentPageId);
     if (queue.has(key)) continue;
     const item: PageWorkItem = {
       id: found.id,
@@ -92,17 +94,4 @@ export function queueKnownPages(run: SweepRun, listedKeys: Set<string> | undefin
       queue.add(key, page);
     },
   );
-}
-
-/** Queues the child pages other streams shared that this one does not know. */
-export async function* queueSharedChildPages(
-  run: SweepRun,
-): AsyncGenerator<StreamEvent<PageSweepState>, void, undefined> {
-  const { ctx, stats } = run;
-  if (!ctx.hub) return;
-  for (const child of ctx.hub.childPages.list()) if (queueChildPage(run, child, undefined)) stats.fromHub++;
-  if (stats.fromHub > 0) {
-    ctx.logger.info('page sweep: capturing child pages other streams found', { pages: stats.fromHub });
-    yield run.checkpoints.checkpoint({});
-  }
 }
