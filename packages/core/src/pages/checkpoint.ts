@@ -83,6 +83,8 @@ export class SweepCheckpoints {
     refreshCost?: number;
   }): StreamEvent<PageSweepState> {
     const patch: Record<string, unknown> = { pages: this.#ledger.takeUnsaved() };
+    const extraDataSources = this.#ledger.takeExtraDataSources();
+    if (extraDataSources !== undefined) patch.extraDataSources = extraDataSources;
     if (extra.cursor !== undefined && extra.cursor !== this.#lastCursor && !this.#held) {
       patch.cursor = extra.cursor;
       this.#lastCursor = extra.cursor;

@@ -210,10 +210,29 @@ export class PageLedger implements PageSweepView {
   /** Entries changed by this sweep (null: removed), and those not yet in a checkpoint. */
   readonly #updates = new Map<string, PageEntry | null>();
   readonly #unsaved = new Map<string, PageEntry | null>();
+  #extraDataSources: string | undefined;
+  #extraDataSourcesChanged = false;
 
   constructor(state: PageSweepState) {
     this.#persisted = state.pages;
     this.knownKeys = Object.keys(state.pages);
+    this.#extraDataSources = state.extraDataSources;
+  }
+
+  /** The data sources an earlier sweep's discovery learned of (dashed ids). */
+  extraDataSourceIds(): string[] {
+    return (this.#extraDataSources ?? '')
+      .split(' ')
+      .filter((key) => key !== '')
+      .map(expandId);
+  }
+
+  /** What this sweep's discovery learned of, for the next sweep. */
+  setExtraDataSourceIds(ids: readonly string[]): void {
+    const packed = [...new Set(ids.map(compactId))].sort().join(' ');
+    if (packed === (this.#extraDataSources ?? '')) return;
+    this.#extraDataSources = packed;
+    this.#extraDataSourcesChanged = true;
   }
 
   #entry(key: string): PageEntry | undefined {
@@ -363,6 +382,13 @@ export class PageLedger implements PageSweepView {
   }
 
   /** The `pages` member of a checkpoint: every change since the last one (then cleared). */
+  /** The `extraDataSources` member of a checkpoint when it changed since the last one (then cleared). */
+  takeExtraDataSources(): string | undefined {
+    if (!this.#extraDataSourcesChanged) return undefined;
+    this.#extraDataSourcesChanged = false;
+    return this.#extraDataSources;
+  }
+
   takeUnsaved(): Record<string, Record<string, unknown> | null> {
     const pages: Record<string, Record<string, unknown> | null> = {};
     for (const [key, entry] of this.#unsaved) pages[key] = entryPatch(entry);

@@ -27,7 +27,10 @@ export async function* listChangedPages(
   const { logger, clock } = ctx;
   logger.debug('page sweep: listing pages', { since, searchSince, backfill, scan, refresh });
   const listedKeys = scan ? new Set<string>() : undefined;
-  const request = { since, searchSince, logger, signal: run.signal, clock };
+  // Data sources an earlier sweep learned of outside search: queried even when search omits them
+  // (`extraDataSourceIds`: read by discovery once it supports them).
+  const extraDataSourceIds = run.ledger.extraDataSourceIds();
+  const request = { since, searchSince, logger, signal: run.signal, clock, extraDataSourceIds };
   const discovery = ctx.hub
     ? ctx.hub.pageListings.discover(
         ctx.notion,
@@ -79,6 +82,9 @@ export async function* listChangedPages(
   }
   // Final now that the listing is read (a shared data source listing may have started earlier).
   checkpoints.capAt(Math.min(plan.now, discovery.startedAt));
+  // Every data source the listing queried or learned of (once discovery reports them), for the next sweep.
+  const learned = (discovery as { dataSourceIds?: () => string[] }).dataSourceIds?.();
+  if (learned !== undefined) run.ledger.setExtraDataSourceIds(learned);
   queue.sortListed();
   return listedKeys;
 }
