@@ -16,7 +16,8 @@ export function leafChildPages(emulator: Emulator): ChildPageCase[] {
   const commented = new Set(emulator.groundTruth().comments.map((c) => String(c.page_id)));
   const leaves: ChildPageCase[] = [];
   for (const page of live) {
-    if (page.parent.type !== 'page' || page.childPageIdxs.length > 0 || page.childDatabaseIdxs.length > 0) continue;
+    if (page.parent.type !== 'page' || page.childPageIdxs.length > 0 || page.childDatabaseIdxs.length > 0)
+      continue;
     const parent = ws.pages[page.parent.pageIdx];
     if (parent === undefined || !liveIds.has(parent.id)) continue;
     leaves.push({ id: page.id, parentId: parent.id });

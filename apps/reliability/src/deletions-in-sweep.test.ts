@@ -43,7 +43,8 @@ function expectComplete(...sessions: SessionResult[]): void {
   expect(describeDiff(diff)).toBe('');
 }
 
-const sweepsDone = (s: SessionResult): ConnectorLog[] => s.logs.filter((log) => log.msg === 'page sweep done');
+const sweepsDone = (s: SessionResult): ConnectorLog[] =>
+  s.logs.filter((log) => log.msg === 'page sweep done');
 
 describe('deletions and found pages in the same sweep', () => {
   it('captures a page reachable only through a child_page block in pages, blocks and comments in one backfill', {
@@ -86,7 +87,9 @@ describe('deletions and found pages in the same sweep', () => {
     expect(pages!.find((doc) => doc.id === trashed!.id)?.in_trash).toBe(true);
     expect(pages!).toContainEqual({ id: purged!.id, _meta: { op: 'd' } });
     const deleted = (docs: Record<string, unknown>[]) =>
-      new Set(docs.filter((doc) => (doc._meta as { op?: string } | undefined)?.op === 'd').map((doc) => doc.id));
+      new Set(
+        docs.filter((doc) => (doc._meta as { op?: string } | undefined)?.op === 'd').map((doc) => doc.id),
+      );
     const blockDeletions = deleted(blocks!);
     for (const page of [trashed!, purged!]) {
       for (const block of truthBefore.blocks.filter((b) => b.page_id === page.id))
