@@ -67,7 +67,26 @@ export interface FoundPages {
   release(pageId: string): void;
   /** Every `child` and `parent` page found so far (ids only). */
   list(): FoundPage[];
+  /**
+   * Notes what a check of known pages found at `at` (clock ms): a scan's GET (its time and trash
+   * flag, or 404), or a tree walked that still lists their child_page blocks (alive; time unknown).
+   */
+  noteChecked(pages: Iterable<CheckedPage>, at: number): void;
+  /** What the capture's latest check of a page found, when it was made at or after `since`. */
+  checked(pageId: string, since: number): CheckedPage | undefined;
 }
+
+/** What a check of a known page found (see FoundPages.noteChecked). */
+export interface CheckedPage {
+  id: string;
+  /** Undefined when only a tree showed it (its child_page block is there: it is not in the trash). */
+  lastEditedTime?: string | undefined;
+  trashed: boolean;
+  gone: boolean;
+}
+
+/** Check results kept at most (the oldest are forgotten first): ~100 bytes each. */
+const MAX_CHECKED = 100_000;
 
 interface Entry {
   seq: number;
@@ -96,6 +115,7 @@ function compact(page: FoundPage): FoundPage {
 export function createFoundPages(): FoundPages {
   const catalog = new Map<string, FoundPage>();
   const claimed = new Set<string>();
+  const checks = new Map<string, { at: number; page: CheckedPage }>();
   const readers = new Map<number, ReaderState>();
   const log: Entry[] = [];
   let nextSeq = 0;
@@ -219,5 +239,22 @@ export function createFoundPages(): FoundPages {
     },
     release: (pageId) => void claimed.delete(compactId(pageId)),
     list: () => [...catalog.values()],
+    noteChecked(pages, at) {
+      for (const page of pages) {
+        const key = compactId(page.id);
+        const prior = checks.get(key);
+        if (prior !== undefined && prior.at > at) continue;
+        checks.delete(key);
+        checks.set(key, { at, page });
+      }
+      for (const key of checks.keys()) {
+        if (checks.size <= MAX_CHECKED) break;
+        checks.delete(key);
+      }
+    },
+    checked(pageId, since) {
+      const check = checks.get(compactId(pageId));
+      return check !== undefined && check.at >= since ? check.page : undefined;
+    },
   };
 }

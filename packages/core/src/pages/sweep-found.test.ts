@@ -157,4 +157,39 @@ describe('the found-pages channel in page sweeps', () => {
     expect(result.docs).toEqual([{ id: id(1) }]);
     expect(readPageRecord(result.state, id(9))).toBeUndefined();
   });
+
+  it('checks a page a scan missed once for the capture, and not at all when a tree walked this sweep still lists it', async () => {
+    const clock = manualClock(T0);
+    const parent = { id: id(1), edited: T0 - 50 * MINUTE };
+    const hidden = { id: id(7), edited: T0 - 50 * MINUTE, inSearch: false, parentPage: id(1) };
+    const ws = fakeWorkspace([parent, hidden]);
+    const tree = { [parent.id]: { childPages: [{ id: hidden.id, lastEditedTime: iso(hidden.edited) }] } };
+    const first = createCaptureHub({ clock });
+    const [walked, listed] = await Promise.all([
+      sweep(ws, clock, initialPageSweepState(), walker(tree), { hub: first }),
+      sweep(ws, clock, initialPageSweepState(), recordingHandler(), { hub: first }),
+    ]);
+    const scan = { deletionScanIntervalMs: 0, scanBudgetShare: Number.POSITIVE_INFINITY };
+    const gets = () => ws.requests.filter((r) => r.path === `pages/${hidden.id}`).length;
+
+    // Two streams scan one after the other: the second uses the first one's GET.
+    clock.advance(10 * MINUTE);
+    ws.requests.length = 0;
+    const hub = createCaptureHub({ clock });
+    const one = recordingHandler();
+    await sweep(ws, clock, listed.state, one, { hub, ...scan });
+    const two = recordingHandler();
+    await sweep(ws, clock, listed.state, two, { hub, ...scan });
+    expect(gets()).toBe(1);
+    expect([one.processed, two.processed]).toEqual([[], []]);
+
+    // The parent is edited: the walk of its tree shows the hidden page alive, so its scan needs no GET.
+    clock.advance(10 * MINUTE);
+    parent.edited = clock.now() - MINUTE;
+    ws.requests.length = 0;
+    const blocks = walker(tree);
+    await sweep(ws, clock, walked.state, blocks, { hub: createCaptureHub({ clock }), ...scan });
+    expect(blocks.processed).toEqual([parent.id]);
+    expect(gets()).toBe(0);
+  });
 });

@@ -18,8 +18,9 @@ import type { SettledWork } from './work-queue.js';
 /**
  * Whether a failure concerns one page only, so the sweep goes on without it (it stays pending and
  * is retried next sweep): a response that does not parse, or a non-retryable 400
- * validation_error or 403 restricted_resource. Anything else fails the sweep: 401, a blocked
- * integration (`public_api_request_blocked`), exhausted retries, aborts, bugs.
+ * validation_error, 403 restricted_resource or 404 object_not_found (one the handler did not take
+ * as the page being gone: a property item, a block of it). Anything else fails the sweep: 401, a
+ * blocked integration (`public_api_request_blocked`), exhausted retries, aborts, bugs.
  */
 export function isPageScopedError(error: unknown): boolean {
   if (error instanceof ResponseValidationError) return true;
@@ -27,7 +28,8 @@ export function isPageScopedError(error: unknown): boolean {
   if (error.rateLimitReason === 'public_api_request_blocked') return false;
   return (
     (error.status === 400 && error.code === 'validation_error') ||
-    (error.status === 403 && error.code === 'restricted_resource')
+    (error.status === 403 && error.code === 'restricted_resource') ||
+    (error.status === 404 && error.code === 'object_not_found')
   );
 }
 
@@ -81,11 +83,31 @@ async function processPage(run: SweepRun, item: PageWorkItem): Promise<Work> {
   // What the handler reads from now on is no older than this.
   if (item.page === undefined) item.readAt = ctx.clock.now();
   const check = item.reason === 'scan' || item.reason === 'vanished';
+  if (item.reason === 'scan' && item.page === undefined) {
+    // Checked already since this sweep started (another stream's GET, or a tree walked that
+    // still lists its child_page block): no GET of its own.
+    const known = run.foundPages.checked(item.id, run.plan.now);
+    if (known?.gone === true) item.gone = true;
+    else if (known !== undefined && prior !== undefined && !known.trashed && !prior.trashed) {
+      if (known.lastEditedTime === undefined || prior.isUnchanged(known.lastEditedTime, false)) {
+        stats.verified++;
+        return 'unchanged';
+      }
+    }
+  }
   if (check && item.page === undefined && item.gone !== true) {
     stats.scanChecks++;
     const page = await retrievePage(ctx.notion, item.id, signal);
     if (page === undefined) item.gone = true;
     else item.page = page;
+    run.foundPages.noteChecked(
+      [
+        page === undefined
+          ? { id: item.id, trashed: false, gone: true }
+          : { id: item.id, lastEditedTime: page.last_edited_time, trashed: isInTrash(page), gone: false },
+      ],
+      item.readAt ?? ctx.clock.now(),
+    );
   }
   if (check && item.gone === true) return { docs: handler.gone(item.id, prior), record: null };
   if (check && item.page !== undefined) {
@@ -155,6 +177,11 @@ async function* settlePage(
   stats.processed++;
   let added = 0;
   if (parents?.childProcessed(item, prior, next) === true) added++;
+  // The child pages a tree walked now still lists are alive: a scan needs no GET of them.
+  if (outcome.childPages !== undefined && outcome.childPages.length > 0) {
+    const alive = outcome.childPages.map((child) => ({ id: child.id, trashed: false, gone: false }));
+    run.foundPages.noteChecked(alive, item.readAt ?? run.plan.now);
+  }
   const shared: FoundPage[] = [];
   for (const child of outcome.childPages ?? []) {
     const found: FoundPage = {

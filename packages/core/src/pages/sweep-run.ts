@@ -25,6 +25,8 @@ export interface PageSweepStats extends DiscoveryStats {
   fromHub: number;
   /** Known pages checked because their child_page block vanished from a re-read tree. */
   vanished: number;
+  /** Pages a scan found alive through another stream's check or a tree walked this sweep: no GET. */
+  verified: number;
   /** Parents nobody had found that this sweep climbed to (one GET each for the whole capture). */
   climbed: number;
   /** True when the listing replayed another stream's (CaptureHub). */
@@ -51,6 +53,7 @@ export function emptyPageSweepStats(): PageSweepStats {
     failed: 0,
     fromHub: 0,
     vanished: 0,
+    verified: 0,
     climbed: 0,
     sharedListing: false,
     skippedDataSources: 0,
