@@ -82,6 +82,27 @@ describe('blocks stream', () => {
     expect(packed / collection.size).toBeLessThan(22);
   });
 
+  it('reports the databases it meets as child_database blocks to the capture’s data source listings', async () => {
+    const { emulator: emu, ctx } = await setup(22);
+    const expected = emu
+      .groundTruth()
+      .blocks.filter((b) => b.type === 'child_database')
+      .map((b) => String(b.id));
+    expect(expected.length).toBeGreaterThan(0);
+    const hub = createCaptureHub({ clock: ctx.clock });
+    const reported: string[] = [];
+    const listings = {
+      list: hub.dataSourceListings.list,
+      reportDatabases: (_notion: unknown, ids: readonly string[]) => void reported.push(...ids),
+    };
+    await runStreamSweep(
+      blocksStream,
+      { ...ctx, hub: { ...hub, dataSourceListings: listings } },
+      initialPageSweepState(),
+    );
+    expect(reported.sort()).toEqual(expected.sort());
+  });
+
   it('walks standalone child pages that search omits, found through child_page blocks', async () => {
     const { emulator: emu, ctx } = await setup(22);
     const hidden = emu

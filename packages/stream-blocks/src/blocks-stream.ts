@@ -65,6 +65,22 @@ export function compareTopLevel(
   return { deleted, unsure: false };
 }
 
+/**
+ * Databases met as `child_database` blocks reach the capture's data source listings, which query
+ * the data sources search did not list and hand their rows to every page sweep (found pages).
+ * Through the hub's `reportDatabases` where the listings provide it.
+ */
+function reportDatabases(ctx: StreamContext, walked: Walk): void {
+  if (walked.childDatabases.length === 0) return;
+  const listings = ctx.hub?.dataSourceListings as
+    | { reportDatabases?: (notion: StreamContext['notion'], databaseIds: readonly string[]) => void }
+    | undefined;
+  listings?.reportDatabases?.(
+    ctx.notion,
+    walked.childDatabases.map((database) => database.id),
+  );
+}
+
 function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandler {
   // Block ids emitted by this sweep: a block that left page A for page B must not be deleted by
   // A's re-read after B emitted it. Only kept by incremental sweeps (a backfill deletes nothing).
@@ -131,6 +147,7 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
         return { docs: deletions(priorIds), record: null };
       }
       if (emitted) for (const id of walked.blockIds) emitted.add(id);
+      reportDatabases(ctx, walked);
       const now = new Set(walked.blockIds);
       // Child pages the state knows whose child_page blocks left this tree (trashed, purged, moved):
       // the sweep checks each with one GET and every page stream emits what it finds.
