@@ -48,8 +48,9 @@ export const pageSweepStateSchema = z.object({
   /** When (epoch ms) the last full refresh (`refreshIntervalMs`) marked every known page for processing. */
   refreshedAt: z.number().nullable().optional(),
   /**
-   * Requests the last deletion scan cost (its listing and checks): the next scan waits until the
-   * scans stay within their share of the rate budget (see planSweep).
+   * Requests the last deletion scan (or backfill listing) cost this stream on its own (its listing
+   * and a check per page it missed): the next scan waits until the scans stay within their share
+   * of the rate budget (see planSweep).
    */
   scanCost: z.number().int().nonnegative().optional(),
   /** Requests the last full refresh cost: the next waits likewise. */

@@ -158,6 +158,15 @@ function refreshEveryPage(run: SweepRun): StreamEvent<PageSweepState> {
 }
 
 /**
+ * What a scan costs this stream on its own (the budget is kept whether or not the capture's other
+ * streams share its listing and checks): its listing (the requests it made, or one per 100 pages
+ * listed when it replayed another stream's) and one GET per known page it did not list.
+ */
+function scanCost(stats: PageSweepStats): number {
+  return Math.max(requestCounts(stats).listing, Math.ceil(stats.listed / 100)) + stats.scanned;
+}
+
+/**
  * The last checkpoint: the cursor at the newest page listed, when it scanned or refreshed, and
  * what a scan or refresh (a backfill is both) cost, which spaces out the next.
  */
@@ -168,7 +177,7 @@ function finalCheckpoint(run: SweepRun): StreamEvent<PageSweepState> {
   const refreshes = plan.refreshIntervalMs !== undefined;
   return checkpoints.checkpoint({
     cursor: checkpoints.finalCursor(plan.startMs),
-    ...(backfill || scan ? { scannedAt: now, scanCost: counts.listing + counts.scanChecks } : {}),
+    ...(backfill || scan ? { scannedAt: now, scanCost: scanCost(stats) } : {}),
     ...(backfill && refreshes ? { refreshedAt: now, refreshCost: counts.processing } : {}),
     ...(refresh && !backfill ? { refreshCost: counts.refresh } : {}),
   });

@@ -73,4 +73,32 @@ describe('page sweeps and discovery', () => {
     expect(held.state.cursor).toBe(first.state.cursor);
     expect(held.docs).toEqual([{ id: row.id }]);
   });
+
+  it('remembers what the backfill listing cost (the next scan is budgeted from it) and logs requests by kind', async () => {
+    const clock = manualClock(T0);
+    const ws = fakeWorkspace(
+      [1, 2, 3].map((n) => ({
+        id: id(n),
+        edited: T0 - n * MINUTE,
+        dataSource: n === 3 ? id(900) : undefined,
+      })),
+      [id(900), id(901)],
+    );
+    const infos: Array<{ msg: string; fields?: unknown }> = [];
+    const logger = {
+      debug: () => {},
+      info: (msg: string, fields?: unknown) => void infos.push({ msg, fields }),
+      warn: () => {},
+      error: () => {},
+      child: () => logger,
+    };
+    const result = await sweep(ws, clock, initialPageSweepState(), recordingHandler(), { logger });
+    // One search page and two data source queries.
+    expect(result.state.scanCost).toBe(3);
+    const done = infos.find((line) => line.msg === 'page sweep done');
+    expect(done?.fields).toMatchObject({
+      requests: { listing: 3, processing: 0, scanChecks: 0, refresh: 0, climbs: 0 },
+      backfill: true,
+    });
+  });
 });
