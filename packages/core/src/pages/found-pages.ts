@@ -183,8 +183,12 @@ export function createFoundPages(): FoundPages {
         take() {
           const taken = state.backlog ?? [];
           state.backlog = undefined;
-          for (const entry of log)
-            if (entry.seq >= state.position && entry.from !== state.id) taken.push(entry.page);
+          // The log is in sequence order without gaps: start at this reader's position.
+          const start = Math.max(0, state.position - (log[0]?.seq ?? nextSeq));
+          for (let i = start; i < log.length; i++) {
+            const entry = log[i]!;
+            if (entry.from !== state.id) taken.push(entry.page);
+          }
           state.position = nextSeq;
           trim();
           return taken;
