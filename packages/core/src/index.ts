@@ -65,8 +65,8 @@ export { type ListNotionOptions, listNotion, type NotionRequest } from './notion
 export { retrieveNotionObject } from './notion-objects.js';
 // The hub the page streams share within one capture (listings, child pages).
 export { type CaptureHub, type CaptureHubOptions, createCaptureHub } from './pages/capture-hub.js';
-// A child page one stream met and shares with the others through the hub.
-export type { SharedChildPage } from './pages/child-pages.js';
+// Climbing to the parent of a found page.
+export { type ParentRef, parentRefOf } from './pages/climb.js';
 // The data source listing the databases, data_sources and page streams share.
 export {
   type DataSourceListing,
@@ -74,6 +74,13 @@ export {
   type DataSourceListings,
   listDataSources,
 } from './pages/data-source-listings.js';
+// Pages found outside discovery, shared by the page sweeps of a capture while they run.
+export {
+  createFoundPages,
+  type FoundPage,
+  type FoundPages,
+  type FoundPagesReader,
+} from './pages/found-pages.js';
 // The Notion page object.
 export { type NotionPage, notionPageSchema, retrievePage } from './pages/page-objects.js';
 // The page engine's persisted state and its views during a sweep.

@@ -82,6 +82,27 @@ describe('blocks stream', () => {
     expect(packed / collection.size).toBeLessThan(22);
   });
 
+  it('reports the databases it meets as child_database blocks to the capture’s data source listings', async () => {
+    const { emulator: emu, ctx } = await setup(22);
+    const expected = emu
+      .groundTruth()
+      .blocks.filter((b) => b.type === 'child_database')
+      .map((b) => String(b.id));
+    expect(expected.length).toBeGreaterThan(0);
+    const hub = createCaptureHub({ clock: ctx.clock });
+    const reported: string[] = [];
+    const listings = {
+      list: hub.dataSourceListings.list,
+      reportDatabases: (_notion: unknown, ids: readonly string[]) => void reported.push(...ids),
+    };
+    await runStreamSweep(
+      blocksStream,
+      { ...ctx, hub: { ...hub, dataSourceListings: listings } },
+      initialPageSweepState(),
+    );
+    expect(reported.sort()).toEqual(expected.sort());
+  });
+
   it('walks standalone child pages that search omits, found through child_page blocks', async () => {
     const { emulator: emu, ctx } = await setup(22);
     const hidden = emu
@@ -94,7 +115,7 @@ describe('blocks stream', () => {
     const result = await runStreamSweep(blocksStream, { ...ctx, hub }, blocksStream.initialState(ctx.config));
     // Published for the pages and comments streams, which nothing else tells of them.
     expect(
-      hub.childPages
+      hub.foundPages
         .list()
         .map((p) => p.id)
         .sort(),
@@ -109,7 +130,10 @@ describe('blocks stream', () => {
 
   it('re-reads only changed pages and emits deletions for blocks that disappeared', async () => {
     const { emulator: emu, ctx } = await setup(23);
-    const stream = createBlocksStream({ deletionScanIntervalMs: 0 });
+    const stream = createBlocksStream({
+      deletionScanIntervalMs: 0,
+      scanBudgetShare: Number.POSITIVE_INFINITY,
+    });
     const backfill = await runStreamSweep(stream, ctx, stream.initialState(ctx.config));
     const collection = new TestCollection().apply(backfill.committedDocs);
     const before = emu.groundTruth();
@@ -193,7 +217,10 @@ describe('blocks stream', () => {
 
   it('re-reads only the top level of a parent whose child page changed (edited, trashed, purged, restored)', async () => {
     const { emulator: emu, ctx } = await setup(26);
-    const stream = createBlocksStream({ deletionScanIntervalMs: 0 });
+    const stream = createBlocksStream({
+      deletionScanIntervalMs: 0,
+      scanBudgetShare: Number.POSITIVE_INFINITY,
+    });
     const backfill = await runStreamSweep(stream, ctx, stream.initialState(ctx.config));
     const collection = new TestCollection().apply(backfill.committedDocs);
     const before = emu.groundTruth();
@@ -260,7 +287,11 @@ describe('blocks stream', () => {
 
   it('ends with the same collection after crashes at random points as an uninterrupted run', async () => {
     const { emulator: emu, ctx } = await setup(24);
-    const stream = createBlocksStream({ deletionScanIntervalMs: 0, concurrency: 4 });
+    const stream = createBlocksStream({
+      deletionScanIntervalMs: 0,
+      scanBudgetShare: Number.POSITIVE_INFINITY,
+      concurrency: 4,
+    });
     let seed = 7;
     const random = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -352,6 +383,7 @@ describe('compareTopLevel', () => {
   const top = (blockIds: string[], childPages: string[] = []) => ({
     blockIds,
     childPages: childPages.map((id) => ({ id, lastEditedTime: undefined })),
+    childDatabases: [],
     skippedSubtrees: 0,
     requests: 1,
   });

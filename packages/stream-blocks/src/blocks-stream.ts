@@ -65,6 +65,22 @@ export function compareTopLevel(
   return { deleted, unsure: false };
 }
 
+/**
+ * Databases met as `child_database` blocks reach the capture's data source listings, which query
+ * the data sources search did not list and hand their rows to every page sweep (found pages).
+ * Through the hub's `reportDatabases` where the listings provide it.
+ */
+function reportDatabases(ctx: StreamContext, walked: Walk): void {
+  if (walked.childDatabases.length === 0) return;
+  const listings = ctx.hub?.dataSourceListings as
+    | { reportDatabases?: (notion: StreamContext['notion'], databaseIds: readonly string[]) => void }
+    | undefined;
+  listings?.reportDatabases?.(
+    ctx.notion,
+    walked.childDatabases.map((database) => database.id),
+  );
+}
+
 function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandler {
   // Block ids emitted by this sweep: a block that left page A for page B must not be deleted by
   // A's re-read after B emitted it. Only kept by incremental sweeps (a backfill deletes nothing).
@@ -91,6 +107,7 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
         });
       const priorIds = prior?.capturedIds() ?? [];
       let walked: Walk;
+      let requests = 0;
       try {
         // A child page changed and this page did not (its edit time is the one processed, and
         // that read was settled): its child_page blocks are at the top level of its tree, which
@@ -115,12 +132,13 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
               ...priorIds.filter((id) => !left.has(id)),
               ...top.blockIds.filter((id) => !before.has(id)),
             ];
-            return { docs, record: { capturedIds: ids }, childPages: top.childPages };
+            return { docs, record: { capturedIds: ids }, childPages: top.childPages, requests: top.requests };
           }
           ctx.logger.debug('the top level of a parent page changed beyond its child pages; walking it all', {
             pageId: item.id,
           });
           docs = [];
+          requests = top.requests;
         }
         walked = await walk();
       } catch (error) {
@@ -129,7 +147,11 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
         return { docs: deletions(priorIds), record: null };
       }
       if (emitted) for (const id of walked.blockIds) emitted.add(id);
+      reportDatabases(ctx, walked);
       const now = new Set(walked.blockIds);
+      // Child pages the state knows whose child_page blocks left this tree (trashed, purged, moved):
+      // the sweep checks each with one GET and every page stream emits what it finds.
+      const vanishedPages = priorIds.filter((id) => !now.has(id) && view.page(id)?.trashed === false);
       const vanished = priorIds.filter((id) => !now.has(id) && !emitted?.has(id));
       // A block that left this page for another one the state already holds it under (walked in
       // an earlier sweep) has moved: its document is that page's now. Deleting it would lose it.
@@ -141,7 +163,13 @@ function blocksHandler(ctx: StreamContext, incremental: boolean): PageSweepHandl
         });
       }
       docs.push(...deletions(vanished.filter((id) => !moved.has(id))));
-      return { docs, record: { capturedIds: walked.blockIds }, childPages: walked.childPages };
+      return {
+        docs,
+        record: { capturedIds: walked.blockIds },
+        childPages: walked.childPages,
+        vanishedPages,
+        requests: requests + walked.requests,
+      };
     },
     gone: (_id, prior) => deletions(prior?.capturedIds() ?? []),
   };

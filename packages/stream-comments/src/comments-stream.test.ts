@@ -98,7 +98,10 @@ describe('comments stream', () => {
 
   it('re-reads only changed pages: resolved comments become deletions, new ones appear', async () => {
     const { emulator: emu, ctx } = await setup(34);
-    const stream = createCommentsStream({ deletionScanIntervalMs: 0 });
+    const stream = createCommentsStream({
+      deletionScanIntervalMs: 0,
+      scanBudgetShare: Number.POSITIVE_INFINITY,
+    });
     const backfill = await runStreamSweep(stream, ctx, stream.initialState(ctx.config));
     const collection = new TestCollection().apply(backfill.committedDocs);
     const before = emu.groundTruth();
@@ -162,7 +165,10 @@ describe('comments stream', () => {
 
   it('ends with the same collection after crashes at random points as an uninterrupted run', async () => {
     const { emulator: emu, ctx } = await setup(36);
-    const stream = createCommentsStream({ deletionScanIntervalMs: 0 });
+    const stream = createCommentsStream({
+      deletionScanIntervalMs: 0,
+      scanBudgetShare: Number.POSITIVE_INFINITY,
+    });
     const crashed = await sweepWithCrashes<CommentsState>(
       stream,
       ctx,
@@ -183,7 +189,10 @@ describe('comments stream', () => {
   it('lists every page’s comments again once a day: comments added or resolved on unedited pages are captured', async () => {
     const { emulator: emu, ctx } = await setup(37, { clock: 'emulator' });
     const clock = ctx.clock as ReturnType<typeof createOffsetClock>;
-    const stream = createCommentsStream({ deletionScanIntervalMs: 0 });
+    const stream = createCommentsStream({
+      deletionScanIntervalMs: 0,
+      scanBudgetShare: Number.POSITIVE_INFINITY,
+    });
     const backfill = await runStreamSweep(stream, ctx, stream.initialState(ctx.config));
     const collection = new TestCollection().apply(backfill.committedDocs);
     const before = emu.groundTruth();
@@ -224,7 +233,11 @@ describe('comments stream', () => {
     const { emulator: emu, ctx } = await setup(38);
     const gt = emu.groundTruth();
     const child = gt.pages.find(
-      (p) => p.parent.type === 'page_id' && gt.comments.some((c) => c.page_id === p.id),
+      (p) =>
+        p.parent.type === 'page_id' &&
+        gt.comments.some((c) => c.page_id === p.id) &&
+        // A leaf: a listed child page of it would lead to it (its parent, climbed to).
+        emu.workspace.pageById(p.id)!.childPageIdxs.length === 0,
     )!;
     expect(child).toBeDefined();
     emu.workspace.hideFromSearch(child.id);
@@ -234,11 +247,12 @@ describe('comments stream', () => {
 
     // What the blocks stream publishes when it meets the child_page block.
     const hub = createCaptureHub({ clock: ctx.clock });
-    hub.childPages.publish([
+    hub.foundPages.publish([
       {
         id: child.id,
         lastEditedTime: child.last_edited_time as string,
         parentPageId: (child.parent as { page_id: string }).page_id,
+        reason: 'child',
       },
     ]);
     const shared = await runStreamSweep(commentsStream, { ...ctx, hub }, alone.state);

@@ -99,16 +99,20 @@ function commentsHandler(ctx: StreamContext): PageSweepHandler {
         docs.push(commentDocument(comment, item.id));
       };
       let childPages: Awaited<ReturnType<typeof walkPageBlocks>>['childPages'] | undefined;
+      // Listings made (a page of comments past 100 is not counted).
+      let requests = 1;
       try {
         for (const comment of await listComments(ctx.notion, item.id, signal)) add(comment);
         if (inline) {
           // Notion says nothing of which blocks hold comments: one request per block.
           const walk = await walkPageBlocks(ctx.notion, item.id, { logger: ctx.logger, signal });
           childPages = walk.childPages;
+          requests += walk.requests;
           // A child_page block's id is the child page's: its comments belong to that page.
           const childPageIds = new Set(walk.childPages.map((child) => child.id));
           for (const blockId of walk.blockIds) {
             if (childPageIds.has(blockId)) continue;
+            requests++;
             try {
               for (const comment of await listComments(ctx.notion, blockId, signal)) add(comment);
             } catch (error) {
@@ -127,7 +131,7 @@ function commentsHandler(ctx: StreamContext): PageSweepHandler {
       }
       const gone = (prior?.capturedIds() ?? []).filter((id) => !seen.has(id));
       docs.push(...deletions(gone));
-      return { docs, record: { capturedIds: ids }, childPages };
+      return { docs, record: { capturedIds: ids }, childPages, requests };
     },
     gone: (_id, prior) => deletions(prior?.capturedIds() ?? []),
     isFatal: isMissingCapability,

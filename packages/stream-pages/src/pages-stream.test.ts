@@ -117,7 +117,10 @@ describe('pages stream', () => {
 
   it('sweeps incrementally: edits, new rows, trashed and purged pages, and nothing for unchanged pages', async () => {
     const { emulator: emu, ctx } = await setup();
-    const stream = createPagesStream({ deletionScanIntervalMs: 0 });
+    const stream = createPagesStream({
+      deletionScanIntervalMs: 0,
+      scanBudgetShare: Number.POSITIVE_INFINITY,
+    });
     const backfill = await runStreamSweep(stream, ctx, stream.initialState(ctx.config));
     const collection = new TestCollection().apply(backfill.committedDocs);
 
@@ -190,7 +193,11 @@ describe('pages stream', () => {
 
   it('ends with the same collection after crashes at random points as an uninterrupted run', async () => {
     const { emulator: emu, ctx } = await setup({ seed: 13 });
-    const stream = createPagesStream({ checkpointEvery: 7, deletionScanIntervalMs: 0 });
+    const stream = createPagesStream({
+      checkpointEvery: 7,
+      deletionScanIntervalMs: 0,
+      scanBudgetShare: Number.POSITIVE_INFINITY,
+    });
     let seed = 42;
     const random = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -211,7 +218,12 @@ describe('pages stream', () => {
 
   it('captures a standalone page search omits once a CaptureHub shares what the blocks stream found', async () => {
     const { emulator: emu, ctx } = await setup({ seed: 14 });
-    const child = emu.groundTruth().pages.find((p) => p.parent.type === 'page_id')!;
+    // A leaf: a listed child page of it would lead to it (its parent, climbed to).
+    const child = emu
+      .groundTruth()
+      .pages.find(
+        (p) => p.parent.type === 'page_id' && emu.workspace.pageById(p.id)!.childPageIdxs.length === 0,
+      )!;
     emu.workspace.hideFromSearch(child.id);
     const alone = await runStreamSweep(pagesStream, ctx, pagesStream.initialState(ctx.config));
     const collection = new TestCollection().apply(alone.committedDocs);
@@ -220,11 +232,12 @@ describe('pages stream', () => {
 
     // What the blocks stream publishes when it meets the child_page block.
     const hub = createCaptureHub({ clock: ctx.clock });
-    hub.childPages.publish([
+    hub.foundPages.publish([
       {
         id: child.id,
         lastEditedTime: child.last_edited_time as string,
         parentPageId: (child.parent as { page_id: string }).page_id,
+        reason: 'child',
       },
     ]);
     emu.resetCounters();

@@ -30,6 +30,7 @@ function pagesHandler(ctx: StreamContext): PageSweepHandler {
     },
     async process(item, _prior, signal) {
       let page: NotionPage | undefined;
+      const requests = item.page === undefined ? 1 : 0;
       try {
         page = item.page ?? (await retrievePage(ctx.notion, item.id, signal));
         if (page !== undefined) page = await completePage(ctx.notion, page, signal);
@@ -38,7 +39,7 @@ function pagesHandler(ctx: StreamContext): PageSweepHandler {
         page = undefined;
       }
       if (page === undefined) return { docs: [deletionDocument(item.id)], record: null };
-      return { docs: [pageDocument(page)], record: {}, page };
+      return { docs: [pageDocument(page)], record: {}, page, requests };
     },
     gone: (id) => [deletionDocument(id)],
   };

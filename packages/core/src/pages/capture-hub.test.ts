@@ -118,7 +118,7 @@ describe('CaptureHub', () => {
     };
     const blocks = await sweep(ws, clock, initialPageSweepState(), walker, { hub });
     expect(readPageRecord(blocks.state, hidden.id)?.hiddenChild).toBe(true);
-    expect(hub.childPages.list().map((p) => p.id)).toEqual([hidden.id]);
+    expect(hub.foundPages.list().map((p) => p.id)).toEqual([hidden.id]);
 
     const alone = recordingHandler();
     await sweep(ws, clock, initialPageSweepState(), alone);
@@ -140,6 +140,6 @@ describe('CaptureHub', () => {
       hub: restarted,
       deletionScanIntervalMs: 1e12,
     });
-    expect(restarted.childPages.list().map((p) => p.id)).toEqual([hidden.id]);
+    expect(restarted.foundPages.list().map((p) => p.id)).toEqual([hidden.id]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
-import { createSharedChildPages, type SharedChildPages } from './child-pages.js';
 import { createDataSourceListings, type DataSourceListings } from './data-source-listings.js';
+import type { DiscoveredPage } from './discovery.js';
+import { createFoundPages, type FoundPage, type FoundPages } from './found-pages.js';
 import { createPageListings, type PageListings } from './page-listings.js';
 
 /**
@@ -10,17 +11,18 @@ import { createPageListings, type PageListings } from './page-listings.js';
  * - `pageListings`: page streams sweeping at once share one discovery (PageListings);
  * - `dataSourceListings`: the databases and data_sources streams and page discovery share one
  *   data source listing (DataSourceListings, or `listDataSources`);
- * - `childPages`: child pages the blocks stream meets in trees (pages search omits) reach the
- *   pages and comments streams (SharedChildPages).
+ * - `foundPages`: pages found outside discovery (child_page blocks met in trees, parents climbed
+ *   to, rows of data sources found late, known child pages whose child_page block vanished) reach
+ *   every page sweep of the capture while it runs (FoundPages).
  *
  * Create one per capture (per token: a replay uses the listing made with the first caller's
  * client) and pass it to every stream through `StreamContext.hub`. Streams run without one each
- * list on their own and never see each other's child pages.
+ * list on their own and never see each other's found pages.
  */
 export interface CaptureHub {
   readonly pageListings: PageListings;
   readonly dataSourceListings: DataSourceListings;
-  readonly childPages: SharedChildPages;
+  readonly foundPages: FoundPages;
 }
 
 export interface CaptureHubOptions {
@@ -44,10 +46,27 @@ export function createCaptureHub(options: CaptureHubOptions): CaptureHub {
     retainedObjects: Math.max(0, options.retainedPageObjects ?? 1_000),
     signal: options.signal,
   };
+  // Rows of data sources found late (a child_database block met in a tree) reach every page
+  // sweep of the capture as found pages (reason 'row'): `onLateRows: (rows) =>
+  // foundPages.publish(foundRows(rows))` once DataSourceListings takes that callback.
+  const foundPages = createFoundPages();
   const dataSourceListings = createDataSourceListings(listings);
   return {
     pageListings: createPageListings(listings, dataSourceListings),
     dataSourceListings,
-    childPages: createSharedChildPages(),
+    foundPages,
   };
+}
+
+/** Rows discovery found late (data sources met as child_database blocks), as found pages. */
+export function foundRows(rows: readonly DiscoveredPage[]): FoundPage[] {
+  return rows.map((row) => ({
+    id: row.id,
+    lastEditedTime: row.lastEditedTime,
+    parentPageId: row.parentPageId,
+    page: row.page,
+    readAt: row.readAt,
+    trashed: row.trashed,
+    reason: 'row',
+  }));
 }

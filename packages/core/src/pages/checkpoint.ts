@@ -34,6 +34,8 @@ export class SweepCheckpoints {
   #newest: string | null = null;
   /** The cursor never passes it: the minute the listing (or the sweep) started in. */
   #cap: string | undefined;
+  /** The cursor stays where it was (discovery could not read every data source's rows). */
+  #held = false;
   /** Pages done, and the pages the sweep expects to do (when known). */
   done = 0;
   total: number | undefined;
@@ -67,19 +69,30 @@ export class SweepCheckpoints {
     this.#cap = new Date(Math.floor(startedAt / MINUTE) * MINUTE).toISOString();
   }
 
+  /** The cursor does not move this sweep (a listing that missed rows: they are older than it may go). */
+  holdCursor(): void {
+    this.#held = true;
+  }
+
   /** A checkpoint of the changes so far, with the cursor and times given. */
   checkpoint(extra: {
     cursor?: string | null;
     scannedAt?: number;
     refreshedAt?: number;
+    scanCost?: number;
+    refreshCost?: number;
   }): StreamEvent<PageSweepState> {
     const patch: Record<string, unknown> = { pages: this.#ledger.takeUnsaved() };
-    if (extra.cursor !== undefined && extra.cursor !== this.#lastCursor) {
+    const extraDataSources = this.#ledger.takeExtraDataSources();
+    if (extraDataSources !== undefined) patch.extraDataSources = extraDataSources;
+    if (extra.cursor !== undefined && extra.cursor !== this.#lastCursor && !this.#held) {
       patch.cursor = extra.cursor;
       this.#lastCursor = extra.cursor;
     }
     if (extra.scannedAt !== undefined) patch.scannedAt = extra.scannedAt;
     if (extra.refreshedAt !== undefined) patch.refreshedAt = extra.refreshedAt;
+    if (extra.scanCost !== undefined) patch.scanCost = extra.scanCost;
+    if (extra.refreshCost !== undefined) patch.refreshCost = extra.refreshCost;
     return { checkpoint: patch as MergePatch<PageSweepState> };
   }
 
@@ -99,6 +112,7 @@ export class SweepCheckpoints {
 
   /** The cursor at the end of the sweep: the newest listed (capped), else `start_date`. */
   finalCursor(startMs: number): string | null {
+    if (this.#held) return this.#startCursor;
     return (
       maxIso(this.#startCursor, minIso(this.#newest, this.#cap!)) ??
       (Number.isNaN(startMs) ? null : new Date(startMs).toISOString())

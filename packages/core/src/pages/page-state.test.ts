@@ -132,7 +132,7 @@ describe('PageLedger', () => {
     expect(ledger.markAllPending()).toBe(2);
     expect(ledger.page(id(1))?.pending).toBe(true);
     expect(ledger.hiddenChildren()).toEqual([
-      { id: id(2), lastEditedTime: new Date(T).toISOString(), parentPageId: id(1) },
+      { id: id(2), lastEditedTime: new Date(T).toISOString(), parentPageId: id(1), reason: 'child' },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compactId, expandId, packIds, unpackIds } from '../notion-ids.js';
-import type { SharedChildPage } from './child-pages.js';
+import type { FoundPage } from './found-pages.js';
 
 /*
  * The persisted form of page state, and the only module that knows its one-letter keys. Others
@@ -47,6 +47,19 @@ export const pageSweepStateSchema = z.object({
   scannedAt: z.number().nullable(),
   /** When (epoch ms) the last full refresh (`refreshIntervalMs`) marked every known page for processing. */
   refreshedAt: z.number().nullable().optional(),
+  /**
+   * Requests the last deletion scan (or backfill listing) cost this stream on its own (its listing
+   * and a check per page it missed): the next scan waits until the scans stay within their share
+   * of the rate budget (see planSweep).
+   */
+  scanCost: z.number().int().nonnegative().optional(),
+  /** Requests the last full refresh cost: the next waits likewise. */
+  refreshCost: z.number().int().nonnegative().optional(),
+  /**
+   * Data sources discovery learned of outside search (compactIds, space-separated): queried by the
+   * next sweep even when search does not list them.
+   */
+  extraDataSources: z.string().optional(),
   /** Known pages by compactId. */
   pages: z.record(z.string(), pageEntrySchema),
 });
@@ -198,10 +211,29 @@ export class PageLedger implements PageSweepView {
   /** Entries changed by this sweep (null: removed), and those not yet in a checkpoint. */
   readonly #updates = new Map<string, PageEntry | null>();
   readonly #unsaved = new Map<string, PageEntry | null>();
+  #extraDataSources: string | undefined;
+  #extraDataSourcesChanged = false;
 
   constructor(state: PageSweepState) {
     this.#persisted = state.pages;
     this.knownKeys = Object.keys(state.pages);
+    this.#extraDataSources = state.extraDataSources;
+  }
+
+  /** The data sources an earlier sweep's discovery learned of (dashed ids). */
+  extraDataSourceIds(): string[] {
+    return (this.#extraDataSources ?? '')
+      .split(' ')
+      .filter((key) => key !== '')
+      .map(expandId);
+  }
+
+  /** What this sweep's discovery learned of, for the next sweep. */
+  setExtraDataSourceIds(ids: readonly string[]): void {
+    const packed = [...new Set(ids.map(compactId))].sort().join(' ');
+    if (packed === (this.#extraDataSources ?? '')) return;
+    this.#extraDataSources = packed;
+    this.#extraDataSourcesChanged = true;
   }
 
   #entry(key: string): PageEntry | undefined {
@@ -259,14 +291,15 @@ export class PageLedger implements PageSweepView {
   }
 
   /** Pages found only as child_page blocks, not in the trash: for the other page streams. */
-  hiddenChildren(): SharedChildPage[] {
-    const hidden: SharedChildPage[] = [];
+  hiddenChildren(): FoundPage[] {
+    const hidden: FoundPage[] = [];
     this.#forEach((key, entry) => {
       if (entry.h !== 1 || entry.d === 1) return true;
       hidden.push({
         id: expandId(key),
         lastEditedTime: fromEpochMinutes(entry.t),
         parentPageId: entry.q === undefined ? undefined : expandId(entry.q),
+        reason: 'child',
       });
       return true;
     });
@@ -350,6 +383,13 @@ export class PageLedger implements PageSweepView {
   }
 
   /** The `pages` member of a checkpoint: every change since the last one (then cleared). */
+  /** The `extraDataSources` member of a checkpoint when it changed since the last one (then cleared). */
+  takeExtraDataSources(): string | undefined {
+    if (!this.#extraDataSourcesChanged) return undefined;
+    this.#extraDataSourcesChanged = false;
+    return this.#extraDataSources;
+  }
+
   takeUnsaved(): Record<string, Record<string, unknown> | null> {
     const pages: Record<string, Record<string, unknown> | null> = {};
     for (const [key, entry] of this.#unsaved) pages[key] = entryPatch(entry);

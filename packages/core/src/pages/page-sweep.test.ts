@@ -136,6 +136,15 @@ describe('runPageSweep', () => {
       }),
     ],
     [
+      '404 object_not_found the handler did not handle (a property item, a block read past its page)',
+      new NotionApiError({
+        status: 404,
+        code: 'object_not_found',
+        operation: 'retrieve a page property item',
+        requestId: 'req-404',
+      }),
+    ],
+    [
       'an unexpected response shape',
       new ResponseValidationError('unexpected response shape', {
         operation: 'list block children',

@@ -23,34 +23,40 @@
  */
 import type { StreamContext, StreamEvent } from '../stream.js';
 import { SweepCheckpoints } from './checkpoint.js';
+import { createFoundPages } from './found-pages.js';
 import { PageLedger, type PageSweepState } from './page-state.js';
+import { climbNoted } from './sweep-found.js';
 import type { PageSweepHandler } from './sweep-handler.js';
-import { listChangedPages, queueKnownPages, queueSharedChildPages } from './sweep-listing.js';
-import { type PageSweepOptions, planSweep } from './sweep-plan.js';
+import { listChangedPages, queueKnownPages } from './sweep-listing.js';
+import { type PageSweepOptions, planSweep, type SweepPlan } from './sweep-plan.js';
 import { processQueue } from './sweep-processing.js';
-import { emptyPageSweepStats, type PageSweepStats, type SweepRun } from './sweep-run.js';
+import { emptyPageSweepStats, type PageSweepStats, requestCounts, type SweepRun } from './sweep-run.js';
 import { WorkQueue } from './work-queue.js';
 
 /**
  * One sweep of a page stream, crash-safe:
  *
  * 1. A full refresh, when due, marks every known page pending (committed first: a crash resumes
- *    it); pages this stream found only as child_page blocks are shared with the other streams.
+ *    it). The sweep joins the capture's found-pages channel (the hub's; without a hub, its own),
+ *    where the pages this stream found only as child_page blocks (its state) are remembered.
  * 2. Listing (listChangedPages): the pages edited since `cursor − overlap` (search:
  *    `cursor − searchOverlap`; everything since `start_date` on the first sweep and on a
  *    deletion-scan sweep), skipping those processed at the listed version.
- * 3. Queueing the pages from state (pending ones; on a deletion scan every `deletionScanIntervalMs`,
- *    each known page the listing did not return, to fetch: 404 → the handler's deletions) and the
- *    child pages other streams shared.
- * 4. Processing (processQueue) in ascending `last_edited_time` order, `concurrency` pages at once.
- *    After every `checkpointEvery` completed pages a checkpoint carries their records and the
- *    cursor: the `last_edited_time` of the oldest listed page not yet done, so a crash redoes at
- *    most the pages in flight (plus a re-listing) and never skips one. child_page blocks the
- *    handler reports that nothing else lists are processed too (recorded pending first) and
- *    shared. A page whose processing fails with a page-scoped error (isPageScopedError) is
- *    logged, left pending, and retried next sweep.
+ * 3. Queueing the pages from state (pending ones; on a deletion scan every `deletionScanIntervalMs`
+ *    (stretched to its budget share), each known page the listing did not return, to fetch: 404 →
+ *    the handler's deletions), then climbing to the parents of listed pages nobody has found.
+ * 4. Processing (processQueue) in ascending `last_edited_time` order, `concurrency` pages at once,
+ *    with the pages found outside discovery (the channel: child_page blocks met in trees, parents
+ *    climbed to, known child pages whose child_page block vanished) joining as they come, by this
+ *    sweep or the capture's others; with nothing left, the sweep waits while another page sweep of
+ *    the capture may still find pages. After every `checkpointEvery` completed pages a checkpoint
+ *    carries their records and the cursor: the `last_edited_time` of the oldest listed page not
+ *    yet done, so a crash redoes at most the pages in flight (plus a re-listing) and never skips
+ *    one. A page whose processing fails with a page-scoped error (isPageScopedError) is logged,
+ *    left pending, and retried next sweep.
  * 5. The final checkpoint moves the cursor to the newest `last_edited_time` listed, but never past
- *    the minute the listing started in: an edit made while the listing ran may not be in it.
+ *    the minute the listing started in (an edit made while the listing ran may not be in it), and
+ *    not at all when discovery skipped a data source (its rows were not all read).
  */
 export async function* runPageSweep(
   ctx: StreamContext,
@@ -63,9 +69,21 @@ export async function* runPageSweep(
   const onAbort = () => controller.abort(ctx.signal.reason);
   if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
   else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const ledger = new PageLedger(state);
+  const foundPages = ctx.hub?.foundPages ?? createFoundPages();
+  foundPages.remember(ledger.hiddenChildren());
+  const found = foundPages.join();
   try {
-    const ledger = new PageLedger(state);
-    const plan = planSweep(state, ledger.knownKeys.length, options, ctx.clock.now(), ctx.config.start_date);
+    const rpm = ctx.config.advanced?.requests_per_minute;
+    const plan = planSweep(
+      state,
+      ledger.knownKeys.length,
+      options,
+      ctx.clock.now(),
+      ctx.config.start_date,
+      rpm,
+    );
+    logStretch(ctx, plan);
     const run: SweepRun = {
       ctx,
       handler,
@@ -80,27 +98,55 @@ export async function* runPageSweep(
         progress: ctx.progress,
       }),
       signal: controller.signal,
+      foundPages,
+      found,
+      noted: new Map(),
     };
     if (plan.refresh) yield refreshEveryPage(run);
-    ctx.hub?.childPages.publish(ledger.hiddenChildren());
 
     const listedKeys = yield* listChangedPages(run);
+    if (stats.skippedDataSources > 0) {
+      run.checkpoints.holdCursor();
+      ctx.logger.warn('page sweep: some data sources’ rows could not all be read; the cursor stays', {
+        skippedDataSources: stats.skippedDataSources,
+      });
+    }
     queueKnownPages(run, listedKeys);
-    yield* queueSharedChildPages(run);
+    climbNoted(run);
     run.checkpoints.total = run.checkpoints.done + run.queue.length;
     run.checkpoints.report();
 
-    yield* processQueue(run, () => controller.abort(new Error('page sweep stopped')));
+    const cursorCheckpoint = () =>
+      run.checkpoints.checkpoint({ cursor: run.checkpoints.finalCursor(plan.startMs) });
+    yield* processQueue(run, () => controller.abort(new Error('page sweep stopped')), cursorCheckpoint);
     yield finalCheckpoint(run);
     run.checkpoints.report();
     ctx.logger.info('page sweep done', {
       ...stats,
+      requests: requestCounts(stats),
       backfill: plan.backfill,
       scan: plan.scan,
       refresh: plan.refresh,
     });
   } finally {
+    found.leave();
     ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Logs a scan or refresh interval stretched to fit its share of the rate budget. */
+function logStretch(ctx: StreamContext, plan: SweepPlan): void {
+  const minutes = (ms: number) => Math.round(ms / 60_000);
+  if (plan.scanStretchMs > 0) {
+    ctx.logger.info('page sweep: deletion scans spaced out to stay within their share of the rate budget', {
+      stretchedByMinutes: minutes(plan.scanStretchMs),
+    });
+  }
+  if (plan.refreshStretchMs > 0) {
+    ctx.logger.info('page sweep: full refreshes spaced out to stay within their share of the rate budget', {
+      stretchedByMinutes: minutes(plan.refreshStretchMs),
+      intervalMinutes: minutes(plan.refreshIntervalMs ?? 0),
+    });
   }
 }
 
@@ -111,13 +157,28 @@ function refreshEveryPage(run: SweepRun): StreamEvent<PageSweepState> {
   return run.checkpoints.checkpoint({ refreshedAt: run.plan.now });
 }
 
-/** The last checkpoint: the cursor at the newest page listed, and when it scanned or refreshed. */
+/**
+ * What a scan costs this stream on its own (the budget is kept whether or not the capture's other
+ * streams share its listing and checks): its listing (the requests it made, or one per 100 pages
+ * listed when it replayed another stream's) and one GET per known page it did not list.
+ */
+function scanCost(stats: PageSweepStats): number {
+  return Math.max(requestCounts(stats).listing, Math.ceil(stats.listed / 100)) + stats.scanned;
+}
+
+/**
+ * The last checkpoint: the cursor at the newest page listed, when it scanned or refreshed, and
+ * what a scan or refresh (a backfill is both) cost, which spaces out the next.
+ */
 function finalCheckpoint(run: SweepRun): StreamEvent<PageSweepState> {
-  const { plan, checkpoints } = run;
-  const { backfill, scan, now } = plan;
+  const { plan, checkpoints, stats } = run;
+  const { backfill, scan, refresh, now } = plan;
+  const counts = requestCounts(stats);
+  const refreshes = plan.refreshIntervalMs !== undefined;
   return checkpoints.checkpoint({
     cursor: checkpoints.finalCursor(plan.startMs),
-    ...(backfill || scan ? { scannedAt: now } : {}),
-    ...(backfill && plan.refreshIntervalMs !== undefined ? { refreshedAt: now } : {}),
+    ...(backfill || scan ? { scannedAt: now, scanCost: scanCost(stats) } : {}),
+    ...(backfill && refreshes ? { refreshedAt: now, refreshCost: counts.processing } : {}),
+    ...(refresh && !backfill ? { refreshCost: counts.refresh } : {}),
   });
 }

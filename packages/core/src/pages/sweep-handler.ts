@@ -26,12 +26,18 @@ export interface PageWorkItem {
    */
   readAt?: number | undefined;
   /**
-   * new/changed: found by discovery; child: a child_page met in a tree (or shared through the
-   * CaptureHub); pending: from state; scan: known but missing from a full enumeration; parent:
-   * re-read because a child page of it was edited, trashed, restored or is gone (its child_page
-   * block changed, its edit time did not).
+   * new/changed: found by discovery; child: found outside discovery (a child_page met in a tree,
+   * a parent climbed to, a row found late; this sweep's or another's through the found-pages
+   * channel); pending: from state; scan: known but missing from a full enumeration; vanished: a
+   * known child page whose child_page block vanished from its parent's re-read tree (checked with
+   * one GET, by this sweep or another); parent: re-read because a child page of it was edited,
+   * trashed, restored or is gone (its child_page block changed, its edit time did not).
    */
-  reason: 'new' | 'changed' | 'child' | 'pending' | 'scan' | 'parent';
+  reason: 'new' | 'changed' | 'child' | 'pending' | 'scan' | 'vanished' | 'parent';
+  /** With reason 'vanished' (or 'scan'): the page answered 404 to the check (another sweep's GET). */
+  gone?: boolean | undefined;
+  /** With reason 'vanished': this sweep checks the page and publishes the result to the others. */
+  announce?: boolean | undefined;
   /**
    * With reason 'parent': the child pages (ids) whose edit, trash, restore or disappearance queued
    * it. Their child_page blocks, at the top level of this page's tree, are what changed: the
@@ -51,6 +57,13 @@ export interface PageOutcome {
   page?: NotionPage | undefined;
   /** child_page blocks met: captured as pages of their own when nothing else finds them. */
   childPages?: ChildPageRef[] | undefined;
+  /**
+   * Known child pages whose child_page blocks vanished from this page's tree: each is checked
+   * with one GET, and emitted (deleted, trashed, moved) by every page sweep that knows it.
+   */
+  vanishedPages?: string[] | undefined;
+  /** Requests the handler made for this page (for the sweep's request counts), when it knows. */
+  requests?: number | undefined;
 }
 
 export interface PageSweepHandler {

@@ -2,13 +2,14 @@ import { compactId } from '../notion-ids.js';
 import type { StreamEvent } from '../stream.js';
 import { startPageDiscovery } from './page-listings.js';
 import type { PageSweepState } from './page-state.js';
+import { climbFrom } from './sweep-found.js';
 import type { PageWorkItem } from './sweep-handler.js';
-import { processedPage, queueChildPage, type SweepRun } from './sweep-run.js';
+import { processedPage, type SweepRun } from './sweep-run.js';
 
 /*
  * The first half of a sweep: what to process. The listing (discovery), then the pages from state
- * (pending ones, and on a deletion scan the ones the listing missed), then the child pages other
- * streams shared.
+ * (pending ones, and on a deletion scan the ones the listing missed); then the found pages
+ * (sweep-found.ts).
  */
 
 /**
@@ -26,7 +27,10 @@ export async function* listChangedPages(
   const { logger, clock } = ctx;
   logger.debug('page sweep: listing pages', { since, searchSince, backfill, scan, refresh });
   const listedKeys = scan ? new Set<string>() : undefined;
-  const request = { since, searchSince, logger, signal: run.signal, clock };
+  // Data sources an earlier sweep learned of outside search: queried even when search omits them
+  // (`extraDataSourceIds`: read by discovery once it supports them).
+  const extraDataSourceIds = run.ledger.extraDataSourceIds();
+  const request = { since, searchSince, logger, signal: run.signal, clock, extraDataSourceIds };
   const discovery = ctx.hub
     ? ctx.hub.pageListings.discover(
         ctx.notion,
@@ -46,6 +50,7 @@ export async function* listChangedPages(
       stats.unchanged++;
       continue;
     }
+    climbFrom(run, found.page, found.parentPageId);
     if (queue.has(key)) continue;
     const item: PageWorkItem = {
       id: found.id,
@@ -77,6 +82,9 @@ export async function* listChangedPages(
   }
   // Final now that the listing is read (a shared data source listing may have started earlier).
   checkpoints.capAt(Math.min(plan.now, discovery.startedAt));
+  // Every data source the listing queried or learned of (once discovery reports them), for the next sweep.
+  const learned = (discovery as { dataSourceIds?: () => string[] }).dataSourceIds?.();
+  if (learned !== undefined) run.ledger.setExtraDataSourceIds(learned);
   queue.sortListed();
   return listedKeys;
 }
@@ -92,17 +100,4 @@ export function queueKnownPages(run: SweepRun, listedKeys: Set<string> | undefin
       queue.add(key, page);
     },
   );
-}
-
-/** Queues the child pages other streams shared that this one does not know. */
-export async function* queueSharedChildPages(
-  run: SweepRun,
-): AsyncGenerator<StreamEvent<PageSweepState>, void, undefined> {
-  const { ctx, stats } = run;
-  if (!ctx.hub) return;
-  for (const child of ctx.hub.childPages.list()) if (queueChildPage(run, child, undefined)) stats.fromHub++;
-  if (stats.fromHub > 0) {
-    ctx.logger.info('page sweep: capturing child pages other streams found', { pages: stats.fromHub });
-    yield run.checkpoints.checkpoint({});
-  }
 }

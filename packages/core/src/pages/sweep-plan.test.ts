@@ -51,4 +51,49 @@ describe('planSweep', () => {
     const plan = planSweep(state, 1, { concurrency: 50, lookahead: 10, searchOverlapMs: 0 }, NOW, START);
     expect([plan.since, plan.searchSince, plan.lookahead]).toEqual([START, START, 50]);
   });
+
+  it('stretches the scan and refresh intervals so they stay within their share of the rate budget', () => {
+    const state = {
+      ...initialPageSweepState(),
+      cursor: iso(NOW - 60 * MINUTE),
+      scannedAt: NOW - 61 * MINUTE,
+      refreshedAt: NOW - 25 * 60 * MINUTE,
+    };
+    const options = { refreshIntervalMs: 24 * 60 * MINUTE };
+    // Cheap scans and refreshes: the configured intervals.
+    const cheap = planSweep({ ...state, scanCost: 100, refreshCost: 500 }, 5, options, NOW, START, 180);
+    expect([cheap.scan, cheap.refresh, cheap.scanStretchMs, cheap.refreshStretchMs]).toEqual([
+      true,
+      true,
+      0,
+      0,
+    ]);
+    // A 50,000-page workspace: a scan of 1,000 requests at 1.5% of 180/min is due every 370.4
+    // minutes; a refresh of 50,000 requests at 10% every 2,777.8 minutes (46 hours).
+    const large = planSweep({ ...state, scanCost: 1_000, refreshCost: 50_000 }, 5, options, NOW, START, 180);
+    expect([large.scan, large.refresh]).toEqual([false, false]);
+    expect(Math.round(large.scanStretchMs / MINUTE)).toBe(370 - 60);
+    expect(Math.round(large.refreshIntervalMs! / MINUTE)).toBe(2778);
+    const due = planSweep(
+      {
+        ...state,
+        scannedAt: NOW - 371 * MINUTE,
+        refreshedAt: NOW - 2_778 * MINUTE,
+        scanCost: 1_000,
+        refreshCost: 50_000,
+      },
+      5,
+      options,
+      NOW,
+      START,
+      180,
+    );
+    expect([due.scan, due.refresh]).toEqual([true, true]);
+    // A larger budget stretches less; an infinite share never.
+    expect(planSweep({ ...state, scanCost: 1_000 }, 5, {}, NOW, START, 1_800).scan).toBe(true);
+    expect(
+      planSweep({ ...state, scanCost: 1e9 }, 5, { scanBudgetShare: Number.POSITIVE_INFINITY }, NOW, START)
+        .scan,
+    ).toBe(true);
+  });
 });

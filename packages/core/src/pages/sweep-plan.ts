@@ -11,8 +11,22 @@ export interface PageSweepOptions {
    * listed version are skipped without a request.
    */
   searchOverlapMs?: number;
-  /** How often a sweep enumerates every page to find deleted, trashed and unlisted ones. Default 1 hour. */
+  /**
+   * How often a sweep enumerates every page to find deleted, trashed and unlisted ones. Default 1
+   * hour; stretched so that scans use at most `scanBudgetShare` of the rate budget (see planSweep).
+   */
   deletionScanIntervalMs?: number;
+  /**
+   * The share of the rate budget (`advanced.requests_per_minute`) this stream's deletion scans may
+   * use: the next scan waits until the last one's cost (requests) fits in it. Default 0.015 (the
+   * three page streams together: at most 4.5%). `Infinity`: never stretched.
+   */
+  scanBudgetShare?: number;
+  /**
+   * The share of the rate budget a full refresh (`refreshIntervalMs`) may use, stretched the same
+   * way. Default 0.1.
+   */
+  refreshBudgetShare?: number;
   /**
    * How often every known page (not in the trash) is processed again whatever its
    * last_edited_time says: for what changes without moving it (comments). Undefined (default):
@@ -55,6 +69,10 @@ export interface SweepPlan {
   searchSince: string | undefined;
   overlapMs: number;
   refreshIntervalMs: number | undefined;
+  /** How far past `deletionScanIntervalMs` the scan interval is stretched to fit its budget share (0: not). */
+  scanStretchMs: number;
+  /** How far past `refreshIntervalMs` the refresh interval is stretched (0: not). */
+  refreshStretchMs: number;
   concurrency: number;
   lookahead: number;
   checkpointEvery: number;
@@ -63,10 +81,25 @@ export interface SweepPlan {
 }
 
 /**
+ * The interval between two runs of a periodic task that cost `cost` requests last time, so that
+ * it uses at most `share` of `requestsPerMinute`: max(`intervalMs`, cost ÷ (share × rpm) minutes).
+ */
+export function budgetedInterval(
+  intervalMs: number,
+  cost: number | undefined,
+  share: number,
+  requestsPerMinute: number,
+): number {
+  if (cost === undefined || cost <= 0 || !(share > 0) || !(requestsPerMinute > 0)) return intervalMs;
+  return Math.max(intervalMs, Math.ceil((cost / (share * requestsPerMinute)) * MINUTE));
+}
+
+/**
  * Plans a sweep from `state`: a backfill without a cursor; a deletion scan every
- * `deletionScanIntervalMs` once pages are known; a full refresh every `refreshIntervalMs`; listing
- * bounds at the cursor less the overlaps (search: the wider one), or `start_date` on a backfill or
- * scan.
+ * `deletionScanIntervalMs` once pages are known; a full refresh every `refreshIntervalMs` (both
+ * stretched to their share of the `requestsPerMinute` budget, from what the last one cost);
+ * listing bounds at the cursor less the overlaps (search: the wider one), or `start_date` on a
+ * backfill or scan.
  */
 export function planSweep(
   state: PageSweepState,
@@ -74,11 +107,27 @@ export function planSweep(
   options: PageSweepOptions,
   now: number,
   startDate: string,
+  requestsPerMinute = 180,
 ): SweepPlan {
   const overlapMs = options.overlapMs ?? 2 * MINUTE;
   const searchOverlapMs = Math.max(overlapMs, options.searchOverlapMs ?? 15 * MINUTE);
-  const scanIntervalMs = options.deletionScanIntervalMs ?? 60 * MINUTE;
-  const refreshIntervalMs = options.refreshIntervalMs;
+  const baseScanMs = options.deletionScanIntervalMs ?? 60 * MINUTE;
+  const scanIntervalMs = budgetedInterval(
+    baseScanMs,
+    state.scanCost,
+    options.scanBudgetShare ?? 0.015,
+    requestsPerMinute,
+  );
+  const baseRefreshMs = options.refreshIntervalMs;
+  const refreshIntervalMs =
+    baseRefreshMs === undefined
+      ? undefined
+      : budgetedInterval(
+          baseRefreshMs,
+          state.refreshCost,
+          options.refreshBudgetShare ?? 0.1,
+          requestsPerMinute,
+        );
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const startMs = Date.parse(startDate);
   const backfill = state.cursor === null;
@@ -102,6 +151,8 @@ export function planSweep(
     searchSince: bound(searchOverlapMs),
     overlapMs,
     refreshIntervalMs,
+    scanStretchMs: scanIntervalMs - baseScanMs,
+    refreshStretchMs: refreshIntervalMs === undefined ? 0 : refreshIntervalMs - baseRefreshMs!,
     concurrency,
     lookahead: Math.max(concurrency, options.lookahead ?? 200),
     checkpointEvery: Math.max(1, options.checkpointEvery ?? 1),

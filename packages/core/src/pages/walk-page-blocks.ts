@@ -46,6 +46,8 @@ export interface WalkPageBlocksResult {
   blockIds: string[];
   /** child_page blocks met: pages of their own, not descended into. */
   childPages: ChildPageRef[];
+  /** child_database blocks met (their ids are the databases'): not descended into. */
+  childDatabases: { id: string }[];
   /** Subtrees skipped because the API answered 404 or rejected the children call. */
   skippedSubtrees: number;
   /** Requests made (one per listing page). */
@@ -86,7 +88,13 @@ export async function walkPageBlocks(
 ): Promise<WalkPageBlocksResult> {
   const { logger, signal } = options;
   const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
-  const result: WalkPageBlocksResult = { blockIds: [], childPages: [], skippedSubtrees: 0, requests: 0 };
+  const result: WalkPageBlocksResult = {
+    blockIds: [],
+    childPages: [],
+    childDatabases: [],
+    skippedSubtrees: 0,
+    requests: 0,
+  };
   const visited = new Set<string>([pageId]);
   const stack: Array<{ id: string; depth: number }> = [{ id: pageId, depth: 0 }];
   while (stack.length > 0) {
@@ -148,6 +156,8 @@ export async function walkPageBlocks(
       walked.push({ block, depth: parent.depth + 1, ordinal });
       if (block.type === 'child_page') {
         result.childPages.push({ id: block.id, lastEditedTime: block.last_edited_time });
+      } else if (block.type === 'child_database') {
+        result.childDatabases.push({ id: block.id });
       }
       if (parent.depth + 1 < maxDepth && shouldDescend(block))
         descend.push({ id: block.id, depth: parent.depth + 1 });

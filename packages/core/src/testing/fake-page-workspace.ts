@@ -23,6 +23,10 @@ export interface FakePage {
   edited: number;
   trashed?: boolean;
   dataSource?: string;
+  /** A page parent (else a data source's, else the workspace). */
+  parentPage?: string;
+  /** A block parent (see fakeWorkspace's `blocks`). */
+  parentBlock?: string;
   inSearch?: boolean;
 }
 
@@ -47,8 +51,15 @@ export function manualClock(start: number): Clock & { set(ms: number): void; adv
   };
 }
 
-/** An in-memory Notion answering search, data source search and queries, and page retrieval. */
-export function fakeWorkspace(pages: FakePage[], dataSources: string[] = []) {
+/**
+ * An in-memory Notion answering search, data source search and queries, page retrieval, and block
+ * retrieval (`blocks`: a block's parent, a page or another block).
+ */
+export function fakeWorkspace(
+  pages: FakePage[],
+  dataSources: string[] = [],
+  blocks: Record<string, { page?: string; block?: string }> = {},
+) {
   const requests: Request[] = [];
   const hooks: Array<(request: Request) => void> = [];
   const page = (p: FakePage) => ({
@@ -59,7 +70,11 @@ export function fakeWorkspace(pages: FakePage[], dataSources: string[] = []) {
     in_trash: p.trashed === true,
     parent: p.dataSource
       ? { type: 'data_source_id', data_source_id: p.dataSource }
-      : { type: 'workspace', workspace: true },
+      : p.parentPage
+        ? { type: 'page_id', page_id: p.parentPage }
+        : p.parentBlock
+          ? { type: 'block_id', block_id: p.parentBlock }
+          : { type: 'workspace', workspace: true },
     properties: {},
   });
   const list = (results: unknown[]) => ({ object: 'list', results, has_more: false, next_cursor: null });
@@ -98,6 +113,20 @@ export function fakeWorkspace(pages: FakePage[], dataSources: string[] = []) {
         if (found) return { ...page(found), request_id: 'req-get' };
         throw new NotionApiError({ status: 404, code: 'object_not_found', operation: 'retrieve page' });
       }
+      const block = /^blocks\/([^/]+)$/.exec(args.path);
+      const parent = block ? blocks[block[1]!] : undefined;
+      if (block && parent) {
+        return {
+          object: 'block',
+          id: block[1],
+          type: 'paragraph',
+          parent: parent.page
+            ? { type: 'page_id', page_id: parent.page }
+            : { type: 'block_id', block_id: parent.block },
+        };
+      }
+      if (block)
+        throw new NotionApiError({ status: 404, code: 'object_not_found', operation: 'retrieve block' });
       throw new Error(`fake notion: unexpected request ${args.method} ${args.path}`);
     },
   };
@@ -145,14 +174,19 @@ export async function sweepPages(
   clock: Clock,
   state: PageSweepState,
   handler: PageSweepHandler,
-  options: PageSweepOptions & { hub?: CaptureHub; logger?: Logger } = {},
+  options: PageSweepOptions & { hub?: CaptureHub; logger?: Logger; signal?: AbortSignal } = {},
 ) {
   const base = createFakeStreamContext({
     sdk: workspace.sdk,
     config: { start_date: '2020-01-01T00:00:00.000Z' },
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const ctx = { ...base, clock, ...(options.hub ? { hub: options.hub } : {}) };
+  const ctx = {
+    ...base,
+    clock,
+    ...(options.hub ? { hub: options.hub } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
   let current: PageSweepState = state;
   const docs: unknown[] = [];
   for await (const event of runPageSweep(ctx, state, handler, { concurrency: 1, ...options })) {
