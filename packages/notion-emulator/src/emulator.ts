@@ -12,6 +12,7 @@ import { createCursorCodec } from './server/cursor.js';
 import { type FaultKind, type FaultOptions, FaultPlan, type InjectOptions } from './server/faults.js';
 import { createApiServer } from './server/http-server.js';
 import { createLatencySampler, type LatencyOptions } from './server/latency.js';
+import { type LimitOptions, resolveLimits } from './server/limits.js';
 import { RateLimiter } from './server/rate-limit.js';
 import { type Counters, RequestLog, type RequestLogEntry } from './server/request-log.js';
 import type { WorkspaceOptions } from './workspace/options.js';
@@ -44,6 +45,12 @@ export interface EmulatorOptions {
   /** Emulated latency distribution; default false (no latency). */
   latency?: false | LatencyOptions;
   faults?: FaultOptions;
+  /**
+   * Notion's real limits, on by default at realistic values (see LimitOptions and DEFAULT_LIMITS):
+   * search position cap, cursor expiry, search omissions, 25-reference rollups and formulas.
+   * `false` turns them all off.
+   */
+  limits?: LimitOptions | false;
   /** Tokens and their capabilities; default one full-capability DEFAULT_TOKEN. */
   tokens?: TokenOptions[];
   /** Seed of the workspace (when `workspace` gives none), faults and latency. Default 1. */
@@ -138,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       indexLagMs: (faultOptions.searchIndexLagS ?? 0) * 1000,
       omitRate: faultOptions.searchOmitRate ?? 0,
     },
+    limits: resolveLimits(options.limits),
   };
 
   const mutate = (op: string, args: unknown[]): unknown => {
