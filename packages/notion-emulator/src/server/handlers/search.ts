@@ -38,6 +38,59 @@ function dataSourceOmitted(env: ApiEnv, ds: DataSourceRecord, edited: number): b
   return draw(env, 0x5ea7c6, ds.idx, edited) < rate;
 }
 
+/** Search listings by scope, valid while the workspace is unchanged (and search has no lag). */
+const listings = new WeakMap<ApiEnv, { revision: number; byScope: Map<string, SearchEntry[]> }>();
+
+/** What search lists for these parameters, in order (memoized per workspace revision without lag). */
+function searchIndex(
+  env: ApiEnv,
+  objectFilter: 'page' | 'data_source' | undefined,
+  direction: 'ascending' | 'descending',
+  text: string,
+  now: number,
+): SearchEntry[] {
+  const key = `${objectFilter ?? '*'}:${direction}:${text}`;
+  const cacheable = env.search.indexLagMs === 0;
+  let memo = listings.get(env);
+  if (cacheable) {
+    if (!memo || memo.revision !== env.ws.revision) {
+      memo = { revision: env.ws.revision, byScope: new Map() };
+      listings.set(env, memo);
+    }
+    const known = memo.byScope.get(key);
+    if (known) return known;
+  }
+  const ws = env.ws;
+  const asOf = now - env.search.indexLagMs;
+  const entries: SearchEntry[] = [];
+  if (objectFilter !== 'data_source') {
+    for (const page of ws.pages) {
+      if (page.hiddenFromSearch || !ws.pageAccessible(page.idx)) continue;
+      const state = ws.searchState(page, asOf);
+      if (!state.existed || state.inTrash || pageOmitted(env, page, state.edited)) continue;
+      if (text && !page.title.toLowerCase().includes(text)) continue;
+      entries.push({ kind: 'page', record: page, edited: state.edited, key: page.id });
+    }
+  }
+  if (objectFilter !== 'page') {
+    for (const ds of ws.dataSources) {
+      if (ds.hiddenFromSearch || !ws.dataSourceAccessible(ds.idx)) continue;
+      const state = ws.searchState(ds, asOf);
+      if (!state.existed || dataSourceOmitted(env, ds, state.edited)) continue;
+      if (text && !ds.title.toLowerCase().includes(text)) continue;
+      entries.push({ kind: 'data_source', record: ds, edited: state.edited, key: ds.id });
+    }
+  }
+  const sign = direction === 'ascending' ? 1 : -1;
+  entries.sort((a, b) => sign * (a.edited - b.edited) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+  if (cacheable && memo) {
+    if (memo.byScope.size >= 8) memo.byScope.clear();
+    memo.byScope.set(key, entries);
+  }
+  return entries;
+}
+
 export function search(env: ApiEnv, req: ApiRequest): SearchResponse {
   const body = req.body;
   const args = parsePageArgs('body', body.start_cursor, body.page_size);
@@ -73,28 +126,7 @@ export function search(env: ApiEnv, req: ApiRequest): SearchResponse {
   const text = typeof body.query === 'string' ? body.query.trim().toLowerCase() : '';
 
   const ws = env.ws;
-  const asOf = req.now - env.search.indexLagMs;
-  const entries: SearchEntry[] = [];
-  if (objectFilter !== 'data_source') {
-    for (const page of ws.pages) {
-      if (page.hiddenFromSearch || !ws.pageAccessible(page.idx)) continue;
-      const state = ws.searchState(page, asOf);
-      if (!state.existed || state.inTrash || pageOmitted(env, page, state.edited)) continue;
-      if (text && !page.title.toLowerCase().includes(text)) continue;
-      entries.push({ kind: 'page', record: page, edited: state.edited, key: page.id });
-    }
-  }
-  if (objectFilter !== 'page') {
-    for (const ds of ws.dataSources) {
-      if (ds.hiddenFromSearch || !ws.dataSourceAccessible(ds.idx)) continue;
-      const state = ws.searchState(ds, asOf);
-      if (!state.existed || dataSourceOmitted(env, ds, state.edited)) continue;
-      if (text && !ds.title.toLowerCase().includes(text)) continue;
-      entries.push({ kind: 'data_source', record: ds, edited: state.edited, key: ds.id });
-    }
-  }
-  const sign = direction === 'ascending' ? 1 : -1;
-  entries.sort((a, b) => sign * (a.edited - b.edited) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const entries = searchIndex(env, objectFilter, direction, text, req.now);
 
   const scope = `search:${objectFilter ?? '*'}:${direction}:${text}`;
   const { cursorTtlResults, cursorTtlSeconds } = env.search;
