@@ -9,12 +9,14 @@ import {
 import { handleAdmin, MUTATIONS, type MutationName } from './server/admin.js';
 import type { TokenConfig } from './server/api-context.js';
 import { createCursorCodec } from './server/cursor.js';
+import { ApiError, type ErrorCode } from './server/errors.js';
 import { type FaultKind, type FaultOptions, FaultPlan, type InjectOptions } from './server/faults.js';
 import { createApiServer } from './server/http-server.js';
 import { createLatencySampler, type LatencyOptions } from './server/latency.js';
 import { type LimitOptions, resolveLimits } from './server/limits.js';
 import { RateLimiter } from './server/rate-limit.js';
 import { type Counters, RequestLog, type RequestLogEntry } from './server/request-log.js';
+import { normalizeUuid } from './workspace/ids.js';
 import type { WorkspaceOptions } from './workspace/options.js';
 import { Workspace } from './workspace/workspace.js';
 
@@ -74,6 +76,14 @@ export interface EmulatorOptions {
   responseCache?: boolean;
 }
 
+/** The error one object answers (Emulator.failObject). */
+export interface ObjectFailure {
+  status: number;
+  code: ErrorCode;
+  /** Default: a message naming the status. */
+  message?: string;
+}
+
 export interface Emulator {
   /** Base URL, e.g. http://127.0.0.1:PORT (what NOTION_API_BASE_URL and the SDK's baseUrl take). */
   url: string;
@@ -91,6 +101,12 @@ export interface Emulator {
   resetRateLimits(): void;
   /** Queues a fault for the next matching request(s). */
   injectFault(kind: FaultKind, options?: InjectOptions): void;
+  /**
+   * Every API request naming this object (page, block, database or data source id in its path,
+   * e.g. a data source query) answers this error until clearObjectFailure.
+   */
+  failObject(id: string, failure: ObjectFailure): void;
+  clearObjectFailure(id: string): void;
   /** Emulated clock, epoch ms. */
   now(): number;
   close(): Promise<void>;
@@ -154,6 +170,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return fn.apply(workspace, args);
   };
 
+  const failures = new Map<string, ApiError>();
+  const failureKey = (id: string): string => {
+    const key = normalizeUuid(id);
+    if (!key) throw new Error(`not an object id: ${id}`);
+    return key;
+  };
   const emulator: Emulator = {
     url: '',
     token: tokenList[0]?.token ?? DEFAULT_TOKEN,
@@ -165,6 +187,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resetCounters: () => log.reset(),
     resetRateLimits: () => limiter.reset(),
     injectFault: (kind, injectOptions) => faults.inject(kind, injectOptions),
+    failObject: (id, failure) => {
+      const message = failure.message ?? `Request failed with status ${failure.status}.`;
+      failures.set(failureKey(id), new ApiError(failure.status, failure.code, message));
+    },
+    clearObjectFailure: (id) => {
+      failures.delete(failureKey(id));
+    },
     now: () => clock.now(),
     close: async () => {
       await api.close();
@@ -181,6 +210,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log,
     concurrency: options.maxConcurrent ? { limit: options.maxConcurrent, retryAfterS: 45 } : null,
     responseCache: options.responseCache === true,
+    failures,
     admin: (method, adminUrl, body) => handleAdmin({ ...emulator, mutate }, method, adminUrl, body),
     onError:
       options.onError ??

@@ -121,3 +121,25 @@ describe('faults', () => {
     expect(FAULT_KINDS).toHaveLength(10);
   });
 });
+
+describe('failObject', () => {
+  it('makes every request naming one object answer the given error, until cleared', async () => {
+    const e = await startEmulator({ rpm: null, workspace: { seed: 8, size: 'tiny' } });
+    try {
+      const [tasks, notes] = [e.workspace.dataSources[1]?.id, e.workspace.dataSources[2]?.id];
+      e.failObject(tasks?.replace(/-/g, '') ?? '', { status: 403, code: 'restricted_resource' });
+      const failed = await call(e, `/v1/data_sources/${tasks}/query`, { body: {} });
+      expect(failed.status).toBe(403);
+      expect(failed.json).toMatchObject({ object: 'error', code: 'restricted_resource' });
+      expect((await call(e, `/v1/data_sources/${tasks}`)).status).toBe(403);
+      expect((await call(e, `/v1/data_sources/${notes}/query`, { body: {} })).status).toBe(200);
+      e.clearObjectFailure(tasks ?? '');
+      expect((await call(e, `/v1/data_sources/${tasks}/query`, { body: {} })).status).toBe(200);
+      expect(() => e.failObject('nope', { status: 400, code: 'validation_error' })).toThrow(
+        /not an object id/,
+      );
+    } finally {
+      await e.close();
+    }
+  });
+});
