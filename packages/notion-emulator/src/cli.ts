@@ -17,6 +17,7 @@ const USAGE = `Usage: notion-emulator [options]
   --blocks-per-page N   average blocks per page
   --standalone-roots N  every standalone page nests under one of N workspace-level pages
   --hidden-data-sources N  data sources search never returns (reachable through pages or databases)
+  --child-pages-in-blocks X  share of child pages whose child_page block sits in a toggle or column
   --host HOST           default 127.0.0.1
   --port N              default 8787 (0 = any free port)
   --token T             accepted token (repeatable; default ${DEFAULT_TOKEN})
@@ -55,6 +56,7 @@ async function main(argv: string[]): Promise<void> {
       'blocks-per-page': { type: 'string' },
       'standalone-roots': { type: 'string' },
       'hidden-data-sources': { type: 'string' },
+      'child-pages-in-blocks': { type: 'string' },
       limits: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
@@ -93,6 +95,8 @@ async function main(argv: string[]): Promise<void> {
   if (standaloneRoots !== undefined) workspace.standaloneRoots = standaloneRoots;
   const hiddenDataSources = int('hidden-data-sources', values['hidden-data-sources']);
   if (hiddenDataSources !== undefined) workspace.hiddenDataSources = hiddenDataSources;
+  if (values['child-pages-in-blocks'] !== undefined)
+    workspace.childPagesInBlocks = Number(values['child-pages-in-blocks']);
 
   const timeScale = values['time-scale'] === undefined ? 1 : Number(values['time-scale']);
   if (!(timeScale > 0)) throw new Error('--time-scale must be a positive number');

@@ -1,6 +1,7 @@
 import type { PageObjectResponse, PropertyItemObjectResponse } from '@notionhq/client';
 import { createRandom, hashInts } from '../random.js';
 import { DAY_MS, isoDate, isoTime } from '../time.js';
+import { childPageInBlock } from '../workspace/child-page-placement.js';
 import type { PageRecord, PropertyDefinition, SelectOption } from '../workspace/model.js';
 import { words } from '../workspace/words.js';
 import { pageUrl, partialUser, type RenderContext, signedFile } from './context.js';
@@ -17,8 +18,15 @@ const TITLE_ONLY: PropertyDefinition = { id: 'title', name: 'title', type: 'titl
 export function pageParent(ctx: RenderContext, page: PageRecord): PageParentResponse {
   const parent = page.parent;
   if (parent.type === 'workspace') return { type: 'workspace', workspace: true };
-  if (parent.type === 'page')
-    return { type: 'page_id', page_id: (ctx.ws.pages[parent.pageIdx] as PageRecord).id };
+  if (parent.type === 'page') {
+    const parentId = (ctx.ws.pages[parent.pageIdx] as PageRecord).id;
+    // A child_page block inside a toggle or column: the API parent is that block.
+    if (childPageInBlock(ctx.ws.options.seed, ctx.ws.options.childPagesInBlocks, page.idx)) {
+      const holder = ctx.ws.content(parent.pageIdx).blocks.get(page.id)?.parentId;
+      if (holder && holder !== parentId) return { type: 'block_id', block_id: holder };
+    }
+    return { type: 'page_id', page_id: parentId };
+  }
   const ds = ctx.ws.dataSources[parent.dataSourceIdx];
   if (!ds) throw new Error(`no data source ${parent.dataSourceIdx}`);
   return {

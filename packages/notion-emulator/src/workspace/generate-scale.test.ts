@@ -66,6 +66,42 @@ describe('generator knobs for large, realistic workspaces', () => {
     }
   });
 
+  it('childPagesInBlocks: child_page blocks inside toggles and columns, the page’s parent that block', async () => {
+    emu = await startEmulator({
+      rpm: null,
+      limits: false,
+      workspace: { seed: 3, size: 'tiny', childPagesInBlocks: 1, now: NOW },
+    });
+    const e = emu;
+    const children = e.workspace.pages.filter(
+      (p) => p.parent.type === 'page' && e.workspace.pageAccessible(p.idx),
+    );
+    expect(children.length).toBeGreaterThan(2);
+    const holderTypes = new Set<string>();
+    const truth = new Map(e.groundTruth().pages.map((p) => [p.id, p]));
+    for (const child of children) {
+      const page = await call(e, `/v1/pages/${child.id}`);
+      const parent = page.json.parent as { type: string; block_id: string };
+      expect(parent.type).toBe('block_id');
+      expect(truth.get(child.id)?.parent).toEqual(parent);
+      const holder = await call(e, `/v1/blocks/${parent.block_id}`);
+      holderTypes.add(holder.json.type as string);
+      expect(holder.json.has_children).toBe(true);
+      const listed = results(await listAll(e, `/v1/blocks/${parent.block_id}/children`));
+      expect(listed.some((b) => b.type === 'child_page' && b.id === child.id)).toBe(true);
+      const parentPageId = e.workspace.pages[(child.parent as { pageIdx: number }).pageIdx]?.id;
+      let up = holder.json.parent as { type: string; page_id?: string; block_id?: string };
+      while (up.type === 'block_id')
+        up = (await call(e, `/v1/blocks/${up.block_id}`)).json.parent as typeof up;
+      expect(up).toEqual({ type: 'page_id', page_id: parentPageId });
+    }
+    expect([...holderTypes].sort()).toEqual(['column', 'toggle']);
+    // off by default: child pages are top-level blocks, their parent the page
+    const plain = new Workspace({ seed: 3, size: 'tiny', now: NOW });
+    const one = plain.pages.find((p) => p.parent.type === 'page');
+    expect(plain.content((one?.parent as { pageIdx: number }).pageIdx).roots).toContain(one?.id);
+  });
+
   it('a 50,000-page workspace: 20,000+ standalone pages under 100 roots, 30,000+ rows in 20+ data sources', async () => {
     const started = performance.now();
     emu = await startEmulator({

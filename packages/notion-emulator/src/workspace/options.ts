@@ -29,6 +29,12 @@ export interface WorkspaceOptions {
    */
   standaloneRoots?: number;
   /**
+   * Share of child pages (seeded per page) whose child_page block sits inside a toggle or a column
+   * of their parent page rather than at its top level; their API parent is that block
+   * (`block_id`). Default 0.
+   */
+  childPagesInBlocks?: number;
+  /**
    * Data sources search never returns: reachable only through a child_database block on a page
    * and/or as a sibling in their database's `data_sources`. Default 0.
    */
@@ -51,6 +57,7 @@ export interface ResolvedWorkspaceOptions {
   standaloneShare: number;
   standaloneRoots: number | null;
   hiddenDataSources: number;
+  childPagesInBlocks: number;
   now: number;
   workspaceName: string;
 }
@@ -67,6 +74,7 @@ export const SIZE_PRESETS: Record<
     | 'relationTargets'
     | 'standaloneRoots'
     | 'hiddenDataSources'
+    | 'childPagesInBlocks'
   >
 > = {
   tiny: { pages: 60, users: 4, dataSources: 3, blocksPerPage: 10, unsharedPages: 1, standaloneShare: 0.2 },
@@ -112,6 +120,7 @@ export function resolveWorkspaceOptions(options: WorkspaceOptions = {}): Resolve
     standaloneShare: options.standaloneShare ?? preset.standaloneShare,
     standaloneRoots: options.standaloneRoots ?? null,
     hiddenDataSources: options.hiddenDataSources ?? 0,
+    childPagesInBlocks: options.childPagesInBlocks ?? 0,
     now: floorToMinute(now),
     workspaceName: options.workspaceName ?? 'Emulated Workspace',
   };
@@ -134,6 +143,8 @@ export function resolveWorkspaceOptions(options: WorkspaceOptions = {}): Resolve
       );
     }
   }
+  if (!(resolved.childPagesInBlocks >= 0 && resolved.childPagesInBlocks <= 1))
+    throw new RangeError('workspace option childPagesInBlocks must be in [0, 1]');
   if (!(resolved.standaloneShare > 0 && resolved.standaloneShare < 1)) {
     throw new RangeError('workspace option standaloneShare must be in (0, 1)');
   }
