@@ -12,6 +12,8 @@ async function start(options: EmulatorOptions = {}): Promise<Emulator> {
   emu = await startEmulator({ rpm: null, workspace: { seed: 3, size: 'tiny' }, ...options });
   return emu;
 }
+// A fixed generation time: omission draws depend on each page's last_edited_time.
+const NOW = Date.UTC(2026, 5, 15, 12, 30);
 const invalid = (cursor: unknown) => `The start_cursor provided is invalid: ${String(cursor)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -150,7 +152,7 @@ describe('limits: search omissions', () => {
 
   it('never omits workspace-level pages; omits data sources only where a child_database block reaches them', async () => {
     const e = await start({
-      workspace: { seed: 4, size: 'small' },
+      workspace: { seed: 4, size: 'small', now: NOW },
       limits: { searchOmitPageRate: 1, searchOmitDataSourceRate: 1 },
     });
     const truth = e.groundTruth();
@@ -168,7 +170,7 @@ describe('limits: search omissions', () => {
   });
 
   it('omits a small, stable share of non-root pages by default', async () => {
-    const e = await start({ workspace: { seed: 4, size: 'small' } });
+    const e = await start({ workspace: { seed: 4, size: 'small', now: NOW } });
     const truth = e.groundTruth();
     const first = (await everything(e)).map((r) => r.id as string);
     const second = (await everything(e)).map((r) => r.id as string);
@@ -180,7 +182,7 @@ describe('limits: search omissions', () => {
     for (const p of missing) expect(p.parent.type).not.toBe('workspace');
     const off = await startEmulator({
       rpm: null,
-      workspace: { seed: 4, size: 'small' },
+      workspace: { seed: 4, size: 'small', now: NOW },
       limits: { searchOmitPageRate: 0, searchOmitDataSourceRate: 0, searchPositionCap: null },
     });
     try {
