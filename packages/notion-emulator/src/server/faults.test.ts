@@ -143,3 +143,25 @@ describe('failObject', () => {
     }
   });
 });
+
+describe('POST /__emulator/object-failures', () => {
+  it('fails and clears one object over the admin API', async () => {
+    const e = await startEmulator({ rpm: null, workspace: { seed: 8, size: 'tiny' } });
+    try {
+      const ds = e.workspace.dataSources[0]?.id;
+      const admin = (body: unknown) =>
+        fetch(`${e.url}/__emulator/object-failures`, { method: 'POST', body: JSON.stringify(body) });
+      expect((await admin({ id: ds, status: 400, code: 'validation_error', message: 'bad' })).status).toBe(
+        200,
+      );
+      const failed = await call(e, `/v1/data_sources/${ds}/query`, { body: {} });
+      expect(failed.status).toBe(400);
+      expect(failed.json).toMatchObject({ code: 'validation_error', message: 'bad' });
+      expect((await admin({ id: ds, status: 0 })).status).toBe(200);
+      expect((await call(e, `/v1/data_sources/${ds}/query`, { body: {} })).status).toBe(200);
+      expect((await admin({ status: 400 })).status).toBe(400);
+    } finally {
+      await e.close();
+    }
+  });
+});
