@@ -99,7 +99,8 @@ describe('generator knobs for large, realistic workspaces', () => {
     // off by default: child pages are top-level blocks, their parent the page
     const plain = new Workspace({ seed: 3, size: 'tiny', now: NOW });
     const one = plain.pages.find((p) => p.parent.type === 'page');
-    expect(plain.content((one?.parent as { pageIdx: number }).pageIdx).roots).toContain(one?.id);
+    if (one?.parent.type !== 'page') throw new Error('no child page');
+    expect(plain.content(one.parent.pageIdx).roots).toContain(one.id);
   });
 
   it('a 50,000-page workspace: 20,000+ standalone pages under 100 roots, 30,000+ rows in 20+ data sources', async () => {
