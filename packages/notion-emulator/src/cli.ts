@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_TOKEN, type EmulatorOptions, startEmulator } from './emulator.js';
 import { parseFaults } from './server/faults.js';
 import { NOTION_LATENCY, parseLatency } from './server/latency.js';
+import { parseLimits } from './server/limits.js';
 import type { SizePreset } from './workspace/model.js';
 import { SIZE_PRESETS, type WorkspaceOptions } from './workspace/options.js';
 
@@ -14,6 +15,9 @@ const USAGE = `Usage: notion-emulator [options]
   --users N             listed people
   --data-sources N      data sources
   --blocks-per-page N   average blocks per page
+  --standalone-roots N  every standalone page nests under one of N workspace-level pages
+  --hidden-data-sources N  data sources search never returns (reachable through pages or databases)
+  --child-pages-in-blocks X  share of child pages whose child_page block sits in a toggle or column
   --host HOST           default 127.0.0.1
   --port N              default 8787 (0 = any free port)
   --token T             accepted token (repeatable; default ${DEFAULT_TOKEN})
@@ -26,6 +30,9 @@ const USAGE = `Usage: notion-emulator [options]
   --faults SPEC         e.g. 500=0.01,502html=0.005,reset=0.001,searchOmitRate=0.01,searchCursorTtlResults=5000
   --time-scale X        emulated time runs X times faster (default 1)
   --query-limit N       rows per data source query before request_status incomplete (default 10000)
+  --limits SPEC|off     Notion's real limits (on by default), e.g. searchPositionCap=11200,
+                        searchCapMode=reject,cursorTtlSeconds=180,searchOmitPageRate=0.005,
+                        searchOmitDataSourceRate=0.05,computedReferenceLimit=25 (a value of off = none)
   --help
 `;
 
@@ -47,6 +54,10 @@ async function main(argv: string[]): Promise<void> {
       users: { type: 'string' },
       'data-sources': { type: 'string' },
       'blocks-per-page': { type: 'string' },
+      'standalone-roots': { type: 'string' },
+      'hidden-data-sources': { type: 'string' },
+      'child-pages-in-blocks': { type: 'string' },
+      limits: { type: 'string' },
       host: { type: 'string' },
       port: { type: 'string' },
       token: { type: 'string', multiple: true },
@@ -80,6 +91,12 @@ async function main(argv: string[]): Promise<void> {
   if (dataSources !== undefined) workspace.dataSources = dataSources;
   const blocksPerPage = int('blocks-per-page', values['blocks-per-page']);
   if (blocksPerPage !== undefined) workspace.blocksPerPage = blocksPerPage;
+  const standaloneRoots = int('standalone-roots', values['standalone-roots']);
+  if (standaloneRoots !== undefined) workspace.standaloneRoots = standaloneRoots;
+  const hiddenDataSources = int('hidden-data-sources', values['hidden-data-sources']);
+  if (hiddenDataSources !== undefined) workspace.hiddenDataSources = hiddenDataSources;
+  if (values['child-pages-in-blocks'] !== undefined)
+    workspace.childPagesInBlocks = Number(values['child-pages-in-blocks']);
 
   const timeScale = values['time-scale'] === undefined ? 1 : Number(values['time-scale']);
   if (!(timeScale > 0)) throw new Error('--time-scale must be a positive number');
@@ -101,6 +118,7 @@ async function main(argv: string[]): Promise<void> {
   const queryLimit = int('query-limit', values['query-limit']);
   if (queryLimit !== undefined) options.queryResultLimit = queryLimit;
   if (values.faults) options.faults = parseFaults(values.faults);
+  if (values.limits !== undefined) options.limits = parseLimits(values.limits);
 
   const started = performance.now();
   const emulator = await startEmulator(options);
@@ -112,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
       `  NOTION_API_BASE_URL=${emulator.url}`,
       `  token: ${emulator.token}${values.token ? '' : ' (the documented default)'}`,
       `  workspace: seed ${seed}, ${summary.pages} pages, ${summary.blocks} blocks, ${summary.data_sources} data sources, ${summary.users} users`,
+      `  limits: ${options.limits === false ? 'off' : 'on (Notion-like: search cap, cursor expiry, omissions, 25-reference rollups)'}`,
       `  rpm: ${options.rpm ?? 'off'}, time scale: ${timeScale}, latency: ${options.latency ? `${options.latency.medianMs}/${options.latency.p99Ms} ms` : 'off'}`,
       `  admin: ${emulator.url}/__emulator/{ground-truth,requests,counters,now,reset,mutations,faults}`,
       '',

@@ -9,11 +9,14 @@ import {
 import { handleAdmin, MUTATIONS, type MutationName } from './server/admin.js';
 import type { TokenConfig } from './server/api-context.js';
 import { createCursorCodec } from './server/cursor.js';
+import { ApiError, type ErrorCode } from './server/errors.js';
 import { type FaultKind, type FaultOptions, FaultPlan, type InjectOptions } from './server/faults.js';
 import { createApiServer } from './server/http-server.js';
 import { createLatencySampler, type LatencyOptions } from './server/latency.js';
+import { type LimitOptions, resolveLimits } from './server/limits.js';
 import { RateLimiter } from './server/rate-limit.js';
 import { type Counters, RequestLog, type RequestLogEntry } from './server/request-log.js';
+import { normalizeUuid } from './workspace/ids.js';
 import type { WorkspaceOptions } from './workspace/options.js';
 import { Workspace } from './workspace/workspace.js';
 
@@ -44,6 +47,12 @@ export interface EmulatorOptions {
   /** Emulated latency distribution; default false (no latency). */
   latency?: false | LatencyOptions;
   faults?: FaultOptions;
+  /**
+   * Notion's real limits, on by default at realistic values (see LimitOptions and DEFAULT_LIMITS):
+   * search position cap, cursor expiry, search omissions, 25-reference rollups and formulas.
+   * `false` turns them all off.
+   */
+  limits?: LimitOptions | false;
   /** Tokens and their capabilities; default one full-capability DEFAULT_TOKEN. */
   tokens?: TokenOptions[];
   /** Seed of the workspace (when `workspace` gives none), faults and latency. Default 1. */
@@ -67,6 +76,14 @@ export interface EmulatorOptions {
   responseCache?: boolean;
 }
 
+/** The error one object answers (Emulator.failObject). */
+export interface ObjectFailure {
+  status: number;
+  code: ErrorCode;
+  /** Default: a message naming the status. */
+  message?: string;
+}
+
 export interface Emulator {
   /** Base URL, e.g. http://127.0.0.1:PORT (what NOTION_API_BASE_URL and the SDK's baseUrl take). */
   url: string;
@@ -84,6 +101,12 @@ export interface Emulator {
   resetRateLimits(): void;
   /** Queues a fault for the next matching request(s). */
   injectFault(kind: FaultKind, options?: InjectOptions): void;
+  /**
+   * Every API request naming this object (page, block, database or data source id in its path,
+   * e.g. a data source query) answers this error until clearObjectFailure.
+   */
+  failObject(id: string, failure: ObjectFailure): void;
+  clearObjectFailure(id: string): void;
   /** Emulated clock, epoch ms. */
   now(): number;
   close(): Promise<void>;
@@ -138,6 +161,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       indexLagMs: (faultOptions.searchIndexLagS ?? 0) * 1000,
       omitRate: faultOptions.searchOmitRate ?? 0,
     },
+    limits: resolveLimits(options.limits),
   };
 
   const mutate = (op: string, args: unknown[]): unknown => {
@@ -146,6 +170,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return fn.apply(workspace, args);
   };
 
+  const failures = new Map<string, ApiError>();
+  const failureKey = (id: string): string => {
+    const key = normalizeUuid(id);
+    if (!key) throw new Error(`not an object id: ${id}`);
+    return key;
+  };
   const emulator: Emulator = {
     url: '',
     token: tokenList[0]?.token ?? DEFAULT_TOKEN,
@@ -157,6 +187,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     resetCounters: () => log.reset(),
     resetRateLimits: () => limiter.reset(),
     injectFault: (kind, injectOptions) => faults.inject(kind, injectOptions),
+    failObject: (id, failure) => {
+      const message = failure.message ?? `Request failed with status ${failure.status}.`;
+      failures.set(failureKey(id), new ApiError(failure.status, failure.code, message));
+    },
+    clearObjectFailure: (id) => {
+      failures.delete(failureKey(id));
+    },
     now: () => clock.now(),
     close: async () => {
       await api.close();
@@ -173,6 +210,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log,
     concurrency: options.maxConcurrent ? { limit: options.maxConcurrent, retryAfterS: 45 } : null,
     responseCache: options.responseCache === true,
+    failures,
     admin: (method, adminUrl, body) => handleAdmin({ ...emulator, mutate }, method, adminUrl, body),
     onError:
       options.onError ??

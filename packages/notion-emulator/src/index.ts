@@ -1,5 +1,11 @@
 // Starting an emulator and what it answers with.
-export { type Emulator, type EmulatorOptions, startEmulator, type TokenOptions } from './emulator.js';
+export {
+  type Emulator,
+  type EmulatorOptions,
+  type ObjectFailure,
+  startEmulator,
+  type TokenOptions,
+} from './emulator.js';
 // What a complete capture must hold.
 export type { GroundTruth, GroundTruthSummary } from './ground-truth.js';
 // Seeded randomness (mulberry32), as the workspace generator draws it: the same seed, the same picks.
@@ -8,6 +14,8 @@ export { createRandom, type Random } from './random.js';
 export type { FaultKind, FaultOptions, InjectOptions } from './server/faults.js';
 // Latency to add (Notion-like by default in the CLI).
 export { type LatencyOptions, NOTION_LATENCY } from './server/latency.js';
+// Notion's real limits (on by default) and their defaults.
+export { DEFAULT_LIMITS, type LimitOptions, NO_LIMITS, type ResolvedLimits } from './server/limits.js';
 // The requests the emulator served, and their counts.
 export type { Counters, RequestLogEntry } from './server/request-log.js';
 // An emulator with test defaults.

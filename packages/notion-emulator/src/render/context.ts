@@ -7,6 +7,11 @@ export interface RenderContext {
   ws: Workspace;
   /** Emulated now: signs file URLs (which change on every read, like Notion's). */
   now: number;
+  /**
+   * Rollups and formulas over a relation see only its first this-many references (Notion's page
+   * and list responses: 25). Absent or null: exact (property item endpoint, ground truth).
+   */
+  computedReferenceLimit?: number | null;
 }
 
 export function partialUser(ctx: RenderContext, userIdx: number): PartialUserObjectResponse {

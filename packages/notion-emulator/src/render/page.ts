@@ -1,6 +1,7 @@
 import type { PageObjectResponse, PropertyItemObjectResponse } from '@notionhq/client';
 import { createRandom, hashInts } from '../random.js';
 import { DAY_MS, isoDate, isoTime } from '../time.js';
+import { childPageInBlock } from '../workspace/child-page-placement.js';
 import type { PageRecord, PropertyDefinition, SelectOption } from '../workspace/model.js';
 import { words } from '../workspace/words.js';
 import { pageUrl, partialUser, type RenderContext, signedFile } from './context.js';
@@ -17,8 +18,15 @@ const TITLE_ONLY: PropertyDefinition = { id: 'title', name: 'title', type: 'titl
 export function pageParent(ctx: RenderContext, page: PageRecord): PageParentResponse {
   const parent = page.parent;
   if (parent.type === 'workspace') return { type: 'workspace', workspace: true };
-  if (parent.type === 'page')
-    return { type: 'page_id', page_id: (ctx.ws.pages[parent.pageIdx] as PageRecord).id };
+  if (parent.type === 'page') {
+    const parentId = (ctx.ws.pages[parent.pageIdx] as PageRecord).id;
+    // A child_page block inside a toggle or column: the API parent is that block.
+    if (childPageInBlock(ctx.ws.options.seed, ctx.ws.options.childPagesInBlocks, page.idx)) {
+      const holder = ctx.ws.content(parent.pageIdx).blocks.get(page.id)?.parentId;
+      if (holder && holder !== parentId) return { type: 'block_id', block_id: holder };
+    }
+    return { type: 'page_id', page_id: parentId };
+  }
   const ds = ctx.ws.dataSources[parent.dataSourceIdx];
   if (!ds) throw new Error(`no data source ${parent.dataSourceIdx}`);
   return {
@@ -37,7 +45,20 @@ function option(o: SelectOption): { id: string; name: string; color: SelectOptio
   return { id: o.id, name: o.name, color: o.color };
 }
 
-/** The complete (untruncated) value of one property of a page. */
+/**
+ * How many references of a relation a rollup or formula sees: all of them, or in page and list
+ * responses only the first `computedReferenceLimit` (Notion computes those from 25).
+ */
+function computedReferences(ctx: RenderContext, page: PageRecord, relationId: string): number {
+  const count = (page.relations?.[relationId] ?? []).filter((t) => !ctx.ws.pages[t]?.purged).length;
+  const limit = ctx.computedReferenceLimit ?? null;
+  return limit === null ? count : Math.min(count, limit);
+}
+
+/**
+ * The value of one property of a page: list values untruncated; rollups and formulas over a
+ * relation exact unless the context carries a computedReferenceLimit.
+ */
 export function completePropertyValue(
   ctx: RenderContext,
   page: PageRecord,
@@ -123,8 +144,16 @@ export function completePropertyValue(
       return { id, type: 'email', email: maybe(`${words(rng, 1, 1)}@example.com`) };
     case 'phone_number':
       return { id, type: 'phone_number', phone_number: maybe(`+1 555 ${String(rng.int(1000000, 9999999))}`) };
-    case 'formula':
+    case 'formula': {
+      const counted = def.formula?.countsRelationPropertyId;
+      if (counted !== undefined)
+        return {
+          id,
+          type: 'formula',
+          formula: { type: 'number', number: computedReferences(ctx, page, counted) },
+        };
       return { id, type: 'formula', formula: { type: 'string', string: `${page.title} #${page.idx}` } };
+    }
     case 'relation': {
       const targets = (page.relations?.[id] ?? []).filter((t) => ctx.ws.pages[t] && !ctx.ws.pages[t]?.purged);
       return {
@@ -134,8 +163,7 @@ export function completePropertyValue(
       };
     }
     case 'rollup': {
-      const relationId = def.rollup?.relationPropertyId ?? '';
-      const count = (page.relations?.[relationId] ?? []).filter((t) => !ctx.ws.pages[t]?.purged).length;
+      const count = computedReferences(ctx, page, def.rollup?.relationPropertyId ?? '');
       return { id, type: 'rollup', rollup: { type: 'number', number: count, function: 'count' } };
     }
     case 'created_time':
@@ -303,11 +331,7 @@ export function propertyItem(value: PagePropertyValue): PropertyItemObjectRespon
     case 'last_edited_time':
       return { ...base, type: 'last_edited_time', last_edited_time: value.last_edited_time };
     case 'formula':
-      return {
-        ...base,
-        type: 'formula',
-        formula: value.formula.type === 'string' ? value.formula : { type: 'string', string: null },
-      };
+      return { ...base, type: 'formula', formula: value.formula };
     case 'unique_id':
       return { ...base, type: 'unique_id', unique_id: value.unique_id };
     case 'rollup':

@@ -1,13 +1,19 @@
 import type { UserObjectResponse } from '@notionhq/client';
 import type { UserRecord } from '../workspace/model.js';
 import type { Workspace } from '../workspace/workspace.js';
+import type { NotionVersion } from './version.js';
 
-export function renderUser(ws: Workspace, user: UserRecord): UserObjectResponse {
+/** A user object; on 2026-12-01 a person without a name of their own has `name: null`. */
+export function renderUser(
+  ws: Workspace,
+  user: UserRecord,
+  version: NotionVersion = '2025-09-03',
+): UserObjectResponse {
   if (user.type === 'person') {
     return {
       object: 'user',
       id: user.id,
-      name: user.name,
+      name: user.nameless && version === '2026-12-01' ? null : user.name,
       avatar_url: user.avatarUrl,
       type: 'person',
       person: user.email ? { email: user.email } : {},

@@ -1,4 +1,4 @@
-export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11'] as const;
+export const NOTION_VERSIONS = ['2025-09-03', '2026-03-11', '2026-12-01'] as const;
 export type NotionVersion = (typeof NOTION_VERSIONS)[number];
 
 export function isNotionVersion(value: string): value is NotionVersion {
@@ -8,8 +8,10 @@ export function isNotionVersion(value: string): value is NotionVersion {
 const VERSIONED_OBJECTS = new Set(['page', 'block', 'database', 'data_source']);
 
 /**
- * Builders produce the 2025-09-03 shape; 2026-03-11 drops `archived` (in favour of `in_trash`)
- * and renames the `transcription` block type to `meeting_notes`. Mutates and returns `body`.
+ * Builders produce the 2025-09-03 shape; 2026-03-11 (and 2026-12-01 after it) drops `archived` (in
+ * favour of `in_trash`) and renames the `transcription` block type to `meeting_notes`. Mutates and
+ * returns `body`. The other 2026-12-01 changes (title-only lists, null person names) are made
+ * where those objects are built.
  */
 export function adaptToVersion<T>(body: T, version: NotionVersion): T {
   if (version === '2025-09-03') return body;

@@ -1,3 +1,4 @@
+import type { ErrorCode } from './errors.js';
 import type { FaultKind, InjectOptions } from './faults.js';
 import type { AdminResponse } from './http-server.js';
 
@@ -11,6 +12,8 @@ export interface AdminTarget {
   resetRateLimits(): void;
   now(): number;
   injectFault(kind: FaultKind, options?: InjectOptions): void;
+  failObject(id: string, failure: { status: number; code: ErrorCode; message?: string }): void;
+  clearObjectFailure(id: string): void;
   mutate(op: string, args: unknown[]): unknown;
 }
 
@@ -62,6 +65,7 @@ function parse(body: string): Record<string, unknown> | undefined {
  *   GET  /__emulator/ground-truth[?summary=1]   GET /__emulator/requests   GET /__emulator/counters
  *   GET  /__emulator/now                        POST /__emulator/reset   (counters, request log, rate windows)
  *   POST /__emulator/mutations {op, args}       POST /__emulator/faults {kind, route?, count?}
+ *   POST /__emulator/object-failures {id, status, code, message?}   (status 0: clears the id's failure)
  */
 export function handleAdmin(target: AdminTarget, method: string, url: URL, body: string): AdminResponse {
   const path = url.pathname.replace(/\/+$/, '');
@@ -102,6 +106,22 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, body:
           options.route = parsed.route as NonNullable<InjectOptions['route']>;
         if (typeof parsed.count === 'number') options.count = parsed.count;
         target.injectFault(parsed.kind as FaultKind, options);
+        return { status: 200, body: { ok: true } };
+      }
+      case 'POST /__emulator/object-failures': {
+        const parsed = parse(body);
+        if (!parsed || typeof parsed.id !== 'string' || typeof parsed.status !== 'number')
+          return error(
+            400,
+            'body must be {"id": "<uuid>", "status": n, "code": "<code>", "message"?: "..."}',
+          );
+        if (parsed.status === 0) target.clearObjectFailure(parsed.id);
+        else
+          target.failObject(parsed.id, {
+            status: parsed.status,
+            code: String(parsed.code ?? 'validation_error') as ErrorCode,
+            ...(typeof parsed.message === 'string' ? { message: parsed.message } : {}),
+          });
         return { status: 200, body: { ok: true } };
       }
       default:

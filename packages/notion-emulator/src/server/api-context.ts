@@ -1,6 +1,7 @@
 import type { NotionVersion } from '../render/version.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { CursorCodec } from './cursor.js';
+import type { ResolvedLimits } from './limits.js';
 import type { RouteName } from './router.js';
 
 export interface TokenConfig {
@@ -13,6 +14,7 @@ export interface TokenConfig {
   label: string;
 }
 
+/** Search faults (FaultOptions), on top of the realistic limits. */
 export interface SearchBehaviour {
   /** A search cursor becomes invalid once this many results were served through the listing. */
   cursorTtlResults?: number;
@@ -20,7 +22,7 @@ export interface SearchBehaviour {
   cursorTtlSeconds?: number;
   /** Search sees the workspace as it was this many emulated ms ago. */
   indexLagMs: number;
-  /** Share of pages search never returns (seeded per page and edit). */
+  /** Share of pages (any, roots included) search never returns (seeded per page and edit). */
   omitRate: number;
 }
 
@@ -33,6 +35,8 @@ export interface ApiEnv {
   /** Most rows one data source query returns (Notion: 10,000). */
   queryResultLimit: number;
   search: SearchBehaviour;
+  /** Notion's real limits (search cap, cursor expiry, omissions, 25-reference computations). */
+  limits: ResolvedLimits;
 }
 
 export interface ApiRequest {

@@ -121,3 +121,47 @@ describe('faults', () => {
     expect(FAULT_KINDS).toHaveLength(10);
   });
 });
+
+describe('failObject', () => {
+  it('makes every request naming one object answer the given error, until cleared', async () => {
+    const e = await startEmulator({ rpm: null, workspace: { seed: 8, size: 'tiny' } });
+    try {
+      const [tasks, notes] = [e.workspace.dataSources[1]?.id, e.workspace.dataSources[2]?.id];
+      e.failObject(tasks?.replace(/-/g, '') ?? '', { status: 403, code: 'restricted_resource' });
+      const failed = await call(e, `/v1/data_sources/${tasks}/query`, { body: {} });
+      expect(failed.status).toBe(403);
+      expect(failed.json).toMatchObject({ object: 'error', code: 'restricted_resource' });
+      expect((await call(e, `/v1/data_sources/${tasks}`)).status).toBe(403);
+      expect((await call(e, `/v1/data_sources/${notes}/query`, { body: {} })).status).toBe(200);
+      e.clearObjectFailure(tasks ?? '');
+      expect((await call(e, `/v1/data_sources/${tasks}/query`, { body: {} })).status).toBe(200);
+      expect(() => e.failObject('nope', { status: 400, code: 'validation_error' })).toThrow(
+        /not an object id/,
+      );
+    } finally {
+      await e.close();
+    }
+  });
+});
+
+describe('POST /__emulator/object-failures', () => {
+  it('fails and clears one object over the admin API', async () => {
+    const e = await startEmulator({ rpm: null, workspace: { seed: 8, size: 'tiny' } });
+    try {
+      const ds = e.workspace.dataSources[0]?.id;
+      const admin = (body: unknown) =>
+        fetch(`${e.url}/__emulator/object-failures`, { method: 'POST', body: JSON.stringify(body) });
+      expect((await admin({ id: ds, status: 400, code: 'validation_error', message: 'bad' })).status).toBe(
+        200,
+      );
+      const failed = await call(e, `/v1/data_sources/${ds}/query`, { body: {} });
+      expect(failed.status).toBe(400);
+      expect(failed.json).toMatchObject({ code: 'validation_error', message: 'bad' });
+      expect((await admin({ id: ds, status: 0 })).status).toBe(200);
+      expect((await call(e, `/v1/data_sources/${ds}/query`, { body: {} })).status).toBe(200);
+      expect((await admin({ status: 400 })).status).toBe(400);
+    } finally {
+      await e.close();
+    }
+  });
+});

@@ -31,6 +31,8 @@ export interface ApiServerDeps {
   admin: (method: string, url: URL, body: string) => AdminResponse;
   /** Unexpected errors (bugs) go here; the client gets a 500. */
   onError: (error: unknown) => void;
+  /** Objects (by id) that answer a fixed error on every route naming them (Emulator.failObject). */
+  failures: ReadonlyMap<string, ApiError>;
   /** Replay successful answers to identical requests until the workspace changes (EmulatorOptions.responseCache). */
   responseCache?: boolean;
 }
@@ -210,6 +212,10 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       fault = deps.faults.next(route);
       const injected = fault ? faultError(fault, deps.faults.retryAfterS) : undefined;
       if (injected) throw injected;
+      for (const id of Object.values(matched.params)) {
+        const failure = deps.failures.get(id);
+        if (failure) throw failure;
+      }
       const key = deps.responseCache
         ? `${token.label} ${version} ${method} ${url.pathname}${url.search} ${text}`
         : '';

@@ -48,6 +48,13 @@ export interface PageResult<T> {
 export interface PaginateOptions {
   /** Most results a listing returns in total (the 10,000-row cap of data source queries). */
   limit?: number;
+  /**
+   * What the listing does at `limit`: `'incomplete'` (default) ends it with `incomplete: true`;
+   * `'reject'` hands out a cursor past the limit and rejects it (search's position cap).
+   */
+  atLimit?: 'incomplete' | 'reject';
+  /** A cursor is rejected once its listing started more than this many (emulated) ms ago. */
+  ttlMs?: number | null;
   /** Inspects a decoded cursor before use; throw to reject it (expired search cursors). */
   check?: (state: CursorState) => void;
   now: number;
@@ -68,6 +75,10 @@ export function paginate<T>(
   if (args.startCursor !== undefined) {
     const state = codec.decode(args.startCursor);
     if (!state || state.scope !== scope) throw invalidCursor(args.startCursor);
+    const ttl = options.ttlMs ?? null;
+    if (ttl !== null && options.now - state.started > ttl) throw invalidCursor(args.startCursor);
+    if (options.atLimit === 'reject' && options.limit !== undefined && state.served >= options.limit)
+      throw invalidCursor(args.startCursor);
     options.check?.(state);
     const at = items.findIndex((item) => keyOf(item) === state.key);
     start = at >= 0 ? at : Math.min(state.pos, items.length);
@@ -79,7 +90,7 @@ export function paginate<T>(
   const end = Math.min(items.length, start + Math.min(args.pageSize, allowed));
   const results = items.slice(start, end);
   if (end >= items.length) return { results, nextCursor: null, hasMore: false, incomplete: false };
-  if (served + results.length >= limit)
+  if (served + results.length >= limit && options.atLimit !== 'reject')
     return { results, nextCursor: null, hasMore: false, incomplete: true };
   const next = items[end] as T;
   const nextCursor = codec.encode({

@@ -5,7 +5,7 @@ import { call, listAll, results } from '../test-support.js';
 describe('pagination', () => {
   let emu: Emulator;
   beforeAll(async () => {
-    emu = await startEmulator({ rpm: null, workspace: { seed: 5, size: 'tiny', users: 12 } });
+    emu = await startEmulator({ rpm: null, limits: false, workspace: { seed: 5, size: 'tiny', users: 12 } });
   });
   afterAll(() => emu.close());
 

@@ -1,5 +1,6 @@
 import { createRandom, hashInts, type Random } from '../random.js';
 import { floorToMinute } from '../time.js';
+import { childPageInBlock, columnOrToggle, nestIn } from './child-page-placement.js';
 import { ID_KIND, type IdCodec } from './ids.js';
 import type { PageRecord } from './model.js';
 
@@ -94,6 +95,8 @@ export interface PageContent {
 
 export interface ContentContext {
   seed: number;
+  /** WorkspaceOptions.childPagesInBlocks. */
+  childPagesInBlocks: number;
   codec: IdCodec;
   pages: readonly PageRecord[];
   /** Page indexes that may be targets of link_to_page blocks. */
@@ -274,10 +277,13 @@ export function buildPageContent(ctx: ContentContext, page: PageRecord): PageCon
   for (const childIdx of page.childPageIdxs) {
     const child = ctx.pages[childIdx];
     if (!child) continue;
-    insertRoot(content, rng, {
+    const holder = childPageInBlock(ctx.seed, ctx.childPagesInBlocks, childIdx)
+      ? columnOrToggle(add, page.id, childIdx)
+      : undefined;
+    const node: BlockNode = {
       id: child.id,
       type: 'child_page',
-      parentId: page.id,
+      parentId: holder?.id ?? page.id,
       pageIdx: page.idx,
       children: [],
       created: child.created,
@@ -288,7 +294,9 @@ export function buildPageContent(ctx: ContentContext, page: PageRecord): PageCon
       rev: 0,
       seed: 0,
       targetPageIdx: childIdx,
-    });
+    };
+    if (holder) nestIn(content, holder, node);
+    else insertRoot(content, rng, node);
   }
   for (const dbIdx of page.childDatabaseIdxs) {
     const t = times();

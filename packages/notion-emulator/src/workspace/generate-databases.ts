@@ -76,3 +76,43 @@ export function generateDatabases(
   }
   return { databases, dataSources };
 }
+
+/**
+ * Hides `hiddenDataSources` data sources from search, from the last one back (Projects, Tasks and
+ * Notes stay): each stays reachable through a child_database block on a page or as a sibling in
+ * its database's `data_sources`. A lone data source of a workspace-level database that is needed
+ * to reach the count gets its database moved into a standalone page first.
+ */
+export function hideDataSources(
+  options: { hiddenDataSources: number },
+  databases: DatabaseRecord[],
+  dataSources: DataSourceRecord[],
+  pages: PageRecord[],
+  standalone: number,
+): void {
+  let left = options.hiddenDataSources;
+  const reachable = (ds: DataSourceRecord): boolean => {
+    const db = databases[ds.databaseIdx];
+    if (!db) return false;
+    if (db.parent.type === 'page') return true;
+    return db.dataSourceIdxs.some((k) => k !== ds.idx && !dataSources[k]?.hiddenFromSearch);
+  };
+  const candidates = dataSources.slice(3).reverse();
+  for (const ds of candidates) {
+    if (left === 0) return;
+    if (!reachable(ds)) continue;
+    ds.hiddenFromSearch = true;
+    left--;
+  }
+  for (const ds of candidates) {
+    if (left === 0) return;
+    if (ds.hiddenFromSearch) continue;
+    const db = databases[ds.databaseIdx];
+    if (!db) continue;
+    const pageIdx = db.idx % standalone;
+    db.parent = { type: 'page', pageIdx };
+    pages[pageIdx]?.childDatabaseIdxs.push(db.idx);
+    ds.hiddenFromSearch = true;
+    left--;
+  }
+}

@@ -81,18 +81,23 @@ export function createPageFactory(
   };
 }
 
-/** Standalone pages, nested: 0 and 1 at the top level, 2 under 1, 3 under 2, then a random forest. */
+/**
+ * Standalone pages, nested: 0 and 1 at the top level, 2 under 1, 3 under 2, then a random forest
+ * (with `standaloneRoots`: pages 4 to roots + 1 at the top level, every later one nested).
+ */
 export function generateStandalonePages(
   ctx: GenerationContext,
   newPage: NewPage,
   pages: PageRecord[],
   layout: PageLayout,
 ): void {
-  const { rng, now, yearAgo, time } = ctx;
+  const { rng, now, yearAgo, time, options } = ctx;
+  const roots = options.standaloneRoots;
+  const atTop = (i: number): boolean => (roots === null ? rng.chance(0.25) : i < roots + 2);
   for (let i = 0; i < layout.standalone; i++) {
     let parentIdx: number | undefined;
     if (i === 2 || i === 3) parentIdx = i - 1;
-    else if (i > 3 && !rng.chance(0.25))
+    else if (i > 3 && !atTop(i))
       parentIdx = rng.chance(0.5) ? rng.int(Math.max(0, i - 8), i - 1) : rng.int(0, i - 1);
     const parentPage = parentIdx === undefined ? undefined : pages[parentIdx];
     const created = parentPage

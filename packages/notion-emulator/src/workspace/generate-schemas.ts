@@ -55,6 +55,11 @@ export function buildSchemas(rng: Random, codec: IdCodec, dataSources: DataSourc
   p.add('last_edited_time', 'Last edited');
   p.add('last_edited_by', 'Last edited by');
   p.add('unique_id', 'ID', { uniqueIdPrefix: 'PRJ' });
+  // A number formula over the relation (last, with a fixed id: earlier values stay as they were).
+  p.add('formula', 'Task total', {
+    id: '%3FtTl',
+    formula: { expression: 'prop("Tasks").length()', countsRelationPropertyId: projectTasks.id },
+  });
   projects.properties = p.properties;
 
   t.add('status', 'Status');

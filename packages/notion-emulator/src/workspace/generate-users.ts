@@ -29,6 +29,8 @@ export function generateUsers(ctx: GenerationContext): GeneratedUsers {
         : null,
       listed: true,
       integration: false,
+      // The last person set no name: Notion-Version 2026-12-01 answers `name: null` for them.
+      ...(i === options.users - 1 && options.users > 1 ? { nameless: true } : {}),
     });
   }
   const addUser = (partial: Omit<UserRecord, 'idx' | 'id'>): number => {

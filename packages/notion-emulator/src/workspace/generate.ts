@@ -1,4 +1,4 @@
-import { generateDatabases } from './generate-databases.js';
+import { generateDatabases, hideDataSources } from './generate-databases.js';
 import {
   createPageFactory,
   generateRows,
@@ -49,6 +49,7 @@ export function generateWorkspaceData(input: WorkspaceOptions = {}): WorkspaceDa
   generateUnsharedPages(ctx, newPage, layout);
   buildRelations(rng, dataSources, pages, layout.relationTargets);
   assignSpecials(options, codec, pages, layout.standalone, layout.unsharedFrom, layout.total);
+  hideDataSources(options, databases, dataSources, pages, layout.standalone);
   return {
     options,
     codec,

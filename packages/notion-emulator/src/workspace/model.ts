@@ -13,6 +13,8 @@ export interface UserRecord {
   listed: boolean;
   /** The bot user behind the emulator's tokens (GET /v1/users/me). */
   integration: boolean;
+  /** A person without a name of their own: `name` is null on Notion-Version 2026-12-01. */
+  nameless?: boolean;
 }
 
 export type PropertyType =
@@ -69,7 +71,8 @@ export interface PropertyDefinition {
     rollupPropertyId: string;
     rollupPropertyName: string;
   };
-  formula?: { expression: string };
+  /** A formula; `countsRelationPropertyId`: a number formula counting that relation's references. */
+  formula?: { expression: string; countsRelationPropertyId?: string };
   uniqueIdPrefix?: string | null;
 }
 

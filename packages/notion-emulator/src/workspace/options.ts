@@ -22,6 +22,23 @@ export interface WorkspaceOptions {
   unsharedPages?: number;
   /** Share of pages that are standalone (the rest are data source rows). */
   standaloneShare?: number;
+  /**
+   * Every standalone page's ancestry leads to one of this many workspace-level pages (the rest
+   * nest under them, several levels deep). Default: the generator's own mix (about a quarter at the
+   * top level).
+   */
+  standaloneRoots?: number;
+  /**
+   * Share of child pages (seeded per page) whose child_page block sits inside a toggle or a column
+   * of their parent page rather than at its top level; their API parent is that block
+   * (`block_id`). Default 0.
+   */
+  childPagesInBlocks?: number;
+  /**
+   * Data sources search never returns: reachable only through a child_database block on a page
+   * and/or as a sibling in their database's `data_sources`. Default 0.
+   */
+  hiddenDataSources?: number;
   /** Upper bound of every generated timestamp (epoch ms or Date); default real now floored to the minute. */
   now?: number | Date;
   workspaceName?: string;
@@ -38,13 +55,27 @@ export interface ResolvedWorkspaceOptions {
   relationTargets: number;
   unsharedPages: number;
   standaloneShare: number;
+  standaloneRoots: number | null;
+  hiddenDataSources: number;
+  childPagesInBlocks: number;
   now: number;
   workspaceName: string;
 }
 
 export const SIZE_PRESETS: Record<
   SizePreset,
-  Omit<ResolvedWorkspaceOptions, 'seed' | 'size' | 'now' | 'workspaceName' | 'maxDepth' | 'relationTargets'>
+  Omit<
+    ResolvedWorkspaceOptions,
+    | 'seed'
+    | 'size'
+    | 'now'
+    | 'workspaceName'
+    | 'maxDepth'
+    | 'relationTargets'
+    | 'standaloneRoots'
+    | 'hiddenDataSources'
+    | 'childPagesInBlocks'
+  >
 > = {
   tiny: { pages: 60, users: 4, dataSources: 3, blocksPerPage: 10, unsharedPages: 1, standaloneShare: 0.2 },
   small: { pages: 500, users: 20, dataSources: 8, blocksPerPage: 20, unsharedPages: 2, standaloneShare: 0.4 },
@@ -87,6 +118,9 @@ export function resolveWorkspaceOptions(options: WorkspaceOptions = {}): Resolve
     relationTargets: options.relationTargets ?? 40,
     unsharedPages: options.unsharedPages ?? preset.unsharedPages,
     standaloneShare: options.standaloneShare ?? preset.standaloneShare,
+    standaloneRoots: options.standaloneRoots ?? null,
+    hiddenDataSources: options.hiddenDataSources ?? 0,
+    childPagesInBlocks: options.childPagesInBlocks ?? 0,
     now: floorToMinute(now),
     workspaceName: options.workspaceName ?? 'Emulated Workspace',
   };
@@ -98,7 +132,9 @@ export function resolveWorkspaceOptions(options: WorkspaceOptions = {}): Resolve
     ['maxDepth', 1, 200],
     ['relationTargets', 0, 10_000],
     ['unsharedPages', 1, 100_000],
+    ['hiddenDataSources', 0, Math.max(0, resolved.dataSources - 3)],
   ];
+  if (resolved.standaloneRoots !== null) checks.push(['standaloneRoots', 2, 1_000_000]);
   for (const [key, min, max] of checks) {
     const value = resolved[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -107,6 +143,8 @@ export function resolveWorkspaceOptions(options: WorkspaceOptions = {}): Resolve
       );
     }
   }
+  if (!(resolved.childPagesInBlocks >= 0 && resolved.childPagesInBlocks <= 1))
+    throw new RangeError('workspace option childPagesInBlocks must be in [0, 1]');
   if (!(resolved.standaloneShare > 0 && resolved.standaloneShare < 1)) {
     throw new RangeError('workspace option standaloneShare must be in (0, 1)');
   }

@@ -41,6 +41,7 @@ export class PageContentStore {
     for (let i = 0; i < Math.min(data.unsharedFrom, 200); i++) linkable.push(i);
     this.contentContext = {
       seed: data.options.seed,
+      childPagesInBlocks: data.options.childPagesInBlocks,
       codec: data.codec,
       pages: data.pages,
       linkablePageIdxs: linkable,

@@ -49,12 +49,10 @@ export class SchemaBuilder {
   }
 
   add(type: PropertyType, name: string, extra: Partial<PropertyDefinition> = {}): PropertyDefinition {
-    const definition: PropertyDefinition = {
-      id: type === 'title' ? 'title' : this.newId(),
-      name,
-      type,
-      ...extra,
-    };
+    // A fixed id (extra.id) draws nothing from the random stream, so the rest stays as it was.
+    const id = extra.id ?? (type === 'title' ? 'title' : this.newId());
+    this.usedIds.add(id);
+    const definition: PropertyDefinition = { ...extra, id, name, type };
     if (type === 'select')
       definition.options = this.options(['Idea', 'Planned', 'Active', 'Paused', 'Shipped']);
     if (type === 'multi_select')

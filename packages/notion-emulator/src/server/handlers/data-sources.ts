@@ -9,6 +9,7 @@ import type { PageRecord } from '../../workspace/model.js';
 import type { ApiEnv, ApiRequest } from '../api-context.js';
 import { notFound, validationError } from '../errors.js';
 import { paginate, parsePageArgs } from '../paginate.js';
+import { listedProperties } from './list-properties.js';
 import { compileFilter, compileSorts } from './query-filter.js';
 
 export function getDatabase(env: ApiEnv, req: ApiRequest): DatabaseObjectResponse {
@@ -23,12 +24,6 @@ export function getDataSource(env: ApiEnv, req: ApiRequest): DataSourceObjectRes
   const ds = env.ws.dataSourceById(id);
   if (!ds || !env.ws.dataSourceAccessible(ds.idx)) throw notFound('data_source', id);
   return renderDataSource({ ws: env.ws, now: req.now }, ds);
-}
-
-/** filter_properties from the query string (`filter_properties=a&filter_properties=b`, or `[]` suffix). */
-function filterProperties(query: URLSearchParams): string[] | undefined {
-  const values = [...query.getAll('filter_properties'), ...query.getAll('filter_properties[]')];
-  return values.length > 0 ? values : undefined;
 }
 
 export function queryDataSource(env: ApiEnv, req: ApiRequest): QueryDataSourceResponse {
@@ -55,9 +50,10 @@ export function queryDataSource(env: ApiEnv, req: ApiRequest): QueryDataSourceRe
   const page = paginate(env.cursors, rows, (p) => p.id, scope, args, {
     now: req.now,
     limit: env.queryResultLimit,
+    ttlMs: env.limits.cursorTtlSeconds === null ? null : env.limits.cursorTtlSeconds * 1000,
   });
-  const render = { ws, now: req.now };
-  const only = filterProperties(req.query);
+  const render = { ws, now: req.now, computedReferenceLimit: env.limits.computedReferenceLimit };
+  const only = listedProperties(req);
   const response: QueryDataSourceResponse = {
     object: 'list',
     results: page.results.map((p) => renderPage(render, p, only ? { filterProperties: only } : {})),

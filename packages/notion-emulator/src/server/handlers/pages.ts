@@ -11,6 +11,7 @@ import type { PageRecord } from '../../workspace/model.js';
 import type { ApiEnv, ApiRequest } from '../api-context.js';
 import { ApiError, notFound } from '../errors.js';
 import { paginate, parsePageArgs } from '../paginate.js';
+import { requestedProperties } from './list-properties.js';
 
 function accessiblePage(env: ApiEnv, id: string): PageRecord {
   const page = env.ws.pageById(id);
@@ -20,8 +21,9 @@ function accessiblePage(env: ApiEnv, id: string): PageRecord {
 
 export function getPage(env: ApiEnv, req: ApiRequest): PageObjectResponse {
   const page = accessiblePage(env, req.params.page_id ?? '');
-  const only = [...req.query.getAll('filter_properties'), ...req.query.getAll('filter_properties[]')];
-  return renderPage({ ws: env.ws, now: req.now }, page, only.length > 0 ? { filterProperties: only } : {});
+  const only = requestedProperties(req.query);
+  const ctx = { ws: env.ws, now: req.now, computedReferenceLimit: env.limits.computedReferenceLimit };
+  return renderPage(ctx, page, only ? { filterProperties: only } : {});
 }
 
 export function getPageProperty(env: ApiEnv, req: ApiRequest): GetPagePropertyResponse {

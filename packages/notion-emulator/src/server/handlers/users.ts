@@ -19,7 +19,7 @@ export function listUsers(env: ApiEnv, req: ApiRequest): ListUsersResponse {
   const page = paginate(env.cursors, users, (u) => u.id, 'users', args, { now: req.now });
   return {
     object: 'list',
-    results: page.results.map((u) => renderUser(env.ws, u)),
+    results: page.results.map((u) => renderUser(env.ws, u, req.version)),
     next_cursor: page.nextCursor,
     has_more: page.hasMore,
     type: 'user',
@@ -32,5 +32,5 @@ export function getUser(env: ApiEnv, req: ApiRequest): UserObjectResponse {
   const id = req.params.user_id ?? '';
   const user = env.ws.userById(id);
   if (!user) throw notFound('user', id);
-  return renderUser(env.ws, user);
+  return renderUser(env.ws, user, req.version);
 }
