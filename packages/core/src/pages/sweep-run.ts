@@ -32,6 +32,8 @@ export function emptyPageSweepStats(): PageSweepStats {
     dataSources: 0,
     queryPages: 0,
     narrowedQueries: 0,
+    skippedDataSources: 0,
+    searchCutShort: false,
     listed: 0,
     unchanged: 0,
     processed: 0,
