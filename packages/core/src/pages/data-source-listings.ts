@@ -2,7 +2,12 @@ import type { Clock } from '../clock.js';
 import { mapConcurrent } from '../map-concurrent.js';
 import type { NotionClient } from '../notion-client.js';
 import type { NotionObject } from '../notion-objects.js';
-import { DatabaseResolver, parentDatabaseIdOf, retrieveDataSourceObject } from './database-resolution.js';
+import {
+  DatabaseResolver,
+  parentDatabaseIdOf,
+  type ResolvedDatabases,
+  retrieveDataSourceObject,
+} from './database-resolution.js';
 import type { DiscoveredPage } from './discovery.js';
 import { reportLateDatabases } from './late-data-sources.js';
 import {
@@ -37,7 +42,11 @@ export interface DataSourceListing {
    * `title` and the ids of `properties` only.
    */
   results: AsyncIterable<NotionObject>;
-  /** The databases the listing read (`GET /v1/databases/{id}`), whole; final once `results` is read. */
+  /**
+   * The databases the listing read (`GET /v1/databases/{id}`), whole; final once `results` is
+   * read. Through a hub, a database is read again only when the data sources search lists of it
+   * changed (ids or `last_edited_time`) since it was last read in this capture.
+   */
   readonly databases: ReadonlyMap<string, NotionObject>;
   /** How the search half went (`cutShort` when it ended early); final once `results` is read. */
   readonly search: SearchOutcome;
@@ -49,6 +58,8 @@ export interface DataSourceListingRequest {
   needsObjects?: boolean;
   /** Operator notices (a search cut short); the first caller's is used by a shared listing. */
   notice?: ((message: string) => void) | undefined;
+  /** GETs in flight while the listing reads databases and data sources (default 8); the first caller's. */
+  concurrency?: number | undefined;
 }
 
 /** Data sources and databases learned outside search. */
@@ -115,11 +126,12 @@ const dataSourceObjects: ObjectPolicy<NotionObject> = {
 };
 
 /** GETs in flight while resolving databases and fetching data sources search did not list. */
-const RESOLVE_CONCURRENCY = 8;
+const DEFAULT_RESOLVE_CONCURRENCY = 8;
 
 interface ListAllOptions {
   signal?: AbortSignal | undefined;
   notice?: ((message: string) => void) | undefined;
+  concurrency?: number | undefined;
   learned: { dataSources: Iterable<string>; databases: Iterable<string> };
   resolver: DatabaseResolver;
   search: SearchOutcome;
@@ -137,8 +149,11 @@ async function* listAllDataSources(
   options: ListAllOptions,
 ): AsyncGenerator<NotionObject, void, undefined> {
   const { signal, resolver } = options;
+  const concurrency = options.concurrency ?? DEFAULT_RESOLVE_CONCURRENCY;
   const listed = new Set<string>();
   const databases = new Set<string>(options.learned.databases);
+  // Per database, what search listed of it: a database resolved under the same key is not fetched again.
+  const keys = new Map<string, string[]>();
   for await (const page of searchListing(
     notion,
     { object: 'data_source', direction: 'descending', signal },
@@ -147,7 +162,12 @@ async function* listAllDataSources(
     for (const source of page.results) {
       listed.add(source.id);
       const database = parentDatabaseIdOf(source);
-      if (database !== undefined) databases.add(database);
+      if (database !== undefined) {
+        databases.add(database);
+        const key = keys.get(database) ?? [];
+        key.push(`${source.id}@${String(source.last_edited_time)}`);
+        keys.set(database, key);
+      }
       options.onListed?.(source);
       yield source;
     }
@@ -166,8 +186,8 @@ async function* listAllDataSources(
     const unresolved = [...databases].filter((id) => !resolver.has(id));
     for await (const ids of mapConcurrent(
       unresolved,
-      RESOLVE_CONCURRENCY,
-      (id, signal) => resolver.resolve(id, signal),
+      concurrency,
+      (id, signal) => resolver.resolve(id, signal, keys.get(id)?.sort().join(',') ?? ''),
       signal,
     )) {
       for (const id of ids) if (!listed.has(id)) missing.push(id);
@@ -177,7 +197,7 @@ async function* listAllDataSources(
     for (const id of missing) listed.add(id);
     const fetched = mapConcurrent(
       missing,
-      RESOLVE_CONCURRENCY,
+      concurrency,
       (id, signal) => retrieveDataSourceObject(notion, id, signal),
       signal,
     );
@@ -205,6 +225,7 @@ export function createDataSourceListings(
   // Capture-wide: what was learned outside search, and every data source and database known.
   const learned = { dataSources: new Set<string>(), databases: new Set<string>() };
   const known = { dataSources: new Set<string>(), databases: new Set<string>() };
+  const resolved: ResolvedDatabases = new Map();
   let late: Promise<void> = Promise.resolve();
   return {
     list(notion, request = {}) {
@@ -214,12 +235,13 @@ export function createDataSourceListings(
       if (run === undefined) {
         const started: DataSourceRun = {
           ...listings.newRun(),
-          resolver: new DatabaseResolver(notion),
+          resolver: new DatabaseResolver(notion, resolved),
           search: emptySearchOutcome(),
         };
         const listing = listAllDataSources(notion, {
           signal: started.controller.signal,
           notice: request.notice,
+          concurrency: request.concurrency,
           learned,
           resolver: started.resolver,
           search: started.search,
@@ -297,6 +319,7 @@ export function listDataSources(
     results: listAllDataSources(notion, {
       signal: options.signal,
       notice: options.notice,
+      concurrency: options.concurrency,
       learned: {
         dataSources: options.learned?.dataSources ?? [],
         databases: options.learned?.databases ?? [],

@@ -52,19 +52,27 @@ export function warnSkipped(
   });
 }
 
+/** Databases resolved earlier in the capture: the key they were resolved under, and their data sources. */
+export type ResolvedDatabases = Map<string, { key: string; dataSourceIds: string[] }>;
+
 /**
- * Database resolution for one listing: each database is fetched once (`GET /v1/databases/{id}`)
- * and its data sources learned, siblings search did not list included. An unreadable database
- * (400, 403, 404, a body that does not parse) is skipped with a warning; other failures are thrown.
+ * Database resolution for one listing: each database is fetched at most once
+ * (`GET /v1/databases/{id}`) and its data sources learned, siblings search did not list included.
+ * With a capture-wide `cache`, a database resolved earlier under the same key (the ids and
+ * `last_edited_time`s of its data sources search listed) is not fetched again. An unreadable
+ * database (400, 403, 404, a body that does not parse) is skipped with a warning; other failures
+ * are thrown.
  */
 export class DatabaseResolver {
   /** Databases read, whole (the databases stream reuses them); unreadable ones are absent. */
   readonly databases = new Map<string, NotionObject>();
   readonly #tried = new Map<string, Promise<string[]>>();
   readonly #notion: NotionClient;
+  readonly #cache: ResolvedDatabases | undefined;
 
-  constructor(notion: NotionClient) {
+  constructor(notion: NotionClient, cache?: ResolvedDatabases) {
     this.#notion = notion;
+    this.#cache = cache;
   }
 
   /** True when `id` was resolved (or tried) already. */
@@ -73,30 +81,38 @@ export class DatabaseResolver {
   }
 
   /** The data source ids of database `id` ([] when it is unreadable); fetched once. */
-  resolve(id: string, signal?: AbortSignal): Promise<string[]> {
+  resolve(id: string, signal?: AbortSignal, key = ''): Promise<string[]> {
     let resolved = this.#tried.get(id);
     if (resolved === undefined) {
-      resolved = this.#fetch(id, signal);
+      const cached = this.#cache?.get(id);
+      resolved =
+        cached !== undefined && cached.key === key
+          ? Promise.resolve(cached.dataSourceIds)
+          : this.#fetch(id, signal, key);
       this.#tried.set(id, resolved);
     }
     return resolved;
   }
 
-  async #fetch(id: string, signal: AbortSignal | undefined): Promise<string[]> {
+  async #fetch(id: string, signal: AbortSignal | undefined, key: string): Promise<string[]> {
     try {
       const database = await retrieveNotionObject(
         this.#notion,
         'retrieve database',
-        (sdk) => sdk.request({ path: `databases/${id}`, method: 'get' }),
+        (sdk) => sdk.databases.retrieve({ database_id: id }),
         databaseSchema,
         signal,
       );
       if (database === undefined) {
-        this.#notion.logger.warn('a database answers 404; skipping its data sources for this sweep', { id });
+        this.#notion.logger.info('a database answers 404 (unshared or deleted); no data sources from it', {
+          id,
+        });
         return [];
       }
       this.databases.set(id, database);
-      return (database.data_sources ?? []).map((source) => source.id);
+      const dataSourceIds = (database.data_sources ?? []).map((source) => source.id);
+      this.#cache?.set(id, { key, dataSourceIds });
+      return dataSourceIds;
     } catch (error) {
       if (!isObjectScopedError(error)) throw error;
       warnSkipped(this.#notion.logger, 'a database', id, undefined, error);
@@ -118,7 +134,7 @@ export async function retrieveDataSourceObject(
     const source = await retrieveNotionObject(
       notion,
       'retrieve data source',
-      (sdk) => sdk.request({ path: `data_sources/${id}`, method: 'get' }),
+      (sdk) => sdk.dataSources.retrieve({ data_source_id: id }),
       notionObjectSchema,
       signal,
     );

@@ -1,7 +1,7 @@
-import { CursorRejectedError } from '../errors.js';
+import { CursorRejectedError, ResponseValidationError } from '../errors.js';
 import type { NotionClient } from '../notion-client.js';
-import { listNotion } from '../notion-list.js';
 import { type NotionObject, notionObjectSchema } from '../notion-objects.js';
+import { iteratePages } from '../pagination.js';
 
 /** How a search listing went: how many results it read, and why it ended early if it did. */
 export interface SearchOutcome {
@@ -51,24 +51,29 @@ export async function* searchListing(
   for (let restarts = 0; ; restarts++) {
     let fresh = 0;
     try {
-      for await (const list of listNotion(
+      for await (const list of iteratePages<unknown>(
         notion,
         operation,
-        {
-          path: 'search',
-          method: 'post',
-          body: {
+        (sdk, args) =>
+          sdk.search({
+            ...args,
             filter: { property: 'object', value: object },
             sort: { timestamp: 'last_edited_time', direction },
-          },
-        },
-        notionObjectSchema,
+          }),
         { signal, pageSize: options.pageSize ?? 100, maxRestarts: 0 },
       )) {
         outcome.requests++;
         outcome.read += list.results.length;
         const results: NotionObject[] = [];
-        for (const result of list.results) {
+        for (const raw of list.results) {
+          const parsed = notionObjectSchema.safeParse(raw);
+          if (!parsed.success) {
+            throw ResponseValidationError.fromZodError(parsed.error, {
+              operation,
+              requestId: list.requestId,
+            });
+          }
+          const result = parsed.data;
           if (result.object !== object || seen.has(result.id)) continue;
           seen.add(result.id);
           results.push(result);

@@ -26,7 +26,7 @@ export async function* listChangedPages(
   const { logger, clock } = ctx;
   logger.debug('page sweep: listing pages', { since, searchSince, backfill, scan, refresh });
   const listedKeys = scan ? new Set<string>() : undefined;
-  const request = { since, searchSince, logger, signal: run.signal, clock };
+  const request = { since, searchSince, logger, signal: run.signal, clock, notice: ctx.notice };
   const discovery = ctx.hub
     ? ctx.hub.pageListings.discover(
         ctx.notion,
