@@ -34,6 +34,8 @@ export class SweepCheckpoints {
   #newest: string | null = null;
   /** The cursor never passes it: the minute the listing (or the sweep) started in. */
   #cap: string | undefined;
+  /** The listing missed rows (a data source skipped): the cursor does not move this sweep. */
+  #held = false;
   /** Pages done, and the pages the sweep expects to do (when known). */
   done = 0;
   total: number | undefined;
@@ -67,6 +69,11 @@ export class SweepCheckpoints {
     this.#cap = new Date(Math.floor(startedAt / MINUTE) * MINUTE).toISOString();
   }
 
+  /** The listing could not read every data source: the cursor stays where it was this sweep. */
+  hold(): void {
+    this.#held = true;
+  }
+
   /** A checkpoint of the changes so far, with the cursor and times given. */
   checkpoint(extra: {
     cursor?: string | null;
@@ -91,7 +98,7 @@ export class SweepCheckpoints {
     this.done++;
     if (++this.#sinceCheckpoint < this.#every) return undefined;
     this.#sinceCheckpoint = 0;
-    if (oldestOpen === undefined) return this.checkpoint({});
+    if (oldestOpen === undefined || this.#held) return this.checkpoint({});
     return this.checkpoint({
       cursor: maxIso(this.#startCursor, minIso(oldestOpen() ?? this.#newest, this.#cap!)),
     });
@@ -99,6 +106,7 @@ export class SweepCheckpoints {
 
   /** The cursor at the end of the sweep: the newest listed (capped), else `start_date`. */
   finalCursor(startMs: number): string | null {
+    if (this.#held) return this.#startCursor;
     return (
       maxIso(this.#startCursor, minIso(this.#newest, this.#cap!)) ??
       (Number.isNaN(startMs) ? null : new Date(startMs).toISOString())

@@ -303,6 +303,18 @@ describe('discoverPages: search is a hint', () => {
     expect(descending).toHaveLength(3 + 3);
   });
 
+  it('a backfill from a start date cut short reads oldest first, skipping pages older than the bound', async () => {
+    const pages = standalone(20);
+    const { found } = await discover(
+      { rows: pages, sources: [], searchCap: 9 },
+      { since: iso(BASE + 5 * MINUTE) },
+    );
+    // Newest 9 (edited 11..19), then oldest first: 0..8 read, 0..4 below the bound (9 and 10 unreachable).
+    expect(found.map((p) => p.id).sort()).toEqual(
+      [...pages.slice(5, 9), ...pages.slice(11)].map((p) => p.id),
+    );
+  });
+
   it('the oldest-first read stops where it meets pages already seen', async () => {
     const pages = standalone(8);
     const { found, requests } = await discover({ rows: pages, sources: [], searchCap: 6 });
@@ -311,13 +323,13 @@ describe('discoverPages: search is a hint', () => {
     expect(ascending).toHaveLength(1);
   });
 
-  it('an incremental search cut short does not read oldest first', async () => {
+  it('a search that reaches its bound before the cap is not cut short and reads no oldest first', async () => {
     const pages = standalone(20);
     const { stats, requests } = await discover(
       { rows: pages, sources: [], searchCap: 6 },
-      { since: iso(BASE) },
+      { since: iso(BASE + 15 * MINUTE) },
     );
-    expect(stats.searchCutShort).toBe(true);
+    expect(stats.searchCutShort).toBe(false);
     expect(requests.some((r) => r.body.includes('ascending') && r.path === '/v1/search')).toBe(false);
   });
 

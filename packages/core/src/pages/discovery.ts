@@ -113,8 +113,9 @@ export function emptyDiscoveryStats(): DiscoveryStats {
  *
  * 1. `POST /v1/search` for pages, sorted by `last_edited_time` descending, stopping at the first
  *    result older than `searchSince`. Search is a hint: a listing cut short (cursor rejected,
- *    `incomplete`) is reported once (a warning and a notice) and discovery goes on; a full
- *    enumeration cut short reads search again oldest first until it meets pages already seen.
+ *    `incomplete`) is reported once (a warning and a notice) and discovery goes on; one cut short
+ *    before it reached its bound reads search again oldest first (skipping pages older than the
+ *    bound) until it meets pages already seen.
  * 2. every reachable data source (see DataSourceListings: search's, their databases' siblings,
  *    the parents of rows search returned, `extraDataSourceIds`), each queried with
  *    `POST /v1/data_sources/{id}/query` (`on_or_after: since` once there is a lower bound), sorted
@@ -160,6 +161,7 @@ export async function* discoverPages(
 
   // 1. search, newest first, until older than `searchSince`.
   const outcome = emptySearchOutcome();
+  let reachedBound = false;
   let requestedAt = clock.now();
   search: for await (const list of searchListing(
     notion,
@@ -169,15 +171,19 @@ export async function* discoverPages(
     const readAt = requestedAt;
     for (const result of list.results) {
       const page = parseNotionPage(result, 'search pages', list.requestId);
-      if (searchSinceMs !== undefined && Date.parse(page.last_edited_time) < searchSinceMs) break search;
+      if (searchSinceMs !== undefined && Date.parse(page.last_edited_time) < searchSinceMs) {
+        reachedBound = true;
+        break search;
+      }
       const found = fromSearch(page, readAt);
       if (found) yield found;
     }
     requestedAt = clock.now();
   }
   let read = outcome.read;
-  if (outcome.cutShort !== undefined && searchSinceMs === undefined) {
-    // A full enumeration cut short: the oldest pages, until they meet the newest ones already read.
+  if (outcome.cutShort !== undefined && !reachedBound) {
+    // Cut short above the bound (a backfill or a deletion scan on a large workspace): the oldest
+    // pages, until they meet the newest ones already read. What search can reach doubles.
     const ascending = emptySearchOutcome();
     requestedAt = clock.now();
     oldest: for await (const list of searchListing(
@@ -188,7 +194,9 @@ export async function* discoverPages(
       const readAt = requestedAt;
       for (const result of list.results) {
         if (seen.has(result.id)) break oldest;
-        const found = fromSearch(parseNotionPage(result, 'search pages', list.requestId), readAt);
+        const page = parseNotionPage(result, 'search pages', list.requestId);
+        if (searchSinceMs !== undefined && Date.parse(page.last_edited_time) < searchSinceMs) continue;
+        const found = fromSearch(page, readAt);
         if (found) yield found;
       }
       requestedAt = clock.now();

@@ -77,6 +77,8 @@ export async function* listChangedPages(
   }
   // Final now that the listing is read (a shared data source listing may have started earlier).
   checkpoints.capAt(Math.min(plan.now, discovery.startedAt));
+  // Rows of a skipped data source were not read: the next sweep lists from the same cursor.
+  if (stats.skippedDataSources > 0) checkpoints.hold();
   queue.sortListed();
   return listedKeys;
 }
