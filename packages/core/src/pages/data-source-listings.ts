@@ -48,6 +48,8 @@ export interface DataSourceListing {
    * changed (ids or `last_edited_time`) since it was last read in this capture.
    */
   readonly databases: ReadonlyMap<string, NotionObject>;
+  /** True when the listing resolved (or tried to read) database `id`: its data sources are in `results`. */
+  resolvedDatabase(id: string): boolean;
   /** How the search half went (`cutShort` when it ended early); final once `results` is read. */
   readonly search: SearchOutcome;
 }
@@ -262,6 +264,7 @@ export function createDataSourceListings(
         get databases() {
           return replayed.resolver.databases;
         },
+        resolvedDatabase: (id) => replayed.resolver.has(id),
         get search() {
           return replayed.search;
         },
@@ -328,6 +331,7 @@ export function listDataSources(
       search,
     }),
     databases: resolver.databases,
+    resolvedDatabase: (id) => resolver.has(id),
     search,
   };
 }

@@ -233,7 +233,7 @@ export async function* discoverPages(
   // A replayed listing may predate what this discovery learned: resolve and add the rest here.
   const resolver = new DatabaseResolver(notion);
   for (const database of rowDatabases) {
-    if (listedDatabases.has(database) || listing.databases.has(database)) continue;
+    if (listedDatabases.has(database) || listing.resolvedDatabase(database)) continue;
     for (const id of await resolver.resolve(database, signal))
       if (!sources.has(id)) sources.set(id, undefined);
   }
