@@ -70,8 +70,9 @@ export function propertyIdsOf(dataSource: unknown): string[] {
  * Handles the 10,000-row cap by re-querying `on_or_after` the last time seen; a window that
  * cannot move forward (more than 10,000 rows edited within one minute) is split by
  * `created_time` within that minute. A rejected cursor (expired) resumes the same way, from the
- * last time seen, never from the start; a resumed query rejected again before yielding anything
- * new, several times in a row, is an IncompleteListError scoped to this data source.
+ * last time seen (within a minute its cursors cannot get through: by `created_time`), never from
+ * the start; a resumed query rejected again before yielding anything new, several times in a row,
+ * is an IncompleteListError scoped to this data source.
  */
 export async function* queryDataSource(
   notion: NotionClient,
@@ -163,8 +164,11 @@ export async function* queryDataSource(
         requestId: rejected.requestId,
       });
       if (last !== undefined) {
-        if (createdFrom === undefined) from = last.last_edited_time;
-        else createdFrom = last.created_time ?? createdFrom;
+        if (createdFrom !== undefined) createdFrom = last.created_time ?? createdFrom;
+        else if (from !== undefined && last.last_edited_time === from) {
+          // The cursor dies within one minute's rows: split that minute by created_time.
+          createdFrom = last.created_time ?? from;
+        } else from = last.last_edited_time;
       }
       continue;
     }

@@ -197,11 +197,17 @@ function fakeNotion(options: FakeOptions, version: string) {
     if (cursor !== undefined && options.queryCap !== undefined && start >= options.queryCap) {
       return invalidCursor(response, cursor);
     }
-    const on = body.filter?.last_edited_time?.on_or_after;
-    const from = on === undefined ? Number.NEGATIVE_INFINITY : Date.parse(on);
-    const rows = options.rows
-      .filter((r) => r.dataSource === queried && r.edited >= from)
-      .sort((a, b) => a.edited - b.edited || (a.id < b.id ? -1 : 1));
+    type Condition = { timestamp: string } & Record<string, { on_or_after?: string; on_or_before?: string }>;
+    const conditions: Condition[] = body.filter?.and ?? (body.filter ? [body.filter] : []);
+    let rows = options.rows.filter((r) => r.dataSource === queried);
+    for (const condition of conditions) {
+      const field = condition.timestamp === 'created_time' ? 'created' : 'edited';
+      const { on_or_after: after, on_or_before: before } = condition[condition.timestamp] ?? {};
+      if (after !== undefined) rows = rows.filter((r) => r[field] >= Date.parse(after));
+      if (before !== undefined) rows = rows.filter((r) => r[field] <= Date.parse(before));
+    }
+    const key = body.sorts?.[0]?.timestamp === 'created_time' ? 'created' : 'edited';
+    rows.sort((a, b) => a[key] - b[key] || (a.id < b.id ? -1 : 1));
     const complete = !titleOnly || url.searchParams.getAll('filter_properties').includes('a;b');
     return sendJson(
       response,
@@ -437,6 +443,22 @@ describe('queryDataSource: rejected cursors', () => {
     expect(resumed.length).toBeGreaterThanOrEqual(3);
     // No query after the first starts without a lower bound.
     expect(queries.filter((q) => q.filter === undefined && q.start_cursor === undefined)).toHaveLength(1);
+  });
+
+  it('splits a minute its cursors cannot get through by created_time', async () => {
+    // 10 rows edited in one minute, created a minute apart; cursors die after 3 rows.
+    const crowded = rowsOf(id(900), 10, 100).map((r, i) => ({
+      ...r,
+      edited: BASE,
+      created: BASE - (10 - i) * MINUTE,
+    }));
+    const { found, stats } = await discover({
+      rows: crowded,
+      sources: [{ id: id(900), database: 'db-a' }],
+      queryCap: 3,
+    });
+    expect(sorted(found)).toEqual(sorted(crowded));
+    expect(stats.skippedDataSources).toBe(0);
   });
 
   it('skips a data source whose resumed query makes no progress', async () => {
