@@ -139,6 +139,8 @@ interface ListAllOptions {
   search: SearchOutcome;
   /** Called with each data source yielded (the capture-wide known set). */
   onListed?: ((source: NotionObject) => void) | undefined;
+  /** Called with each data source that answered 404 (deleted or unshared: forget it). */
+  onGone?: ((id: string) => void) | undefined;
 }
 
 /**
@@ -200,11 +202,12 @@ async function* listAllDataSources(
     const fetched = mapConcurrent(
       missing,
       concurrency,
-      (id, signal) => retrieveDataSourceObject(notion, id, signal),
+      async (id, signal) => ({ id, source: await retrieveDataSourceObject(notion, id, signal) }),
       signal,
     );
     missing = [];
-    for await (const source of fetched) {
+    for await (const { id, source } of fetched) {
+      if (source === undefined) options.onGone?.(id);
       if (source === undefined || source === null) continue;
       const database = parentDatabaseIdOf(source);
       if (database !== undefined) databases.add(database);
@@ -251,6 +254,10 @@ export function createDataSourceListings(
             known.dataSources.add(source.id);
             const database = parentDatabaseIdOf(source);
             if (database !== undefined) known.databases.add(database);
+          },
+          onGone: (id) => {
+            learned.dataSources.delete(id);
+            known.dataSources.delete(id);
           },
         });
         listings.start(started, listing);

@@ -122,8 +122,8 @@ export class DatabaseResolver {
 }
 
 /**
- * `GET /v1/data_sources/{id}`, whole; after a warning, undefined when it answers 404 (gone, or
- * unshared) and null when it is unreadable otherwise (an object-scoped error: retry next sweep).
+ * `GET /v1/data_sources/{id}`, whole; undefined when it answers 404 (gone, or
+ * unshared) and null (after a warning) when it is unreadable otherwise (an object-scoped error: retry next sweep).
  */
 export async function retrieveDataSourceObject(
   notion: NotionClient,
@@ -139,7 +139,7 @@ export async function retrieveDataSourceObject(
       signal,
     );
     if (source === undefined)
-      notion.logger.warn('a data source answers 404; skipping it for this sweep', { id });
+      notion.logger.info('a data source answers 404 (deleted or unshared); skipping it', { id });
     return source;
   } catch (error) {
     if (!isObjectScopedError(error)) throw error;

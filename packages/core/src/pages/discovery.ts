@@ -81,7 +81,10 @@ export interface DiscoverPagesOptions {
   learn?: ((objects: LearnedObjects) => void) | undefined;
   /** Operator notices (a search cut short): a `connectorStatus` line. */
   notice?: ((message: string) => void) | undefined;
-  /** Called once, after the last query, with every data source queried or learned of. */
+  /**
+   * Called once, after the last query, with every data source queried or learned of (except those
+   * that answered 404).
+   */
   onDataSourceIds?: ((ids: string[]) => void) | undefined;
 }
 
@@ -239,7 +242,8 @@ export async function* discoverPages(
   }
   for (const id of rowSources) if (!sources.has(id)) sources.set(id, undefined);
   stats.dataSources += sources.size;
-  options.onDataSourceIds?.([...sources.keys()]);
+  // Data sources that answered 404 (deleted, unshared): not worth remembering.
+  const gone = new Set<string>();
 
   for (const [dataSourceId, known] of sources) {
     let source = known;
@@ -248,7 +252,10 @@ export async function* discoverPages(
       if (titleOnly) {
         if (source === undefined || propertyIdsOf(source).length === 0) {
           const fetched = await retrieveDataSourceObject(notion, dataSourceId, signal);
-          if (fetched === undefined) continue; // gone (404): nothing to read
+          if (fetched === undefined) {
+            gone.add(dataSourceId); // 404: nothing to read
+            continue;
+          }
           if (fetched === null) {
             stats.skippedDataSources++;
             continue;
@@ -276,6 +283,7 @@ export async function* discoverPages(
       }
     } catch (error) {
       if (isNotionApiError(error, 'object_not_found')) {
+        gone.add(dataSourceId);
         logger.warn('data source answered 404 (unshared, deleted or a linked view); skipping its rows', {
           dataSourceId,
           title: titleOf(source),
@@ -288,6 +296,7 @@ export async function* discoverPages(
       warnSkipped(logger, 'a data source', dataSourceId, titleOf(source), error);
     }
   }
+  options.onDataSourceIds?.([...sources.keys()].filter((id) => !gone.has(id)));
   // Rows search returned whose data source gave no copy: without their object (fetched when needed).
   for (const row of held.values()) yield row;
 }
