@@ -95,7 +95,7 @@ export async function* searchListing(
             : `Notion rejected the search cursor again after ${restarts} restart${restarts === 1 ? '' : 's'}`;
         return;
       }
-      notion.logger.info('Notion rejected a search cursor; restarting the search from the beginning', {
+      notion.logger.info('Notion rejected a listing cursor; restarting the listing from the beginning', {
         operation,
         restart: restarts + 1,
         read: outcome.read,
