@@ -158,11 +158,7 @@ async function* listAllDataSources(
   const databases = new Set<string>(options.learned.databases);
   // Per database, what search listed of it: a database resolved under the same key is not fetched again.
   const keys = new Map<string, string[]>();
-  for await (const page of searchListing(
-    notion,
-    { object: 'data_source', direction: 'descending', signal },
-    options.search,
-  )) {
+  for await (const page of searchListing(notion, { object: 'data_source', signal }, options.search)) {
     for (const source of page.results) {
       listed.add(source.id);
       const database = parentDatabaseIdOf(source);

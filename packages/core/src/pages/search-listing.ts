@@ -15,7 +15,8 @@ export interface SearchOutcome {
 
 export interface SearchListingOptions {
   object: 'page' | 'data_source';
-  direction: 'ascending' | 'descending';
+  /** Sorted by `last_edited_time` this way; unsorted (Notion's order) without it. */
+  direction?: 'ascending' | 'descending' | undefined;
   signal?: AbortSignal | undefined;
   pageSize?: number | undefined;
   /** Restarts after a rejected cursor, each only if the one before read something new. Default 3. */
@@ -31,7 +32,7 @@ export interface SearchPage {
 export const emptySearchOutcome = (): SearchOutcome => ({ read: 0, requests: 0 });
 
 /**
- * `POST /v1/search` for one kind of object, sorted by `last_edited_time`, treated as a hint: a
+ * `POST /v1/search` for one kind of object (sorted by `last_edited_time` when asked), treated as a hint: a
  * listing whose cursor Notion rejects (it expired, or the listing passed Notion's positional cap)
  * restarts from the beginning only while restarting makes progress (the run before read an id
  * not read earlier: a positional cap stops every run at the same place), and a page that says
@@ -58,7 +59,9 @@ export async function* searchListing(
           sdk.search({
             ...args,
             filter: { property: 'object', value: object },
-            sort: { timestamp: 'last_edited_time', direction },
+            ...(direction === undefined
+              ? {}
+              : { sort: { timestamp: 'last_edited_time' as const, direction } }),
           }),
         { signal, pageSize: options.pageSize ?? 100, maxRestarts: 0 },
       )) {
