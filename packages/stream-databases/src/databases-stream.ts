@@ -89,14 +89,25 @@ function retrieveDataSource(
   );
 }
 
-/** The database: as the data source listing already read it, else `GET /v1/databases/{id}`. */
+/** What the data source listing already read of the databases (see DataSourceListing). */
+interface ListedDatabases {
+  databases: ReadonlyMap<string, unknown>;
+  failedDatabases: ReadonlyMap<string, 'gone' | 'unreadable'>;
+}
+
+/**
+ * The database: as the data source listing already read it (or failed to: 404, or skipped after a
+ * warning), else `GET /v1/databases/{id}`.
+ */
 function retrieveDatabase(
   ctx: StreamContext,
   id: string,
-  listed: ReadonlyMap<string, unknown>,
+  listed: ListedDatabases,
   signal: AbortSignal,
 ): Promise<DatabaseResponse | undefined | 'skipped'> {
-  const known = databaseResponseSchema.safeParse(listed.get(id));
+  const failed = listed.failedDatabases.get(id);
+  if (failed !== undefined) return Promise.resolve(failed === 'gone' ? undefined : 'skipped');
+  const known = databaseResponseSchema.safeParse(listed.databases.get(id));
   if (known.success) return Promise.resolve(known.data);
   return skipUnreadable(ctx, 'a database', id, () =>
     retrieveNotionObject(
@@ -119,7 +130,7 @@ async function visibleDataSources(
 ): Promise<{
   byDatabase: Map<string, { id: string; lastEdited: number }[]>;
   listedAt: number;
-  databases: ReadonlyMap<string, unknown>;
+  listed: ListedDatabases;
 }> {
   const byDatabase = new Map<string, { id: string; lastEdited: number }[]>();
   const add = (source: DataSourceRef) => {
@@ -150,7 +161,7 @@ async function visibleDataSources(
   for await (const source of fetched) {
     if (source !== undefined && source !== 'skipped') add(source);
   }
-  return { byDatabase, listedAt: listing.startedAt, databases: listing.databases };
+  return { byDatabase, listedAt: listing.startedAt, listed: listing };
 }
 
 async function* readDatabases(
@@ -164,7 +175,7 @@ async function* readDatabases(
   const known = state.databases;
 
   // 1. Which databases hold a visible data source, and which of those changed.
-  const { byDatabase: visible, listedAt, databases: listed } = await visibleDataSources(ctx, concurrency);
+  const { byDatabase: visible, listedAt, listed } = await visibleDataSources(ctx, concurrency);
   const work: { id: string; fingerprint: string }[] = [];
   for (const [id, sources] of visible) {
     const fingerprint = dataSourcesFingerprint(sources);

@@ -48,6 +48,11 @@ export interface DataSourceListing {
    * changed (ids or `last_edited_time`) since it was last read in this capture.
    */
   readonly databases: ReadonlyMap<string, NotionObject>;
+  /**
+   * Databases the listing could not read (final once `results` is read): 'gone' (404) or
+   * 'unreadable' (another object-scoped error, warned about): a caller need not ask again.
+   */
+  readonly failedDatabases: ReadonlyMap<string, 'gone' | 'unreadable'>;
   /** True when the listing resolved (or tried to read) database `id`: its data sources are in `results`. */
   resolvedDatabase(id: string): boolean;
   /** How the search half went (`cutShort` when it ended early); final once `results` is read. */
@@ -267,6 +272,9 @@ export function createDataSourceListings(
         get databases() {
           return replayed.resolver.databases;
         },
+        get failedDatabases() {
+          return replayed.resolver.failed;
+        },
         resolvedDatabase: (id) => replayed.resolver.has(id),
         get search() {
           return replayed.search;
@@ -334,6 +342,7 @@ export function listDataSources(
       search,
     }),
     databases: resolver.databases,
+    failedDatabases: resolver.failed,
     resolvedDatabase: (id) => resolver.has(id),
     search,
   };

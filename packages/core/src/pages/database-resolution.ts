@@ -66,6 +66,8 @@ export type ResolvedDatabases = Map<string, { key: string; dataSourceIds: string
 export class DatabaseResolver {
   /** Databases read, whole (the databases stream reuses them); unreadable ones are absent. */
   readonly databases = new Map<string, NotionObject>();
+  /** Databases this listing could not read: 'gone' (404) or 'unreadable' (skipped after a warning). */
+  readonly failed = new Map<string, 'gone' | 'unreadable'>();
   readonly #tried = new Map<string, Promise<string[]>>();
   readonly #notion: NotionClient;
   readonly #cache: ResolvedDatabases | undefined;
@@ -107,6 +109,7 @@ export class DatabaseResolver {
         this.#notion.logger.info('a database answers 404 (unshared or deleted); no data sources from it', {
           id,
         });
+        this.failed.set(id, 'gone');
         return [];
       }
       this.databases.set(id, database);
@@ -116,6 +119,7 @@ export class DatabaseResolver {
     } catch (error) {
       if (!isObjectScopedError(error)) throw error;
       warnSkipped(this.#notion.logger, 'a database', id, undefined, error);
+      this.failed.set(id, 'unreadable');
       return [];
     }
   }
