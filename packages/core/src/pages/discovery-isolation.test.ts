@@ -540,6 +540,29 @@ describe('DataSourceListings', () => {
     expect(next.sort()).toEqual([id(900), id(901), id(902)]);
   });
 
+  it('data sources a discovery learned (rows, extra ids) are in every later data source listing', async () => {
+    const sources: Source[] = [
+      { id: id(900), database: 'db-a' },
+      { id: id(903), database: 'db-c', inSearch: false },
+    ];
+    const { notion, logger } = await start({ rows: rowsOf(id(903), 2, 400), sources });
+    const clock = createFakeClock(BASE);
+    const options = { clock, reuseWindowMs: 60_000, retainedObjects: 10 };
+    const dataSourceListings = createDataSourceListings(options);
+    const pageListings = createPageListings(options, dataSourceListings);
+    const discovery = pageListings.discover(notion, { logger, extraDataSourceIds: [id(903)] });
+    const found: string[] = [];
+    for await (const page of discovery.pages) found.push(page.id);
+    expect(found.sort()).toEqual([id(400), id(401)]);
+    expect(discovery.dataSourceIds().sort()).toEqual([id(900), id(903)]);
+
+    await clock.advance(120_000);
+    const listed: string[] = [];
+    for await (const source of dataSourceListings.list(notion, { needsObjects: true }).results)
+      listed.push(source.id);
+    expect(listed.sort()).toEqual([id(900), id(903)]);
+  });
+
   it('a page discovery through shared listings reports skipped data sources to every reader', async () => {
     const rows = [...rowsOf(id(900), 2, 100), ...rowsOf(id(901), 2, 200)];
     const { notion, logger } = await start({
