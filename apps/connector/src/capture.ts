@@ -219,6 +219,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       clock,
       hub,
       progress: (progress) => status.progress(plan.stream.name, progress, documents + buffer.length),
+      notice: (message) => status.notice(plan.stream.name, message),
     };
     try {
       for await (const event of plan.stream.read(ctx, start)) {

@@ -97,4 +97,21 @@ describe('createStatusReporter', () => {
       deletions: 2,
     });
   });
+
+  it('always logs a notice, whatever the interval', () => {
+    const { logger, lines } = recordingLogger();
+    const reporter = createStatusReporter({ logger, stats, intervalMs: 10_000, now: () => 0 });
+    reporter.progress('pages', { unit: 'pages', done: 1, backfill: true }, 1);
+    reporter.notice('pages', 'The search for pages ended early');
+    reporter.notice('pages', 'The search for pages ended early');
+    expect(lines.slice(1).map((l) => l.msg)).toEqual([
+      'The search for pages ended early',
+      'The search for pages ended early',
+    ]);
+    expect(lines.at(-1)?.fields).toMatchObject({
+      eventType: 'connectorStatus',
+      stream: 'pages',
+      notice: true,
+    });
+  });
 });

@@ -40,6 +40,8 @@ export interface StatusReporter {
   progress(stream: string, progress: StreamProgress, documents: number): void;
   /** A completed sweep, always logged. */
   sweepCompleted(stream: string, binding: number, summary: SweepSummary): void;
+  /** Something operators should know (a search cut short), always logged. */
+  notice(stream: string, message: string): void;
 }
 
 export interface StatusReporterOptions {
@@ -84,6 +86,9 @@ export function createStatusReporter(options: StatusReporterOptions): StatusRepo
         documents,
         ...limiterFields(),
       });
+    },
+    notice(stream, message) {
+      logger.info(message, { eventType: 'connectorStatus', stream, notice: true, ...limiterFields() });
     },
     sweepCompleted(stream, binding, summary) {
       lastAt.set(stream, now());

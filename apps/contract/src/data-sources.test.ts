@@ -1,4 +1,4 @@
-import { ResponseValidationError, retrieveNotionObject } from '@source-notion/core';
+import { createLogger, retrieveNotionObject } from '@source-notion/core';
 import { runStreamSweep } from '@source-notion/core/testing';
 import {
   dataSourceDocument,
@@ -14,7 +14,7 @@ import {
   isolateNetwork,
   NOTION_ORIGIN,
 } from './contract-context.js';
-import { fixtureBody } from './fixtures.js';
+import { fixtureBody, fixtureExample } from './fixtures.js';
 
 beforeEach(isolateNetwork);
 afterEach(assertAllRequestsMade);
@@ -22,11 +22,18 @@ afterEach(assertAllRequestsMade);
 const GROCERY = '2f26ee68-df30-4251-aad4-8ddc420cba3d';
 const RECIPES = 'a42a62ed-9b51-4b98-9dea-ea6d091bc508';
 
-/** `POST /v1/search` for data sources, as core's listing sends it. */
-const searchDataSources = (body: Record<string, unknown>) =>
-  nock(NOTION_ORIGIN)
+/**
+ * `POST /v1/search` for data sources, as core's listing sends it, then the listing's read of the
+ * Recipes database (to find the data sources search omits): no reference example, so a 404.
+ */
+const searchDataSources = (body: Record<string, unknown>) => {
+  const notFound = fixtureExample('errors', 'object-not-found');
+  return nock(NOTION_ORIGIN)
     .post('/v1/search', { filter: { property: 'object', value: 'data_source' }, page_size: 100 })
-    .reply(200, body);
+    .reply(200, body)
+    .get('/v1/databases/c4f3a7d2-8c1b-4b5e-9f0a-6d2e1c3b4a59')
+    .reply(notFound.status, notFound.body, notFound.headers);
+};
 
 const retrieveGrocery = (body: Record<string, unknown>) =>
   nock(NOTION_ORIGIN).get(`/v1/data_sources/${GROCERY}`).reply(200, body);
@@ -132,6 +139,9 @@ describe('POST /v1/search (data sources) and GET /v1/data_sources/{id}', () => {
       .post('/v1/search', { filter: { property: 'object', value: 'data_source' }, page_size: 100 })
       .matchHeader('notion-version', '2026-03-11')
       .reply(200, search)
+      // The listing reads the Recipes database (no reference example: a 404).
+      .get('/v1/databases/c4f3a7d2-8c1b-4b5e-9f0a-6d2e1c3b4a59')
+      .reply(404, fixtureExample('errors', 'object-not-found').body)
       .get(`/v1/data_sources/${GROCERY}`)
       .matchHeader('notion-version', '2026-03-11')
       .reply(200, fixtureBody('data-sources-retrieve', 'in-trash-2026-03-11'));
@@ -175,18 +185,28 @@ describe('POST /v1/search (data sources) and GET /v1/data_sources/{id}', () => {
     });
   });
 
-  it('a data source without properties fails with a ResponseValidationError naming the GET', async () => {
+  it('a data source without properties is skipped with a warning naming it and the GET', async () => {
     const body = fixtureBody('data-sources-retrieve', 'grocery-list');
     delete body.properties;
     searchDataSources(fixtureBody('search', 'data-sources'));
     retrieveGrocery(body);
-    const ctx = createContractContext();
+    const lines: string[] = [];
+    const ctx = createContractContext({
+      logger: createLogger({ level: 'warn', write: (line) => lines.push(line) }),
+    });
 
-    const sweep = runStreamSweep(dataSourcesStream, ctx, dataSourcesStream.initialState(ctx.config));
+    const sweep = await runStreamSweep(dataSourcesStream, ctx, dataSourcesStream.initialState(ctx.config));
 
-    await expect(sweep).rejects.toThrow(ResponseValidationError);
-    await expect(sweep).rejects.toThrow(
-      /^retrieve data source: unexpected response shape[\s\S]*properties[\s\S]*\(request id f8a7b6c5-d4e3-4f2a-9b0c-1d2e3f4a5b6c\)$/,
+    // One data source that does not parse never fails the sweep: skipped, retried next sweep.
+    expect(sweep.completed).toBe(true);
+    expect(sweep.docs.map((doc) => doc.id)).toEqual([RECIPES]);
+    expect(sweep.state.sources[GROCERY]).toBeUndefined();
+    const warning = lines
+      .map((line) => JSON.parse(line) as { fields?: { id?: string; requestId?: string; error?: string } })
+      .find((line) => line.fields?.id === GROCERY);
+    expect(warning?.fields?.requestId).toBe('f8a7b6c5-d4e3-4f2a-9b0c-1d2e3f4a5b6c');
+    expect(warning?.fields?.error).toMatch(
+      /^retrieve data source: unexpected response shape[\s\S]*properties/,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { createLogger, ResponseValidationError } from '@source-notion/core';
+import { createLogger } from '@source-notion/core';
 import { runStreamSweep } from '@source-notion/core/testing';
 import { databasesStream } from '@source-notion/stream-databases';
 import nock from 'nock';
@@ -108,15 +108,26 @@ describe('GET /v1/databases/{id}', () => {
     });
   });
 
-  it('a database without its data_sources fails with a ResponseValidationError naming the GET', async () => {
+  it('a database without its data_sources is skipped with a warning naming it and the GET', async () => {
     const grocery = fixtureBody('databases-retrieve', 'grocery-list');
     delete grocery.data_sources;
     replySweep(grocery);
-    const ctx = createContractContext();
+    const lines: string[] = [];
+    const ctx = createContractContext({
+      logger: createLogger({ level: 'warn', write: (line) => lines.push(line) }),
+    });
 
-    const sweep = runStreamSweep(databasesStream, ctx, databasesStream.initialState(ctx.config));
+    const sweep = await runStreamSweep(databasesStream, ctx, databasesStream.initialState(ctx.config));
 
-    await expect(sweep).rejects.toThrow(ResponseValidationError);
-    await expect(sweep).rejects.toThrow(/^retrieve database: unexpected response shape[\s\S]*data_sources/);
+    // One database that does not parse never fails the sweep: skipped, retried next sweep.
+    expect(sweep.completed).toBe(true);
+    expect(sweep.docs).toEqual([]);
+    expect(sweep.state.databases).toEqual({});
+    const warning = lines
+      .map((line) => JSON.parse(line) as { fields?: { id?: string; error?: string } })
+      .find((line) => line.fields?.id === GROCERY_DB);
+    expect(warning?.fields?.error).toMatch(
+      /^retrieve database: unexpected response shape[\s\S]*data_sources/,
+    );
   });
 });

@@ -50,6 +50,17 @@ export function replyPageListings(replies: PageListingReplies): void {
     .post('/v1/search', { filter: { property: 'object', value: 'data_source' }, page_size: 100 })
     .query(true)
     .reply(200, replies.dataSources);
+  // The listing reads the database of each data source search lists (its `data_sources` list finds
+  // the siblings search omits): the Grocery List database of the reference examples.
+  const listed = (replies.dataSources as { results?: { parent?: { database_id?: string } }[] }).results ?? [];
+  const databases = new Set(
+    listed.map((source) => source.parent?.database_id).filter((id) => id !== undefined),
+  );
+  for (const id of databases) {
+    const grocery = fixtureBody<{ id: string }>('databases-retrieve', 'grocery-list');
+    if (grocery.id !== id) throw new Error(`no reference database ${id}`);
+    scope.get(`/v1/databases/${id}`).reply(200, grocery);
+  }
   for (const [id, answer] of Object.entries(replies.queries ?? {})) {
     scope
       .post(`/v1/data_sources/${id}/query`, {

@@ -3,10 +3,14 @@ import { z } from 'zod';
 import {
   ConfigError,
   ConnectorError,
+  CursorRejectedError,
+  IncompleteListError,
   isNotionApiError,
+  isObjectScopedError,
   NetworkError,
   NotionApiError,
   ResponseValidationError,
+  requestIdOfError,
 } from './errors.js';
 import { registerSecret } from './logger.js';
 
@@ -60,5 +64,28 @@ describe('errors', () => {
     expect(error.message).toContain('results');
     expect(error.message).toContain('r9');
     expect(error.cause).toBe(parsed.error);
+  });
+
+  it('tells object-scoped errors (skip the object) from capture-ending ones', () => {
+    const api = (status: number, code?: NotionApiError['code'], extra: Record<string, unknown> = {}) =>
+      new NotionApiError({ status, code, operation: 'query data source', requestId: 'req-9', ...extra });
+    expect(isObjectScopedError(api(400, 'validation_error'))).toBe(true);
+    expect(isObjectScopedError(api(403, 'restricted_resource'))).toBe(true);
+    expect(isObjectScopedError(api(404, 'object_not_found'))).toBe(true);
+    expect(isObjectScopedError(new ResponseValidationError('bad', { operation: 'x' }))).toBe(true);
+    expect(isObjectScopedError(new IncompleteListError('crowded minute'))).toBe(true);
+    expect(isObjectScopedError(new CursorRejectedError('stale', { restarts: 0 }))).toBe(true);
+    // Bugs in the request, authentication, a blocked integration, exhausted retries, aborts: not.
+    expect(isObjectScopedError(api(400, 'missing_version'))).toBe(false);
+    expect(isObjectScopedError(api(400, 'invalid_request_url'))).toBe(false);
+    expect(isObjectScopedError(api(401, 'unauthorized'))).toBe(false);
+    expect(
+      isObjectScopedError(
+        api(429, 'rate_limited', { additionalData: { rate_limit_reason: 'public_api_request_blocked' } }),
+      ),
+    ).toBe(false);
+    expect(isObjectScopedError(api(503, 'service_unavailable'))).toBe(false);
+    expect(isObjectScopedError(new DOMException('aborted', 'AbortError'))).toBe(false);
+    expect(requestIdOfError(api(403, 'restricted_resource'))).toBe('req-9');
   });
 });

@@ -139,6 +139,47 @@ export class IncompleteListError extends ConnectorError {
   override name = 'IncompleteListError';
 }
 
+/**
+ * Notion rejected a listing's cursor (400 "The start_cursor provided is invalid": expired, or past
+ * a positional cap) and the listing did not restart: its restarts were used up (`restarts`), or the
+ * caller resumes on its own (`maxRestarts: 0`).
+ */
+export class CursorRejectedError extends ConnectorError {
+  override name = 'CursorRejectedError';
+  readonly requestId: string | undefined;
+  readonly restarts: number;
+
+  constructor(
+    message: string,
+    options: { cause?: unknown; requestId?: string | undefined; restarts: number },
+  ) {
+    super(message, { cause: options.cause });
+    this.requestId = options.requestId;
+    this.restarts = options.restarts;
+  }
+}
+
+/**
+ * An error that concerns one object (a data source, a database), not the capture: a 400 (other
+ * than a bug in the request itself), 403 or 404 answer, a response that does not parse, or a
+ * listing that cannot be completed. Such an object is skipped for this sweep and retried the next.
+ * Authentication (401), a blocked integration, exhausted retries and aborts are not.
+ */
+export function isObjectScopedError(error: unknown): boolean {
+  if (error instanceof ResponseValidationError || error instanceof IncompleteListError) return true;
+  if (error instanceof CursorRejectedError) return true;
+  if (!(error instanceof NotionApiError) || error.isRetryable) return false;
+  if (error.status === 403 || error.status === 404) return true;
+  return error.status === 400 && error.code !== 'missing_version' && error.code !== 'invalid_request_url';
+}
+
+/** The request id an error carries, when it has one (for a warning naming what was skipped). */
+export function requestIdOfError(error: unknown): string | undefined {
+  if (error instanceof NotionApiError || error instanceof ResponseValidationError) return error.requestId;
+  if (error instanceof CursorRejectedError) return error.requestId;
+  return undefined;
+}
+
 export function isNotionApiError(error: unknown, code?: NotionErrorCode): error is NotionApiError {
   return error instanceof NotionApiError && (code === undefined || error.code === code);
 }

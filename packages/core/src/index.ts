@@ -15,13 +15,16 @@ export {
 export {
   ConfigError,
   ConnectorError,
+  CursorRejectedError,
   IncompleteListError,
   isNotionApiError,
+  isObjectScopedError,
   NetworkError,
   NotionApiError,
   type NotionApiErrorOptions,
   type NotionErrorCode,
   ResponseValidationError,
+  requestIdOfError,
 } from './errors.js';
 // A JSON Schema document (collection schemas, the config schema).
 export type { JsonSchema } from './json-schema.js';
@@ -72,8 +75,14 @@ export {
   type DataSourceListing,
   type DataSourceListingRequest,
   type DataSourceListings,
+  type DataSourceListingsHooks,
+  type LearnedObjects,
   listDataSources,
 } from './pages/data-source-listings.js';
+// Naming an object skipped for one sweep (unreadable data source or database).
+export { titleOf, warnSkipped } from './pages/database-resolution.js';
+// What page discovery reports (data sources skipped, a search cut short).
+export { type DiscoveredPage, type DiscoveryStats, emptyDiscoveryStats } from './pages/discovery.js';
 // Pages found outside discovery, shared by the page sweeps of a capture while they run.
 export {
   createFoundPages,
@@ -97,6 +106,8 @@ export {
 } from './pages/page-state.js';
 // One sweep of the page engine the pages, blocks and comments streams run on.
 export { runPageSweep } from './pages/page-sweep.js';
+// Search as a hint: a listing that ends early without failing.
+export { type SearchOutcome, searchListing } from './pages/search-listing.js';
 // What a page stream implements for the page engine.
 export type { PageOutcome, PageSweepHandler, PageWorkItem } from './pages/sweep-handler.js';
 // The page engine's options.

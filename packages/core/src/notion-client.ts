@@ -56,6 +56,8 @@ export interface NotionClient {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly baseUrl: string;
+  /** The Notion-Version every request sends (absent on test doubles: treat as the default). */
+  readonly notionVersion?: NotionVersion | undefined;
   /**
    * Runs `fn` with core's retry policy; every failure becomes a NotionApiError, NetworkError or
    * ConnectorError. 429/529 pause the shared limiter for Retry-After before the retry.
@@ -122,6 +124,7 @@ export function createNotionClient(options: NotionClientOptions): NotionClient {
     logger,
     clock,
     baseUrl,
+    notionVersion: options.notionVersion,
     call,
     close: () => transport.close(),
   };

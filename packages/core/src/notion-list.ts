@@ -7,13 +7,16 @@ export interface NotionRequest {
   /** Relative to /v1/, e.g. `blocks/<id>/children`. */
   path: string;
   method: 'get' | 'post';
-  query?: Record<string, string | number | undefined>;
+  /** Query parameters; an array repeats its key (`filter_properties`). */
+  query?: Record<string, string | number | readonly string[] | undefined>;
   body?: Record<string, unknown>;
 }
 
 export interface ListNotionOptions {
   signal?: AbortSignal | undefined;
   pageSize?: number;
+  /** Restarts after a rejected cursor (see iteratePages). Default 3. */
+  maxRestarts?: number | undefined;
 }
 
 const listChecks = new WeakMap<z.ZodType, { results: z.ZodType; asReceived: boolean }>();
@@ -49,9 +52,9 @@ export async function* listNotion<S extends z.ZodType>(
   options: ListNotionOptions = {},
 ): AsyncGenerator<ListPage<z.output<S>>, void, undefined> {
   const { results, asReceived } = listCheck(item);
-  const query: Record<string, string> = {};
+  const query: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(request.query ?? {})) {
-    if (value !== undefined) query[key] = String(value);
+    if (value !== undefined) query[key] = typeof value === 'object' ? [...value] : String(value);
   }
   const pages = iteratePages<unknown>(
     notion,
@@ -73,7 +76,11 @@ export async function* listNotion<S extends z.ZodType>(
             },
       );
     },
-    { pageSize: options.pageSize ?? 100, ...(options.signal ? { signal: options.signal } : {}) },
+    {
+      pageSize: options.pageSize ?? 100,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.maxRestarts === undefined ? {} : { maxRestarts: options.maxRestarts }),
+    },
   );
   for await (const page of pages) {
     const parsed = results.safeParse(page.results);

@@ -2,7 +2,6 @@ import type { Client } from '@notionhq/client';
 import { z } from 'zod';
 import { isNotionApiError, ResponseValidationError } from './errors.js';
 import type { NotionClient } from './notion-client.js';
-import { iterateResults } from './pagination.js';
 
 /** Any object of a list (search returns pages and data sources). */
 export const notionObjectSchema = z.looseObject({ object: z.string(), id: z.string() });
@@ -37,39 +36,4 @@ export async function retrieveNotionObject<S extends z.ZodType>(
     });
   }
   return parsed.data;
-}
-
-export interface IterateSearchObjectsOptions {
-  signal?: AbortSignal | undefined;
-  /** Default 'search pages' or 'search data sources'. */
-  operation?: string;
-}
-
-/**
- * Every object of one kind that `POST /v1/search` lists (`filter: {property: 'object', value}`),
- * each once: a listing restarted after an expired cursor repeats results, and results of another
- * kind are skipped. Each result is checked to have `object` and `id` (unknown fields kept: search
- * may return complete objects, or partial ones with just an id). An incomplete page throws
- * IncompleteListError after its results.
- */
-export async function* iterateSearchObjects(
-  notion: NotionClient,
-  object: 'page' | 'data_source',
-  options: IterateSearchObjectsOptions = {},
-): AsyncGenerator<NotionObject, void, undefined> {
-  const operation = options.operation ?? (object === 'page' ? 'search pages' : 'search data sources');
-  const seen = new Set<string>();
-  const results = iterateResults<unknown>(
-    notion,
-    operation,
-    (sdk, args) => sdk.search({ ...args, filter: { property: 'object', value: object } }),
-    options.signal === undefined ? {} : { signal: options.signal },
-  );
-  for await (const raw of results) {
-    const result = notionObjectSchema.safeParse(raw);
-    if (!result.success) throw ResponseValidationError.fromZodError(result.error, { operation });
-    if (result.data.object !== object || seen.has(result.data.id)) continue;
-    seen.add(result.data.id);
-    yield result.data;
-  }
 }

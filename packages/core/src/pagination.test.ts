@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectorError, IncompleteListError, NotionApiError, ResponseValidationError } from './errors.js';
+import {
+  ConnectorError,
+  CursorRejectedError,
+  IncompleteListError,
+  NotionApiError,
+  ResponseValidationError,
+} from './errors.js';
 import { createLogger } from './logger.js';
 import { createNotionClient, type NotionClient } from './notion-client.js';
 import { type FetchPage, iteratePages, iterateResults, type ListPage } from './pagination.js';
@@ -107,10 +113,25 @@ describe('iteratePages', () => {
     const error = await t
       .run(collect(iteratePages(t.notion, 'users.list', listUsers, { maxRestarts: 2 })))
       .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CursorRejectedError);
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as Error).message).toContain('gave up after 2 restarts');
     expect((error as Error).cause).toBeInstanceOf(NotionApiError);
     expect(t.server.requests).toHaveLength(6);
+  });
+
+  it('with maxRestarts 0, leaves the first rejected cursor to the caller (CursorRejectedError)', async () => {
+    const t = await listing((request) =>
+      request.path.includes('start_cursor')
+        ? invalidCursor('stale')
+        : { status: 200, body: list(['a'], 'stale') },
+    );
+    const error = await t
+      .run(collect(iteratePages(t.notion, 'users.list', listUsers, { maxRestarts: 0 })))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CursorRejectedError);
+    expect((error as CursorRejectedError).restarts).toBe(0);
+    expect(t.server.requests).toHaveLength(2);
   });
 
   it('does not restart on other validation errors', async () => {

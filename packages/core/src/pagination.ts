@@ -1,6 +1,11 @@
 import type { Client } from '@notionhq/client';
 import { z } from 'zod';
-import { ConnectorError, IncompleteListError, isNotionApiError, ResponseValidationError } from './errors.js';
+import {
+  CursorRejectedError,
+  IncompleteListError,
+  isNotionApiError,
+  ResponseValidationError,
+} from './errors.js';
 import type { NotionClient } from './notion-client.js';
 
 export interface ListResponse<T> {
@@ -23,7 +28,10 @@ export interface ListPage<T> {
 }
 
 export interface IteratePagesOptions {
-  /** Restarts from the beginning after an invalid cursor. Default 3. */
+  /**
+   * Restarts from the beginning after an invalid cursor. Default 3. Past it a CursorRejectedError
+   * is thrown (at once with 0: for callers that resume on their own).
+   */
   maxRestarts?: number;
   /** Default 100 (Notion's maximum). */
   pageSize?: number;
@@ -80,9 +88,15 @@ export async function* iteratePages<T>(
       if (cursor === undefined || !isInvalidCursorError(error)) throw error;
       restarts++;
       if (restarts > maxRestarts) {
-        throw new ConnectorError(
-          `${operation}: Notion rejected the listing's cursor ${restarts} times; gave up after ${maxRestarts} restarts`,
-          { cause: error },
+        throw new CursorRejectedError(
+          maxRestarts === 0
+            ? `${operation}: Notion rejected the listing's cursor`
+            : `${operation}: Notion rejected the listing's cursor ${restarts} times; gave up after ${maxRestarts} restarts`,
+          {
+            cause: error,
+            requestId: isNotionApiError(error) ? error.requestId : undefined,
+            restarts: restarts - 1,
+          },
         );
       }
       notion.logger.warn('Notion rejected a listing cursor; restarting the listing from the beginning', {

@@ -56,6 +56,11 @@ export interface StreamContext {
    * (createCaptureHub); optional: without it each stream lists on its own.
    */
   hub?: CaptureHub | undefined;
+  /**
+   * Tells operators something they should know that is not an error (a search listing cut short):
+   * the connector shows it as a `connectorStatus` line. Optional.
+   */
+  notice?: ((message: string) => void) | undefined;
 }
 
 export interface Stream<State> {

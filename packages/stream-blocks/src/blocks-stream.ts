@@ -68,14 +68,10 @@ export function compareTopLevel(
 /**
  * Databases met as `child_database` blocks reach the capture's data source listings, which query
  * the data sources search did not list and hand their rows to every page sweep (found pages).
- * Through the hub's `reportDatabases` where the listings provide it.
  */
 function reportDatabases(ctx: StreamContext, walked: Walk): void {
   if (walked.childDatabases.length === 0) return;
-  const listings = ctx.hub?.dataSourceListings as
-    | { reportDatabases?: (notion: StreamContext['notion'], databaseIds: readonly string[]) => void }
-    | undefined;
-  listings?.reportDatabases?.(
+  ctx.hub?.dataSourceListings.reportDatabases(
     ctx.notion,
     walked.childDatabases.map((database) => database.id),
   );

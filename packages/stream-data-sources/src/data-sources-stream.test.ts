@@ -58,6 +58,19 @@ async function setup(options: EmulatorOptions = {}) {
   return { emulator, ctx, clock };
 }
 
+/** The databases holding the visible data sources (each read once by a listing). */
+function databaseCount(emulator: Emulator): number {
+  return new Set(
+    emulator.groundTruth().data_sources.map((ds) => (ds.parent as { database_id: string }).database_id),
+  ).size;
+}
+
+/** Request counts by route, without the listing's database reads. */
+function withoutDatabases(byRoute: Record<string, number>): Record<string, number> {
+  const { 'databases.get': _, ...rest } = byRoute;
+  return rest;
+}
+
 describe('dataSourcesStream against the emulator', () => {
   it('backfills every visible data source from search alone', async () => {
     const { emulator, ctx } = await setup({
@@ -80,8 +93,9 @@ describe('dataSourcesStream against the emulator', () => {
     const sweptAt = Date.parse(outcome.state.sweptAt!);
     expect(sweptAt).toBeGreaterThanOrEqual(TEST_START);
     expect(sweptAt).toBeLessThanOrEqual(emulator.now());
-    // Search returns complete data sources: two search pages, no GET.
-    expect(emulator.counters().byRoute).toEqual({ search: 2 });
+    // Search returns complete data sources: two search pages, no data source GET; the listing
+    // reads each database once (the data sources search omits are found there).
+    expect(emulator.counters().byRoute).toEqual({ search: 2, 'databases.get': databaseCount(emulator) });
     expect(ctx.progressReports.at(-1)).toMatchObject({ unit: 'data sources', done: 140, backfill: true });
     expectValid(outcome.committedDocs);
   });
@@ -96,7 +110,7 @@ describe('dataSourcesStream against the emulator', () => {
     emulator.resetCounters();
     const quiet = await runStreamSweep(dataSourcesStream, ctx, first.state);
     expect(quiet.committedDocs).toEqual([]);
-    expect(emulator.counters().byRoute).toEqual({ search: 1 });
+    expect(withoutDatabases(emulator.counters().byRoute)).toEqual({ search: 1 });
 
     // Mutations: a new data source, an edited one, one hidden from search (unchanged), and one
     // whose database's parent page is no longer shared (404).
@@ -115,7 +129,8 @@ describe('dataSourcesStream against the emulator', () => {
       [added, ds1!.id].sort(),
     );
     expect(third.committedDocs.filter(isDeletionDocument)).toEqual([{ id: ds2!.id, _meta: { op: 'd' } }]);
-    expect(emulator.counters().byRoute).toEqual({ search: 1, 'data_sources.get': 2 });
+    // ds0 is found through its database (search omits it), ds2 is confirmed gone.
+    expect(withoutDatabases(emulator.counters().byRoute)).toEqual({ search: 1, 'data_sources.get': 2 });
     const gets = emulator
       .requests()
       .filter((r) => r.route === 'data_sources.get')
@@ -137,7 +152,7 @@ describe('dataSourcesStream against the emulator', () => {
       (fourth.committedDocs.find((doc) => doc.id === ds1!.id)!.title as { plain_text: string }[])[0]!
         .plain_text,
     ).toBe('Renamed twice');
-    expect(emulator.counters().byRoute).toEqual({ search: 1, 'data_sources.get': 1 });
+    expect(withoutDatabases(emulator.counters().byRoute)).toEqual({ search: 1, 'data_sources.get': 1 });
 
     // Once a sweep started well after the last edit, the next one is quiet again.
     clock.offsetMs = 10 * 60_000;
@@ -173,14 +188,16 @@ describe('dataSourcesStream against the emulator', () => {
     const shared = await runStreamSweep(dataSourcesStream, { ...ctx, hub }, initial());
     // Whole objects from the one listing: documents equal to the truth, no second search, no GET.
     expect(new Map(shared.committedDocs.map((doc) => [doc.id as string, doc]))).toEqual(expected(emulator));
-    expect(emulator.counters().byRoute).toEqual({ search: 2 });
+    const databases = databaseCount(emulator);
+    expect(emulator.counters().byRoute).toEqual({ search: 2, 'databases.get': databases });
     // What the sweep saw is as of when the listing started, before the sweep did.
     expect(shared.state.sweptAt).toBe(new Date(other.startedAt).toISOString());
 
     // Past the reuse window the next sweep lists again.
     clock.offsetMs = 120_000;
     await runStreamSweep(dataSourcesStream, { ...ctx, hub }, shared.state);
-    expect(emulator.counters().byRoute).toEqual({ search: 4 });
+    // Databases whose listed data sources did not change are not read again in this capture.
+    expect(emulator.counters().byRoute).toEqual({ search: 4, 'databases.get': databases });
   });
 
   it('ends with the same collection and state after crashes at random points', async () => {

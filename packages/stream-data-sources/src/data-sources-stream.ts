@@ -2,6 +2,7 @@ import {
   createStatePatchBatch,
   deletionDocument,
   isInTrash,
+  isObjectScopedError,
   listDataSources,
   mapConcurrent,
   retrieveNotionObject,
@@ -9,6 +10,7 @@ import {
   type StreamContext,
   type StreamEvent,
   sweepWindow,
+  warnSkipped,
 } from '@source-notion/core';
 import { z } from 'zod';
 import {
@@ -50,18 +52,28 @@ export function dataSourceStamp(source: DataSourceResponse): number {
   return isInTrash(source) ? -seconds : seconds;
 }
 
-function retrieve(
+/**
+ * `GET /v1/data_sources/{id}`: the data source, undefined on 404, or 'skipped' when it is
+ * unreadable otherwise (403, 400, a body that does not parse): warned, retried next sweep.
+ */
+async function retrieve(
   ctx: StreamContext,
   id: string,
   signal: AbortSignal,
-): Promise<DataSourceResponse | undefined> {
-  return retrieveNotionObject(
-    ctx.notion,
-    RETRIEVE,
-    (sdk) => sdk.dataSources.retrieve({ data_source_id: id }),
-    dataSourceResponseSchema,
-    signal,
-  );
+): Promise<DataSourceResponse | undefined | 'skipped'> {
+  try {
+    return await retrieveNotionObject(
+      ctx.notion,
+      RETRIEVE,
+      (sdk) => sdk.dataSources.retrieve({ data_source_id: id }),
+      dataSourceResponseSchema,
+      signal,
+    );
+  } catch (error) {
+    if (!isObjectScopedError(error)) throw error;
+    warnSkipped(ctx.logger, 'a data source', id, undefined, error);
+    return 'skipped';
+  }
 }
 
 async function* readDataSources(
@@ -93,6 +105,8 @@ async function* readDataSources(
     signal: ctx.signal,
     clock: ctx.clock,
     needsObjects: true,
+    notice: ctx.notice,
+    concurrency: options.concurrency ?? DEFAULT_DATA_SOURCES_CONCURRENCY,
   });
   for await (const result of listing.results) {
     listed.add(result.id);
@@ -112,7 +126,8 @@ async function* readDataSources(
   }
 
   // 2. GET partial search results, and every data source captured before that search no longer
-  //    lists (search omits trashed objects and is not exhaustive): 404 means it is gone.
+  //    lists (search omits trashed objects and is not exhaustive): 404 means it is gone. An
+  //    unreadable one is skipped (its state entry stays: retried next sweep).
   const vanished = Object.keys(known).filter((id) => !listed.has(id));
   const fetches = [...toFetch, ...vanished];
   const total = listed.size + vanished.length;
@@ -124,7 +139,9 @@ async function* readDataSources(
   );
   for await (const { id, source } of results) {
     done += 1;
-    if (source === undefined) {
+    if (source === 'skipped') {
+      // Nothing recorded: the next sweep tries it again.
+    } else if (source === undefined) {
       if (Object.hasOwn(known, id)) {
         deleted += 1;
         yield { doc: deletionDocument(id) };
@@ -171,8 +188,10 @@ export function createDataSourcesStream(options: DataSourcesStreamOptions = {}):
 /**
  * Every data source (schema record) the integration can see, `properties` as `[{name, value}]`.
  * Incremental by `last_edited_time`; one data source listing per sweep (shared with the other
- * streams through the CaptureHub) plus a GET only for partial search results and for data
- * sources search stopped listing (trashed: emitted with `in_trash: true`; 404: emitted as a
- * deletion). Always captured complete: `start_date` does not apply.
+ * streams through the CaptureHub: search's data sources, and the ones search omits found through
+ * their databases, rows and page trees) plus a GET only for partial search results and for data
+ * sources the listing stopped returning (trashed: emitted with `in_trash: true`; 404: emitted as
+ * a deletion; any other non-transient error: skipped with a warning, retried next sweep). Always
+ * captured complete: `start_date` does not apply.
  */
 export const dataSourcesStream: Stream<DataSourcesState> = createDataSourcesStream();

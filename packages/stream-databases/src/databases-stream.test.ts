@@ -11,7 +11,12 @@ import {
 import { type Emulator, type EmulatorOptions, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createDatabasesStream, DEFAULT_DATABASES_CONCURRENCY, databasesStream } from './databases-stream.js';
+import {
+  createDatabasesStream,
+  type DatabasesState,
+  DEFAULT_DATABASES_CONCURRENCY,
+  databasesStream,
+} from './databases-stream.js';
 
 // The published JSON schema compiled back into a validator with zod's fromJSONSchema: this checks
 // what discover publishes, not the zod schema it was generated from.
@@ -111,14 +116,18 @@ describe('databasesStream against the emulator', () => {
       workspace: { seed: 6, size: 'tiny', dataSources: 10, pages: 80, now: TEST_START - 3_600_000 },
     });
     const ws = emulator.workspace;
-    const first = await runStreamSweep(databasesStream, ctx, initial());
+    // A capture's hub (every sweep lists anew): databases whose listed data sources did not change
+    // are not read again by the listing.
+    const hub = createCaptureHub({ clock, reuseWindowMs: -1 });
+    const sweep = (state: DatabasesState) => runStreamSweep(databasesStream, { ...ctx, hub }, state);
+    const first = await sweep(initial());
     const before = expected(emulator);
     expect(first.committedDocs).toHaveLength(before.size);
     expect(before.size).toBeGreaterThanOrEqual(4);
 
     // A quiet sweep: one search, nothing fetched, nothing emitted.
     emulator.resetCounters();
-    const quiet = await runStreamSweep(databasesStream, ctx, first.state);
+    const quiet = await sweep(first.state);
     expect(quiet.committedDocs).toEqual([]);
     expect(emulator.counters().byRoute).toEqual({ search: 1 });
 
@@ -140,7 +149,7 @@ describe('databasesStream against the emulator', () => {
     expect(after.has(db0.id) && after.has(dbEdited.id)).toBe(true);
 
     emulator.resetCounters();
-    const third = await runStreamSweep(databasesStream, ctx, quiet.state);
+    const third = await sweep(quiet.state);
     expect(ids(third.committedDocs.filter((doc) => !isDeletionDocument(doc)))).toEqual(
       [db0.id, dbEdited.id].sort(),
     );
@@ -157,13 +166,13 @@ describe('databasesStream against the emulator', () => {
     // The data sources edited in this minute may change again without moving last_edited_time:
     // the next sweep re-fetches their databases; once a sweep started well after, it is quiet.
     emulator.resetCounters();
-    const fourth = await runStreamSweep(databasesStream, ctx, third.state);
+    const fourth = await sweep(third.state);
     expect(fetched(emulator)).toEqual([db0.id, dbEdited.id].sort());
     clock.offsetMs = 10 * 60_000;
-    const fifth = await runStreamSweep(databasesStream, ctx, fourth.state);
+    const fifth = await sweep(fourth.state);
     expect(ids(fifth.committedDocs)).toEqual([db0.id, dbEdited.id].sort());
     emulator.resetCounters();
-    const sixth = await runStreamSweep(databasesStream, ctx, fifth.state);
+    const sixth = await sweep(fifth.state);
     expect(sixth.committedDocs).toEqual([]);
     expect(emulator.counters().byRoute).toEqual({ search: 1 });
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   createStatePatchBatch,
   deletionDocument,
+  isObjectScopedError,
   listDataSources,
   mapConcurrent,
   retrieveNotionObject,
@@ -9,6 +10,7 @@ import {
   type StreamContext,
   type StreamEvent,
   sweepWindow,
+  warnSkipped,
 } from '@source-notion/core';
 import { z } from 'zod';
 import {
@@ -55,31 +57,66 @@ export function dataSourcesFingerprint(sources: readonly { id: string; lastEdite
   return createHash('sha256').update(lines.join('\n')).digest().subarray(0, 8).toString('base64url');
 }
 
+/** A GET that skips (undefined after a warning, 'skipped') an object answering a non-transient error other than 404. */
+async function skipUnreadable<T>(
+  ctx: StreamContext,
+  what: string,
+  id: string,
+  get: () => Promise<T | undefined>,
+): Promise<T | undefined | 'skipped'> {
+  try {
+    return await get();
+  } catch (error) {
+    if (!isObjectScopedError(error)) throw error;
+    warnSkipped(ctx.logger, what, id, undefined, error);
+    return 'skipped';
+  }
+}
+
 function retrieveDataSource(
   ctx: StreamContext,
   id: string,
   signal: AbortSignal,
-): Promise<DataSourceRef | undefined> {
-  return retrieveNotionObject(
-    ctx.notion,
-    RETRIEVE_DATA_SOURCE,
-    (sdk) => sdk.dataSources.retrieve({ data_source_id: id }),
-    dataSourceRefSchema,
-    signal,
+): Promise<DataSourceRef | undefined | 'skipped'> {
+  return skipUnreadable(ctx, 'a data source', id, () =>
+    retrieveNotionObject(
+      ctx.notion,
+      RETRIEVE_DATA_SOURCE,
+      (sdk) => sdk.dataSources.retrieve({ data_source_id: id }),
+      dataSourceRefSchema,
+      signal,
+    ),
   );
 }
 
+/** What the data source listing already read of the databases (see DataSourceListing). */
+interface ListedDatabases {
+  databases: ReadonlyMap<string, unknown>;
+  failedDatabases: ReadonlyMap<string, 'gone' | 'unreadable'>;
+}
+
+/**
+ * The database: as the data source listing already read it (or failed to: 404, or skipped after a
+ * warning), else `GET /v1/databases/{id}`.
+ */
 function retrieveDatabase(
   ctx: StreamContext,
   id: string,
+  listed: ListedDatabases,
   signal: AbortSignal,
-): Promise<DatabaseResponse | undefined> {
-  return retrieveNotionObject(
-    ctx.notion,
-    RETRIEVE,
-    (sdk) => sdk.databases.retrieve({ database_id: id }),
-    databaseResponseSchema,
-    signal,
+): Promise<DatabaseResponse | undefined | 'skipped'> {
+  const failed = listed.failedDatabases.get(id);
+  if (failed !== undefined) return Promise.resolve(failed === 'gone' ? undefined : 'skipped');
+  const known = databaseResponseSchema.safeParse(listed.databases.get(id));
+  if (known.success) return Promise.resolve(known.data);
+  return skipUnreadable(ctx, 'a database', id, () =>
+    retrieveNotionObject(
+      ctx.notion,
+      RETRIEVE,
+      (sdk) => sdk.databases.retrieve({ database_id: id }),
+      databaseResponseSchema,
+      signal,
+    ),
   );
 }
 
@@ -90,7 +127,11 @@ function retrieveDatabase(
 async function visibleDataSources(
   ctx: StreamContext,
   concurrency: number,
-): Promise<{ byDatabase: Map<string, { id: string; lastEdited: number }[]>; listedAt: number }> {
+): Promise<{
+  byDatabase: Map<string, { id: string; lastEdited: number }[]>;
+  listedAt: number;
+  listed: ListedDatabases;
+}> {
   const byDatabase = new Map<string, { id: string; lastEdited: number }[]>();
   const add = (source: DataSourceRef) => {
     const list = byDatabase.get(source.parent.database_id) ?? [];
@@ -98,7 +139,13 @@ async function visibleDataSources(
     byDatabase.set(source.parent.database_id, list);
   };
   const partial: string[] = [];
-  const listing = listDataSources(ctx.notion, { hub: ctx.hub, signal: ctx.signal, clock: ctx.clock });
+  const listing = listDataSources(ctx.notion, {
+    hub: ctx.hub,
+    signal: ctx.signal,
+    clock: ctx.clock,
+    notice: ctx.notice,
+    concurrency,
+  });
   for await (const result of listing.results) {
     const ref = dataSourceRefSchema.safeParse(result);
     if (ref.success) add(ref.data);
@@ -112,9 +159,9 @@ async function visibleDataSources(
     ctx.signal,
   );
   for await (const source of fetched) {
-    if (source !== undefined) add(source);
+    if (source !== undefined && source !== 'skipped') add(source);
   }
-  return { byDatabase, listedAt: listing.startedAt };
+  return { byDatabase, listedAt: listing.startedAt, listed: listing };
 }
 
 async function* readDatabases(
@@ -128,7 +175,7 @@ async function* readDatabases(
   const known = state.databases;
 
   // 1. Which databases hold a visible data source, and which of those changed.
-  const { byDatabase: visible, listedAt } = await visibleDataSources(ctx, concurrency);
+  const { byDatabase: visible, listedAt, listed } = await visibleDataSources(ctx, concurrency);
   const work: { id: string; fingerprint: string }[] = [];
   for (const [id, sources] of visible) {
     const fingerprint = dataSourcesFingerprint(sources);
@@ -148,12 +195,14 @@ async function* readDatabases(
   const results = mapConcurrent(
     work,
     concurrency,
-    async (item, signal) => ({ ...item, database: await retrieveDatabase(ctx, item.id, signal) }),
+    async (item, signal) => ({ ...item, database: await retrieveDatabase(ctx, item.id, listed, signal) }),
     ctx.signal,
   );
   for await (const { id, fingerprint, database } of results) {
     done += 1;
-    if (database === undefined) {
+    if (database === 'skipped') {
+      // Nothing recorded: the next sweep tries it again.
+    } else if (database === undefined) {
       if (Object.hasOwn(known, id)) {
         deleted += 1;
         yield { doc: deletionDocument(id) };

@@ -110,6 +110,42 @@ describe('databasesStream: trash, partial results', () => {
     expect(world.calls).toEqual(['search']);
   });
 
+  it('skips an unreadable database (403) with a warning, and captures it once it is readable', async () => {
+    const { world, ctx, logs } = fakeWorld();
+    world.search = [
+      {
+        object: 'data_source',
+        id: DS,
+        parent: { type: 'database_id', database_id: DB },
+        last_edited_time: '2025-01-01T00:00:00.000Z',
+      },
+    ];
+    world.database = database(false);
+    const retrieve = ctx.notion.sdk.databases.retrieve.bind(ctx.notion.sdk.databases);
+    (ctx.notion.sdk.databases as { retrieve: unknown }).retrieve = async () => {
+      throw new NotionApiError({
+        status: 403,
+        code: 'restricted_resource',
+        operation: 'retrieve database',
+        requestId: 'req-403',
+      });
+    };
+    const first = await runStreamSweep(databasesStream, ctx, databasesStream.initialState({} as never));
+    expect(first.completed).toBe(true);
+    expect(first.committedDocs).toEqual([]);
+    expect(first.state.databases).toEqual({});
+    const warnings = logs
+      .map((line) => JSON.parse(line) as { level: string; fields?: { id?: string; requestId?: string } })
+      .filter((entry) => entry.level === 'warn');
+    expect(warnings.some((entry) => entry.fields?.id === DB && entry.fields.requestId === 'req-403')).toBe(
+      true,
+    );
+
+    (ctx.notion.sdk.databases as { retrieve: unknown }).retrieve = retrieve;
+    const second = await runStreamSweep(databasesStream, ctx, first.state);
+    expect(second.committedDocs.map((doc) => doc.id)).toEqual([DB]);
+  });
+
   it('skips, with a warning, a database of a visible data source that answers 404', async () => {
     const { world, ctx, logs } = fakeWorld();
     world.search = [

@@ -167,6 +167,8 @@ describe('pages stream', () => {
     expect(Object.keys(emu.counters().byRoute).sort()).toEqual(
       [
         'data_sources.query',
+        // The data sources search omits are found through their databases.
+        'databases.get',
         'search',
         ...(emu.counters().byRoute['pages.property'] ? ['pages.property'] : []),
       ].sort(),
@@ -294,6 +296,8 @@ describe('pages stream', () => {
     );
     expect(results.every((r) => r.completed)).toBe(true);
     expect(listing(emu.counters().byRoute)).toBe(oneDiscovery);
-    expect(emu.counters().requests).toBe(oneDiscovery);
+    // Besides the listing: each database read once (the data sources search omits).
+    const databases = new Set(emu.groundTruth().data_sources.map((ds) => ds.parent.database_id)).size;
+    expect(emu.counters().requests).toBe(oneDiscovery + databases);
   });
 });

@@ -47,10 +47,19 @@ export function createCaptureHub(options: CaptureHubOptions): CaptureHub {
     signal: options.signal,
   };
   // Rows of data sources found late (a child_database block met in a tree) reach every page
-  // sweep of the capture as found pages (reason 'row'): `onLateRows: (rows) =>
-  // foundPages.publish(foundRows(rows))` once DataSourceListings takes that callback.
+  // sweep of the capture as found pages (reason 'row'); the sweeps do not finish while such a
+  // data source is being read.
   const foundPages = createFoundPages();
-  const dataSourceListings = createDataSourceListings(listings);
+  const listed = createDataSourceListings(listings, {
+    onLateRows: (rows) => foundPages.publish(foundRows(rows)),
+  });
+  const dataSourceListings: DataSourceListings = {
+    ...listed,
+    reportDatabases(notion, databaseIds) {
+      listed.reportDatabases(notion, databaseIds);
+      foundPages.hold(listed.settled()).catch(() => {});
+    },
+  };
   return {
     pageListings: createPageListings(listings, dataSourceListings),
     dataSourceListings,

@@ -104,7 +104,7 @@ export class SweepCheckpoints {
     this.done++;
     if (++this.#sinceCheckpoint < this.#every) return undefined;
     this.#sinceCheckpoint = 0;
-    if (oldestOpen === undefined) return this.checkpoint({});
+    if (oldestOpen === undefined || this.#held) return this.checkpoint({});
     return this.checkpoint({
       cursor: maxIso(this.#startCursor, minIso(oldestOpen() ?? this.#newest, this.#cap!)),
     });

@@ -3,7 +3,7 @@ import { createSilentLogger } from '../logger.js';
 import { createNotionClient, type NotionClient } from '../notion-client.js';
 import { createRateLimiter } from '../rate-limiter.js';
 import { startTestServer, type TestServer } from '../testing/http-test-server.js';
-import { type DiscoveryStats, discoverPages } from './discovery.js';
+import { type DiscoveryStats, discoverPages, emptyDiscoveryStats } from './discovery.js';
 
 interface FakePage {
   id: string;
@@ -121,7 +121,7 @@ async function discover(
     logger,
     limiter: createRateLimiter({ requestsPerMinute: 100_000, logger }),
   });
-  const stats: DiscoveryStats = { searchPages: 0, dataSources: 0, queryPages: 0, narrowedQueries: 0 };
+  const stats: DiscoveryStats = emptyDiscoveryStats();
   const found = [];
   for await (const p of discoverPages(notion, { since, logger, pageSize }, stats)) found.push(p);
   return { found, stats, requests: server.requests };

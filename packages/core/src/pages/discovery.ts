@@ -1,13 +1,27 @@
 import type { Clock } from '../clock.js';
-import { isNotionApiError } from '../errors.js';
+import { isNotionApiError, isObjectScopedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NotionClient } from '../notion-client.js';
-import { listNotion } from '../notion-list.js';
-import { iterateSearchObjects, notionObjectSchema } from '../notion-objects.js';
-import { isInTrash } from '../stream-documents.js';
-import type { DataSourceListing } from './data-source-listings.js';
-import { type DataSourceQueryStats, queryDataSource } from './data-source-query.js';
-import { type NotionPage, parentPageIdOf, parseNotionPage } from './page-objects.js';
+import type { NotionObject } from '../notion-objects.js';
+import { type DataSourceListing, type LearnedObjects, listDataSources } from './data-source-listings.js';
+import {
+  type DataSourceQueryStats,
+  discoveredPage,
+  propertyIdsOf,
+  queryDataSource,
+  returnsTitleOnly,
+} from './data-source-query.js';
+import {
+  DatabaseResolver,
+  parentDatabaseIdOf,
+  parentDataSourceIdOf,
+  retrieveDataSourceObject,
+  titleOf,
+  warnSkipped,
+} from './database-resolution.js';
+import type { NotionPage } from './page-objects.js';
+import { parseNotionPage } from './page-objects.js';
+import { emptySearchOutcome, reportSearchCutShort, searchListing } from './search-listing.js';
 
 /** A page found by discovery. */
 export interface DiscoveredPage {
@@ -19,7 +33,9 @@ export interface DiscoveredPage {
   parentPageId: string | undefined;
   /**
    * The page object as the listing returned it. Absent when PageListings replays another stream's
-   * listing after dropping the objects (see PageListings): fetch the page when you need it.
+   * listing after dropping the objects (see PageListings), and for a row search returned on
+   * Notion-Version 2026-12-01 (title only) whose data source could not be queried: fetch the page
+   * when you need it.
    */
   page?: NotionPage | undefined;
   /** Where it was found first. */
@@ -53,22 +69,45 @@ export interface DiscoverPagesOptions {
    * CaptureHub passes a listing shared with the other streams (and accounts for when it started).
    */
   listDataSources?: ((signal: AbortSignal | undefined) => DataSourceListing) | undefined;
+  /**
+   * Data sources known from the caller's state, queried even when search does not list them (the
+   * listing fetches their objects).
+   */
+  extraDataSourceIds?: readonly string[] | undefined;
+  /**
+   * Tells the shared data source listing of data sources and databases found outside search
+   * (rows' parents, `extraDataSourceIds`), before asking for it: later listings include them.
+   */
+  learn?: ((objects: LearnedObjects) => void) | undefined;
+  /** Operator notices (a search cut short): a `connectorStatus` line. */
+  notice?: ((message: string) => void) | undefined;
+  /**
+   * Called once, after the last query, with every data source queried or learned of (except those
+   * that answered 404).
+   */
+  onDataSourceIds?: ((ids: string[]) => void) | undefined;
 }
 
 export interface DiscoveryStats extends DataSourceQueryStats {
   searchPages: number;
   dataSources: number;
+  /**
+   * Data sources whose rows could not all be read this sweep (an object-scoped error: skipped
+   * with a warning, retried next sweep). A page sweep must not move its cursor past them.
+   */
+  skippedDataSources: number;
+  /** The search listing ended early (rejected cursor, `incomplete`): search found less than it lists. */
+  searchCutShort: boolean;
 }
 
-function discovered(page: NotionPage, source: DiscoveredPage['source'], readAt: number): DiscoveredPage {
+export function emptyDiscoveryStats(): DiscoveryStats {
   return {
-    id: page.id,
-    lastEditedTime: page.last_edited_time,
-    trashed: isInTrash(page),
-    parentPageId: parentPageIdOf(page),
-    page,
-    source,
-    readAt,
+    searchPages: 0,
+    dataSources: 0,
+    queryPages: 0,
+    narrowedQueries: 0,
+    skippedDataSources: 0,
+    searchCutShort: false,
   };
 }
 
@@ -76,85 +115,188 @@ function discovered(page: NotionPage, source: DiscoveredPage['source'], readAt: 
  * Finds every page edited at or after `since` (all pages without it), each exactly once:
  *
  * 1. `POST /v1/search` for pages, sorted by `last_edited_time` descending, stopping at the first
- *    result older than `since` (search is not exhaustive and lags, hence step 2);
- * 2. every data source visible to search (`filter: data_source`), each queried with
- *    `POST /v1/data_sources/{id}/query` (filtered `on_or_after: since` once there is a lower
- *    bound), sorted ascending by `last_edited_time`. When a query stops at Notion's 10,000-row
- *    cap (`request_status: incomplete`) it continues with a narrower window: a new query
- *    `on_or_after` the last `last_edited_time` it saw (rows seen twice are deduped).
+ *    result older than `searchSince`. Search is a hint: a listing cut short (cursor rejected,
+ *    `incomplete`) is reported once (a warning and a notice) and discovery goes on; one cut short
+ *    before it reached its bound reads search again oldest first (skipping pages older than the
+ *    bound) until it meets pages already seen.
+ * 2. every reachable data source (see DataSourceListings: search's, their databases' siblings,
+ *    the parents of rows search returned, `extraDataSourceIds`), each queried with
+ *    `POST /v1/data_sources/{id}/query` (`on_or_after: since` once there is a lower bound), sorted
+ *    ascending by `last_edited_time` (see queryDataSource: the 10,000-row cap, expired cursors).
+ *    A data source that answers an object-scoped error (400, 403, a body that does not parse, a
+ *    window that cannot be split) is skipped with a warning naming it and counted in
+ *    `skippedDataSources`; one that answers 404 (unshared, deleted, a linked view) is skipped too.
  *
- * Pages are deduped by id across both sources. Memory: one id per page found (a Set).
- * A data source that answers 404 (unshared meanwhile, or a linked view) is skipped with a warning.
+ * On Notion-Version 2026-12-01 queries name every property (`filter_properties`) and rows search
+ * returned (title only) are handed out with the query's copy, or without an object when their
+ * data source could not be queried. Pages are deduped by id. Memory: one id per page found.
  */
 export async function* discoverPages(
   notion: NotionClient,
   options: DiscoverPagesOptions,
-  stats: DiscoveryStats = { searchPages: 0, dataSources: 0, queryPages: 0, narrowedQueries: 0 },
+  stats: DiscoveryStats = emptyDiscoveryStats(),
 ): AsyncGenerator<DiscoveredPage, void, undefined> {
   const { since, logger, signal } = options;
   const clock = options.clock ?? notion.clock;
   const searchSince = options.searchSince ?? since;
   const searchSinceMs = searchSince === undefined ? undefined : Date.parse(searchSince);
   const pageSize = options.pageSize ?? 100;
+  const titleOnly = returnsTitleOnly(notion);
   const seen = new Set<string>();
+  // Rows search returned with the title property only (2026-12-01): handed out once queried.
+  const held = new Map<string, DiscoveredPage>();
+  const rowSources = new Set<string>(options.extraDataSourceIds ?? []);
+  const rowDatabases = new Set<string>();
 
-  // `readAt` of a result: when the request that returned it was sent (no later than Notion read it).
+  const fromSearch = (page: NotionPage, readAt: number): DiscoveredPage | undefined => {
+    const dataSource = parentDataSourceIdOf(page);
+    if (dataSource !== undefined) rowSources.add(dataSource);
+    const database = parentDatabaseIdOf(page);
+    if (database !== undefined) rowDatabases.add(database);
+    if (seen.has(page.id)) return undefined;
+    seen.add(page.id);
+    if (titleOnly && dataSource !== undefined) {
+      held.set(page.id, discoveredPage(page, 'search', readAt, false));
+      return undefined;
+    }
+    return discoveredPage(page, 'search', readAt);
+  };
+
+  // 1. search, newest first, until older than `searchSince`.
+  const outcome = emptySearchOutcome();
+  let reachedBound = false;
   let requestedAt = clock.now();
-  // 1. search, newest first, until older than `since`.
-  search: for await (const list of listNotion(
+  search: for await (const list of searchListing(
     notion,
-    'search pages',
-    {
-      path: 'search',
-      method: 'post',
-      body: {
-        filter: { property: 'object', value: 'page' },
-        sort: { timestamp: 'last_edited_time', direction: 'descending' },
-      },
-    },
-    notionObjectSchema,
-    { signal, pageSize },
+    { object: 'page', direction: 'descending', signal, pageSize },
+    outcome,
   )) {
-    stats.searchPages++;
     const readAt = requestedAt;
     for (const result of list.results) {
-      if (result.object !== 'page') continue;
       const page = parseNotionPage(result, 'search pages', list.requestId);
-      if (searchSinceMs !== undefined && Date.parse(page.last_edited_time) < searchSinceMs) break search;
-      if (seen.has(page.id)) continue;
-      seen.add(page.id);
-      yield discovered(page, 'search', readAt);
+      if (searchSinceMs !== undefined && Date.parse(page.last_edited_time) < searchSinceMs) {
+        reachedBound = true;
+        break search;
+      }
+      const found = fromSearch(page, readAt);
+      if (found) yield found;
     }
     requestedAt = clock.now();
   }
+  let read = outcome.read;
+  if (outcome.cutShort !== undefined && !reachedBound) {
+    // Cut short above the bound (a backfill or a deletion scan on a large workspace): the oldest
+    // pages, until they meet the newest ones already read. What search can reach doubles.
+    const ascending = emptySearchOutcome();
+    requestedAt = clock.now();
+    oldest: for await (const list of searchListing(
+      notion,
+      { object: 'page', direction: 'ascending', signal, pageSize },
+      ascending,
+    )) {
+      const readAt = requestedAt;
+      for (const result of list.results) {
+        if (seen.has(result.id)) break oldest;
+        const page = parseNotionPage(result, 'search pages', list.requestId);
+        if (searchSinceMs !== undefined && Date.parse(page.last_edited_time) < searchSinceMs) continue;
+        const found = fromSearch(page, readAt);
+        if (found) yield found;
+      }
+      requestedAt = clock.now();
+    }
+    read += ascending.read;
+    outcome.requests += ascending.requests;
+    if (ascending.cutShort !== undefined) outcome.cutShort += `; oldest first: ${ascending.cutShort}`;
+  }
+  stats.searchPages += outcome.requests;
+  if (outcome.cutShort !== undefined) {
+    stats.searchCutShort = true;
+    reportSearchCutShort(
+      notion,
+      'The search for pages',
+      { ...outcome, read },
+      options.notice,
+      'rows are still read from their data sources and pages from the trees that hold them',
+    );
+  }
 
-  // 2. the data sources search can see, then their rows.
-  const dataSourceIds: string[] = [];
-  const dataSources = options.listDataSources
-    ? options.listDataSources(signal).results
-    : iterateSearchObjects(notion, 'data_source', { signal });
-  for await (const dataSource of dataSources) dataSourceIds.push(dataSource.id);
-  stats.dataSources += dataSourceIds.length;
+  // 2. every reachable data source, then their rows.
+  const learned = { dataSources: [...rowSources], databases: [...rowDatabases] };
+  options.learn?.(learned);
+  const listing = options.listDataSources
+    ? options.listDataSources(signal)
+    : listDataSources(notion, { signal, notice: options.notice, learned });
+  const sources = new Map<string, NotionObject | undefined>();
+  const listedDatabases = new Set<string>();
+  for await (const source of listing.results) {
+    sources.set(source.id, source);
+    const database = parentDatabaseIdOf(source);
+    if (database !== undefined) listedDatabases.add(database);
+  }
+  // A replayed listing may predate what this discovery learned: resolve and add the rest here.
+  const resolver = new DatabaseResolver(notion);
+  for (const database of rowDatabases) {
+    if (listedDatabases.has(database) || listing.resolvedDatabase(database)) continue;
+    for (const id of await resolver.resolve(database, signal))
+      if (!sources.has(id)) sources.set(id, undefined);
+  }
+  for (const id of rowSources) if (!sources.has(id)) sources.set(id, undefined);
+  stats.dataSources += sources.size;
+  // Data sources that answered 404 (deleted, unshared): not worth remembering.
+  const gone = new Set<string>();
 
-  for (const dataSourceId of dataSourceIds) {
+  for (const [dataSourceId, known] of sources) {
+    let source = known;
     try {
+      let filterProperties: string[] | undefined;
+      if (titleOnly) {
+        if (source === undefined || propertyIdsOf(source).length === 0) {
+          const fetched = await retrieveDataSourceObject(notion, dataSourceId, signal);
+          if (fetched === undefined) {
+            gone.add(dataSourceId); // 404: nothing to read
+            continue;
+          }
+          if (fetched === null) {
+            stats.skippedDataSources++;
+            continue;
+          }
+          source = fetched;
+        }
+        filterProperties = propertyIdsOf(source);
+      }
       for await (const { page, readAt } of queryDataSource(
         notion,
         dataSourceId,
         since,
-        { logger, signal, pageSize, clock },
+        { logger, signal, pageSize, clock, filterProperties },
         stats,
       )) {
+        const heldRow = held.get(page.id);
+        if (heldRow !== undefined) {
+          held.delete(page.id);
+          yield discoveredPage(page, 'search', readAt);
+          continue;
+        }
         if (seen.has(page.id)) continue;
         seen.add(page.id);
-        yield discovered(page, 'data_source', readAt);
+        yield discoveredPage(page, 'data_source', readAt);
       }
     } catch (error) {
-      if (!isNotionApiError(error, 'object_not_found')) throw error;
-      logger.warn('data source answered 404 (unshared, deleted or a linked view); skipping its rows', {
-        dataSourceId,
-        requestId: error.requestId,
-      });
+      if (isNotionApiError(error, 'object_not_found')) {
+        gone.add(dataSourceId);
+        logger.warn('data source answered 404 (unshared, deleted or a linked view); skipping its rows', {
+          dataSourceId,
+          title: titleOf(source),
+          requestId: error.requestId,
+        });
+        continue;
+      }
+      if (!isObjectScopedError(error)) throw error;
+      stats.skippedDataSources++;
+      warnSkipped(logger, 'a data source', dataSourceId, titleOf(source), error);
     }
   }
+  options.onDataSourceIds?.([...sources.keys()].filter((id) => !gone.has(id)));
+  // Rows search returned whose data source gave no copy: without their object (fetched when needed).
+  for (const row of held.values()) yield row;
 }

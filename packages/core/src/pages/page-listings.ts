@@ -5,6 +5,7 @@ import {
   type DiscoverPagesOptions,
   type DiscoveryStats,
   discoverPages,
+  emptyDiscoveryStats,
 } from './discovery.js';
 import {
   type ListingRun,
@@ -33,6 +34,11 @@ export interface PageDiscovery {
   /** True when these results replay a listing another caller started. */
   shared: boolean;
   pages: AsyncIterable<DiscoveredPage>;
+  /**
+   * Every data source the listing queried or learned of (search's, their databases' siblings,
+   * rows' parents, `extraDataSourceIds`); final once `pages` is exhausted.
+   */
+  dataSourceIds(): string[];
 }
 
 /**
@@ -51,6 +57,31 @@ export interface PageListings {
 interface PageRun extends ListingRun<DiscoveredPage> {
   sinceMs: number;
   searchSinceMs: number;
+  /** The listing's own counts; each reader adds them to its stats once it has read the listing. */
+  stats: DiscoveryStats;
+  dataSourceIds: string[];
+}
+
+/**
+ * `pages`, and once they are read: the listing's counts added to the reader's stats (a replay
+ * adds what concerns its cursor only: skipped data sources, a search cut short).
+ */
+async function* readAndCount(
+  pages: AsyncIterable<DiscoveredPage>,
+  run: { stats: DiscoveryStats },
+  stats: DiscoveryStats | undefined,
+  shared: boolean,
+): AsyncGenerator<DiscoveredPage, void, undefined> {
+  yield* pages;
+  if (stats === undefined) return;
+  if (!shared) {
+    stats.searchPages += run.stats.searchPages;
+    stats.dataSources += run.stats.dataSources;
+    stats.queryPages += run.stats.queryPages;
+    stats.narrowedQueries += run.stats.narrowedQueries;
+  }
+  stats.skippedDataSources += run.stats.skippedDataSources;
+  stats.searchCutShort ||= run.stats.searchCutShort;
 }
 
 const pageObjects: ObjectPolicy<DiscoveredPage> = {
@@ -77,7 +108,13 @@ export function createPageListings(
       let run = listings.replayable().find((r) => r.sinceMs <= sinceMs && r.searchSinceMs <= searchSinceMs);
       const shared = run !== undefined;
       if (run === undefined) {
-        const started: PageRun = { ...listings.newRun(), sinceMs, searchSinceMs };
+        const started: PageRun = {
+          ...listings.newRun(),
+          sinceMs,
+          searchSinceMs,
+          stats: emptyDiscoveryStats(),
+          dataSourceIds: [],
+        };
         const { signal: _callerSignal, ...rest } = request;
         const listing = discoverPages(
           notion,
@@ -85,14 +122,18 @@ export function createPageListings(
             ...rest,
             clock,
             signal: started.controller.signal,
+            learn: (objects) => dataSourceListings.learn(objects),
             // The rows of the data sources a shared listing saw: no newer than when it started.
             listDataSources: (signal) => {
-              const sources = dataSourceListings.list(notion, { signal });
+              const sources = dataSourceListings.list(notion, { signal, notice: request.notice });
               started.startedAt = Math.min(started.startedAt, sources.startedAt);
               return sources;
             },
+            onDataSourceIds: (ids) => {
+              started.dataSourceIds = ids;
+            },
           },
-          stats,
+          started.stats,
         );
         listings.start(started, listing);
         run = started;
@@ -104,12 +145,18 @@ export function createPageListings(
           return replayed.startedAt;
         },
         shared,
-        pages: listings.read(
+        pages: readAndCount(
+          listings.read(
+            run,
+            request.needsPageObjects === true,
+            (entry) => Date.parse(entry.lastEditedTime) >= fromMs,
+            request.signal,
+          ),
           run,
-          request.needsPageObjects === true,
-          (entry) => Date.parse(entry.lastEditedTime) >= fromMs,
-          request.signal,
+          stats,
+          shared,
         ),
+        dataSourceIds: () => replayed.dataSourceIds,
       };
     },
   };
@@ -122,5 +169,17 @@ export function startPageDiscovery(
   stats?: DiscoveryStats,
 ): PageDiscovery {
   const clock = request.clock ?? notion.clock;
-  return { startedAt: clock.now(), shared: false, pages: discoverPages(notion, request, stats) };
+  let dataSourceIds: string[] = [];
+  const pages = discoverPages(
+    notion,
+    {
+      ...request,
+      onDataSourceIds: (ids) => {
+        dataSourceIds = ids;
+        request.onDataSourceIds?.(ids);
+      },
+    },
+    stats,
+  );
+  return { startedAt: clock.now(), shared: false, pages, dataSourceIds: () => dataSourceIds };
 }

@@ -28,9 +28,16 @@ export async function* listChangedPages(
   logger.debug('page sweep: listing pages', { since, searchSince, backfill, scan, refresh });
   const listedKeys = scan ? new Set<string>() : undefined;
   // Data sources an earlier sweep learned of outside search: queried even when search omits them
-  // (`extraDataSourceIds`: read by discovery once it supports them).
   const extraDataSourceIds = run.ledger.extraDataSourceIds();
-  const request = { since, searchSince, logger, signal: run.signal, clock, extraDataSourceIds };
+  const request = {
+    since,
+    searchSince,
+    logger,
+    signal: run.signal,
+    clock,
+    extraDataSourceIds,
+    notice: ctx.notice,
+  };
   const discovery = ctx.hub
     ? ctx.hub.pageListings.discover(
         ctx.notion,
@@ -82,9 +89,8 @@ export async function* listChangedPages(
   }
   // Final now that the listing is read (a shared data source listing may have started earlier).
   checkpoints.capAt(Math.min(plan.now, discovery.startedAt));
-  // Every data source the listing queried or learned of (once discovery reports them), for the next sweep.
-  const learned = (discovery as { dataSourceIds?: () => string[] }).dataSourceIds?.();
-  if (learned !== undefined) run.ledger.setExtraDataSourceIds(learned);
+  // Every data source the listing queried or learned of, for the next sweep.
+  run.ledger.setExtraDataSourceIds(discovery.dataSourceIds());
   queue.sortListed();
   return listedKeys;
 }

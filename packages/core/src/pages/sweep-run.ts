@@ -31,8 +31,6 @@ export interface PageSweepStats extends DiscoveryStats {
   climbed: number;
   /** True when the listing replayed another stream's (CaptureHub). */
   sharedListing: boolean;
-  /** Data sources whose rows discovery could not all read (the cursor holds). */
-  skippedDataSources: number;
   /** Requests by kind, where the engine can count them (see requestCounts). */
   scanChecks: number;
   processingRequests: number;
@@ -45,6 +43,8 @@ export function emptyPageSweepStats(): PageSweepStats {
     dataSources: 0,
     queryPages: 0,
     narrowedQueries: 0,
+    skippedDataSources: 0,
+    searchCutShort: false,
     listed: 0,
     unchanged: 0,
     processed: 0,
@@ -56,7 +56,6 @@ export function emptyPageSweepStats(): PageSweepStats {
     verified: 0,
     climbed: 0,
     sharedListing: false,
-    skippedDataSources: 0,
     scanChecks: 0,
     processingRequests: 0,
     refreshRequests: 0,
