@@ -38,6 +38,14 @@ function expected(emulator: Emulator): Map<string, Record<string, unknown>> {
 const initial = () => dataSourcesStream.initialState({} as never);
 const ids = (docs: readonly Record<string, unknown>[]) => docs.map((doc) => doc.id as string).sort();
 
+/**
+ * A data source that search omits (the emulator's default, like Notion) and that no sibling in its
+ * database reveals is reachable only through a child_database block: the blocks stream meets it,
+ * and the capture's hub hands it to this stream. Run on their own, these streams see what search
+ * and databases reach, so these tests keep search from omitting data sources.
+ */
+const SEARCH_LISTS_DATA_SOURCES = { searchOmitDataSourceRate: 0 };
+
 /** Emulated start of every test: on a minute boundary, so a test's edits all fall in one minute. */
 const TEST_START = Date.UTC(2025, 5, 2, 12, 0, 0);
 
@@ -50,6 +58,7 @@ async function setup(options: EmulatorOptions = {}) {
     await startTestEmulator({
       workspace: { seed: 7, size: 'tiny', now: TEST_START - 3_600_000 },
       startTime: TEST_START,
+      limits: SEARCH_LISTS_DATA_SOURCES,
       ...options,
     }),
   );

@@ -41,6 +41,14 @@ const fetched = (emulator: Emulator) =>
     .map((r) => r.path.split('/').at(-1)!)
     .sort();
 
+/**
+ * A data source that search omits (the emulator's default, like Notion) and that no sibling in its
+ * database reveals is reachable only through a child_database block: the blocks stream meets it,
+ * and the capture's hub hands it to this stream. Run on their own, these streams see what search
+ * and databases reach, so these tests keep search from omitting data sources.
+ */
+const SEARCH_LISTS_DATA_SOURCES = { searchOmitDataSourceRate: 0 };
+
 /** Emulated start of every test: on a minute boundary, so a test's edits all fall in one minute. */
 const TEST_START = Date.UTC(2025, 5, 2, 12, 0, 0);
 
@@ -49,7 +57,9 @@ afterEach(() => opened.closeAll());
 
 /** The emulator, and a context whose clock is the emulator's (a test moves it on with `clock.offsetMs`). */
 async function setup(options: EmulatorOptions) {
-  const emulator = opened.add(await startTestEmulator({ startTime: TEST_START, ...options }));
+  const emulator = opened.add(
+    await startTestEmulator({ startTime: TEST_START, limits: SEARCH_LISTS_DATA_SOURCES, ...options }),
+  );
   const clock: OffsetClock = createOffsetClock(() => emulator.now());
   const ctx = opened.add(createStreamTestContext({ baseUrl: emulator.url, token: emulator.token, clock }));
   return { emulator, ctx, clock };
