@@ -67,7 +67,12 @@ export { type ListNotionOptions, listNotion, type NotionRequest } from './notion
 // One Notion object by id (404 is undefined).
 export { retrieveNotionObject } from './notion-objects.js';
 // The hub the page streams share within one capture (listings, child pages).
-export { type CaptureHub, type CaptureHubOptions, createCaptureHub } from './pages/capture-hub.js';
+export {
+  awaitLateDiscoveries,
+  type CaptureHub,
+  type CaptureHubOptions,
+  createCaptureHub,
+} from './pages/capture-hub.js';
 // Climbing to the parent of a found page.
 export { type ParentRef, parentRefOf } from './pages/climb.js';
 // The data source listing the databases, data_sources and page streams share.

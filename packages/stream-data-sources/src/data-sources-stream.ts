@@ -1,4 +1,5 @@
 import {
+  awaitLateDiscoveries,
   createStatePatchBatch,
   deletionDocument,
   isInTrash,
@@ -128,6 +129,14 @@ async function* readDataSources(
   // 2. GET partial search results, and every data source captured before that search no longer
   //    lists (search omits trashed objects and is not exhaustive): 404 means it is gone. An
   //    unreadable one is skipped (its state entry stays: retried next sweep).
+  //    With a hub, first the data sources the capture's page sweeps meet in trees (child_database
+  //    blocks of databases search does not reach), so they are captured in this sweep too.
+  if (ctx.hub) {
+    const late = await awaitLateDiscoveries(ctx.hub, ctx.signal);
+    for (const id of late.dataSources) {
+      if (!listed.has(id) && !Object.hasOwn(known, id) && !toFetch.includes(id)) toFetch.push(id);
+    }
+  }
   const vanished = Object.keys(known).filter((id) => !listed.has(id));
   const fetches = [...toFetch, ...vanished];
   const total = listed.size + vanished.length;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  awaitLateDiscoveries,
   createStatePatchBatch,
   deletionDocument,
   isObjectScopedError,
@@ -185,6 +186,15 @@ async function* readDatabases(
   // Databases captured before with no visible data source: trashed or gone; GET tells which.
   for (const id of Object.keys(known)) {
     if (!visible.has(id)) work.push({ id, fingerprint: '' });
+  }
+  // With a hub, the databases the capture's page sweeps meet in trees (child_database blocks) that
+  // no listed data source led to: captured in this sweep too (their data sources are listed from
+  // the next sweep on, which gives them a fingerprint).
+  if (ctx.hub) {
+    const late = await awaitLateDiscoveries(ctx.hub, ctx.signal);
+    for (const id of late.databases) {
+      if (!visible.has(id) && !Object.hasOwn(known, id)) work.push({ id, fingerprint: '' });
+    }
   }
 
   // 2. GET those databases.

@@ -79,3 +79,25 @@ export function foundRows(rows: readonly DiscoveredPage[]): FoundPage[] {
     reason: 'row',
   }));
 }
+
+/**
+ * For the streams that capture data sources and databases: waits until the page sweeps of the
+ * capture running now are done finding things (every one idle, nothing unread, no database met in
+ * a tree still being read), then returns what the capture learned outside search: data sources
+ * and databases met only through `child_database` blocks reach their collections in the same
+ * backfill as the rows under them. Returns at once when no page sweep is running.
+ */
+export async function awaitLateDiscoveries(
+  hub: CaptureHub,
+  signal: AbortSignal,
+): Promise<{ dataSources: string[]; databases: string[] }> {
+  const reader = hub.foundPages.join();
+  try {
+    // Only the end matters here: whatever the page sweeps publish is theirs to process.
+    while (await reader.idle(signal)) reader.take();
+  } finally {
+    reader.leave();
+  }
+  await hub.dataSourceListings.settled();
+  return hub.dataSourceListings.learnedIds();
+}

@@ -93,6 +93,8 @@ export interface DataSourceListings {
   reportDatabases(notion: NotionClient, databaseIds: readonly string[]): void;
   /** Resolves once every database reported so far has been handled. */
   settled(): Promise<void>;
+  /** The data sources and databases learned outside search so far in this capture. */
+  learnedIds(): { dataSources: string[]; databases: string[] };
 }
 
 export interface DataSourceListingsHooks {
@@ -308,6 +310,7 @@ export function createDataSourceListings(
       late = late.then(report, report);
     },
     settled: () => late,
+    learnedIds: () => ({ dataSources: [...learned.dataSources], databases: [...learned.databases] }),
   };
 }
 
