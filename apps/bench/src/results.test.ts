@@ -49,6 +49,7 @@ function workload(kind: WorkloadKind, runs: RunResult[], overrides: Partial<Work
       databases: 1,
       pageListing: 1,
       blockTrees: 990,
+      pageRetrieves: 0,
       childPageBlocks: 0,
       comments: 5,
       total: 1000,
