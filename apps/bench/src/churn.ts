@@ -5,7 +5,7 @@ import type { WorkspaceShape } from './workspace-shape.js';
 /** Emulated milliseconds in a day. */
 export const DAY_MS = 86_400_000;
 
-/** Steady-state churn: `fraction` of the pages changed per emulated day, over `days` days. */
+/** Steady-state churn: `fraction` of the pages changed per emulated day, over `days` (emulated) days. */
 export interface ChurnPlan {
   fraction: number;
   days: number;
@@ -19,20 +19,19 @@ export interface TimedChange {
 }
 
 /**
- * Plans `fraction` of the pages changed per day, evenly spread over each day, each page at most
- * once over the whole plan. In every ten changes: four property edits, two block edits, one
- * append, one block deletion, one new page (a child page of a standalone page, or a row of the
- * page's data source) and one page moved to the trash. A page without editable blocks gets a
- * property edit instead of a block edit or deletion.
+ * Plans `fraction` of the pages changed per day over `days` days (a fraction of a day too), one
+ * change every day ÷ (pages × fraction), each page at most once over the whole plan. In every ten
+ * changes: four property edits, two block edits, one append, one block deletion, one new page (a
+ * child page of a standalone page, or a row of the page's data source) and one page moved to the
+ * trash. A page without editable blocks gets a property edit instead of a block edit or deletion.
  */
 export function planChurn(shape: WorkspaceShape, plan: ChurnPlan): TimedChange[] {
   const random = createRandom(plan.seed).next;
   const perDay = Math.max(1, Math.round(shape.pages.length * plan.fraction));
-  const pages = pick(shape.pages, perDay * plan.days, random);
+  const pages = pick(shape.pages, Math.round(perDay * plan.days), random);
   const leaves = leavesByPage(shape);
   return pages.map((pageId, i): TimedChange => {
-    const day = Math.floor(i / perDay);
-    const atMs = Math.floor(day * DAY_MS + (((i % perDay) + 0.5) / perDay) * DAY_MS);
+    const atMs = Math.floor(((i + 0.5) / perDay) * DAY_MS);
     const pageLeaves = leaves.get(pageId) ?? [];
     const leaf = pageLeaves.length > 0 ? pageLeaves[Math.floor(random() * pageLeaves.length)] : undefined;
     const change = ((): PageChange => {
@@ -62,6 +61,8 @@ export interface ChurnStatus {
   applied: number;
   failed: number;
   operations: Record<string, number>;
+  /** The pages changed so far (for a new page: the page or data source it was added under). */
+  changedPages: string[];
   /** The first few failures, for the report. */
   errors: string[];
 }
@@ -75,12 +76,20 @@ export function scheduleChurn(
   changes: readonly TimedChange[],
   timeScale: number,
 ): { status: () => ChurnStatus; stop: () => void } {
-  const status: ChurnStatus = { planned: changes.length, applied: 0, failed: 0, operations: {}, errors: [] };
+  const status: ChurnStatus = {
+    planned: changes.length,
+    applied: 0,
+    failed: 0,
+    operations: {},
+    changedPages: [],
+    errors: [],
+  };
   const timers = changes.map(({ atMs, change }) =>
     setTimeout(() => {
       try {
         applyChange(emulator, change);
         status.applied += 1;
+        status.changedPages.push(change.pageId);
         status.operations[change.op] = (status.operations[change.op] ?? 0) + 1;
       } catch (error) {
         status.failed += 1;
@@ -92,7 +101,12 @@ export function scheduleChurn(
     }, atMs / timeScale),
   );
   return {
-    status: () => ({ ...status, operations: { ...status.operations }, errors: [...status.errors] }),
+    status: () => ({
+      ...status,
+      operations: { ...status.operations },
+      changedPages: [...status.changedPages],
+      errors: [...status.errors],
+    }),
     stop: () => {
       for (const timer of timers) clearTimeout(timer);
     },

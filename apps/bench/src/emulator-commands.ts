@@ -149,7 +149,7 @@ export async function handleCommand(host: EmulatorHost, command: EmulatorCommand
       if (command.stop) host.churn?.stop();
       return {
         id: command.id,
-        churn: status ?? { planned: 0, applied: 0, failed: 0, operations: {}, errors: [] },
+        churn: status ?? { planned: 0, applied: 0, failed: 0, operations: {}, changedPages: [], errors: [] },
       };
     }
     default:

@@ -82,7 +82,8 @@ export function sweepWindowsFromLogs(lines: readonly TimedLogLine[], endAt: numb
       for (const [name, value] of Object.entries(fields)) {
         const counts = /request/i.test(name) ? numberMap(value) : undefined;
         if (!counts) continue;
-        const sums = (logged[name] ??= {});
+        const sums = logged[name] ?? {};
+        logged[name] = sums;
         for (const [kind, n] of Object.entries(counts)) sums[kind] = (sums[kind] ?? 0) + n;
       }
     } else if (typeof fields.sweepCompleted === 'number') {

@@ -1,0 +1,162 @@
+import { performance } from 'node:perf_hooks';
+import { DAY_MS } from './churn.js';
+import type { EmulatorHandle } from './emulator-handle.js';
+import { incrementalFloor } from './floor.js';
+import type { RunResult, SteadyFigures } from './results.js';
+import { runConnectorSession, type SessionOutcome } from './run-contender.js';
+import type { BenchContext, MeasuredWorkload } from './run-workload.js';
+import {
+  attributeRequests,
+  DAILY_BUDGET_180,
+  REQUEST_KINDS,
+  sweepWindowsFromLogs,
+  type TimedLogLine,
+} from './steady-attribution.js';
+import type { WorkloadSpec } from './workloads.js';
+import { compareCapture, expectedIds } from './workspace-shape.js';
+
+/** The steady state after a backfill: days of churn with the connector at its normal intervals. */
+export interface SteadySpec {
+  name: string;
+  description: string;
+  /** Share of the pages changed per emulated day. */
+  fraction: number;
+  /**
+   * Emulated days before the measured ones, churning already. The connector's clock restarts at
+   * real time in each session, so its daily comment refresh (due a day after the backfill began,
+   * by its clock) falls near the end of the first day: measuring from half a day in holds it whole.
+   */
+  warmupDays: number;
+  /** Emulated days measured, after the warm-up. */
+  days: number;
+  /** The emulator's time scale during the steady state (the backfill's may differ). */
+  timeScale: number;
+  /** Real seconds before the session is abandoned. */
+  timeoutSeconds: number;
+}
+
+/**
+ * Runs the connector from its backfill's state for `days` emulated days on the emulator rescaled
+ * to `steady.timeScale`, while the workspace churns (`fraction` of the pages per day, spread over
+ * each day), every binding at the connector's default interval. Requests per day are counted from
+ * the emulator's log over [start, start + days) and attributed to kinds by route and by the sweeps
+ * the connector logged (steady-attribution.ts).
+ */
+export async function runSteady(
+  spec: WorkloadSpec & { steady: SteadySpec },
+  emulator: EmulatorHandle,
+  context: BenchContext,
+  backfill: SessionOutcome,
+): Promise<MeasuredWorkload> {
+  const { steady } = spec;
+  await emulator.rescale(steady.timeScale);
+  const mark = await emulator.mark();
+  const perf0 = performance.now();
+  const emulatedNow = () => mark.at + (performance.now() - perf0) * steady.timeScale;
+  const totalDays = steady.warmupDays + steady.days;
+  const durationMs = totalDays * DAY_MS;
+  const churn = await emulator.churn({ fraction: steady.fraction, days: totalDays, seed: 17 });
+  context.log(
+    `${steady.name}: connector, ${churn.planned} changes over ${totalDays} emulated day(s), the last ${steady.days} measured (×${steady.timeScale}, about ${Math.round(durationMs / steady.timeScale / 1000)} s real)…`,
+  );
+  const lines: TimedLogLine[] = [];
+  const outcome = await runConnectorSession({
+    bundle: context.connectorBundle ?? '',
+    target: {
+      url: emulator.url,
+      token: emulator.token,
+      requestsPerMinute: spec.rpm ?? 180,
+      timeScale: steady.timeScale,
+    },
+    state: backfill.reducer.state,
+    collections: backfill.reducer.collections,
+    timeoutMs: steady.timeoutSeconds * 1000,
+    nodeArgs: context.connectorNodeArgs,
+    defaultIntervals: true,
+    until: () => emulatedNow() >= mark.at + durationMs,
+    onStderr: (line) => {
+      if (line.includes('sweep')) lines.push({ at: emulatedNow(), line });
+    },
+  });
+  const status = await emulator.churnStatus(true);
+  const after = await emulator.shape();
+  const records = await emulator.requests(mark.index);
+  const start = mark.at + steady.warmupDays * DAY_MS;
+  const end = mark.at + durationMs;
+  const { windows, logged } = sweepWindowsFromLogs(lines, end);
+  const attribution = attributeRequests(records, windows, start, end);
+  const measured = windows.filter((w) => w.end > start);
+  const perDay = attribution.total / steady.days;
+  const figures: SteadyFigures = {
+    days: steady.days,
+    requestsPerDay: perDay,
+    dailyBudget: DAILY_BUDGET_180,
+    budgetShare: perDay / DAILY_BUDGET_180,
+    byKind: Object.fromEntries(
+      REQUEST_KINDS.map((k) => [k, attribution.byKind[k] / steady.days]),
+    ) as SteadyFigures['byKind'],
+    routesByKind: attribution.routesByKind,
+    sweeps: measured.length,
+    scans: measured.filter((w) => w.scan).length,
+    refreshes: measured.filter((w) => w.refresh).length,
+    changes: { ...status, changedPages: status.changedPages.length },
+    ...(Object.keys(logged).length > 0 ? { loggedRequestsByKind: logged } : {}),
+  };
+  const inWindow = records.filter((r) => r.at >= start && r.at < end);
+  const limited = inWindow.filter((r) => r.status === 429);
+  const run: RunResult = {
+    contender: 'connector',
+    timeScale: steady.timeScale,
+    ok: outcome.run.ok && outcome.reducer.pending === 0,
+    error: outcome.run.error,
+    realSeconds: outcome.run.realSeconds,
+    startupSeconds: 0,
+    wallSeconds: (end - start) / 1000,
+    requests: inWindow.length,
+    rateLimited: limited.length,
+    rateLimitedAfterFirstWindow: limited.filter((r) => r.fault === undefined).length,
+    faults: inWindow.filter((r) => r.fault !== undefined).length,
+    peakRssBytes: outcome.run.sample.peakRssBytes,
+    cpuSeconds: outcome.run.sample.cpuSeconds,
+    documents: outcome.reducer.documents,
+    documentsPerSecond: 0,
+    // At the end of the last day: changes of the last minutes may still be on their way.
+    comparison: compareCapture(outcome.reducer.collections, expectedIds(after)),
+    notes: {
+      steady: figures,
+      realRequestsPerSecond: Number((inWindow.length / Math.max(1, outcome.run.realSeconds)).toFixed(1)),
+      ...(outcome.run.ok ? {} : { stderrTail: outcome.run.stderrTail.slice(-5) }),
+    },
+  };
+  // Reading each changed page once (one incremental sweep's minimum): what polling adds shows against it.
+  const minimum = incrementalFloor(after, new Set(status.changedPages));
+  context.log(
+    `  connector: ${run.ok ? 'ok' : `FAILED (${run.error})`}; ${Math.round(perDay)} requests per emulated day = ${(figures.budgetShare * 100).toFixed(1)}% of the daily budget (${REQUEST_KINDS.map((k) => `${k} ${Math.round(figures.byKind[k])}`).join(', ')}); ${status.applied} changes made, ${status.failed} failed`,
+  );
+  return {
+    name: steady.name,
+    kind: 'steady',
+    description: steady.description,
+    requestsPerMinute: spec.rpm,
+    timeScale: steady.timeScale,
+    workspace: {
+      pages: after.pages.length,
+      blocks: after.blocks.length,
+      users: after.users.length,
+      dataSources: after.dataSources.length,
+      comments: after.comments.length,
+    },
+    minimum,
+    // A day of polling has no floor in seconds: its figure is the share of the daily budget.
+    floorSeconds: null,
+    runs: [run],
+    steady: figures,
+    traces: [
+      {
+        contender: 'connector',
+        requestTimes: inWindow.map((r) => (r.at - start) / 1000),
+        rateLimitedTimes: limited.map((r) => (r.at - start) / 1000),
+      },
+    ],
+  };
+}
