@@ -63,6 +63,8 @@ export interface SteadyFigures {
   };
   /** Per-kind request counts the connector itself logged on its "page sweep done" lines, when it does. */
   loggedRequestsByKind?: Record<string, Record<string, number>>;
+  /** Those counts as kinds, per day (page streams only; steady-attribution.ts loggedAttribution). */
+  loggedByKindPerDay?: Record<'sweeps' | 'commentRefresh' | 'deletionScans' | 'other', number>;
 }
 
 export interface WorkloadResult {

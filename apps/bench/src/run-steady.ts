@@ -86,6 +86,7 @@ export async function runSteady(
   const { windows, logged } = sweepWindowsFromLogs(lines, end);
   const attribution = attributeRequests(records, windows, start, end);
   const measured = windows.filter((w) => w.end > start);
+  const byLoggedKind = loggedAttribution(windows, start, end);
   const perDay = attribution.total / steady.days;
   const figures: SteadyFigures = {
     days: steady.days,
@@ -101,6 +102,7 @@ export async function runSteady(
     refreshes: measured.filter((w) => w.refresh).length,
     changes: { ...status, changedPages: status.changedPages.length },
     ...(Object.keys(logged).length > 0 ? { loggedRequestsByKind: logged } : {}),
+    ...(byLoggedKind ? { loggedByKindPerDay: perDayOf(byLoggedKind, steady.days) } : {}),
   };
   const inWindow = records.filter((r) => r.at >= start && r.at < end);
   const limited = inWindow.filter((r) => r.status === 429);
@@ -159,4 +161,8 @@ export async function runSteady(
       },
     ],
   };
+}
+
+function perDayOf(counts: Record<RequestKind, number>, days: number): Record<RequestKind, number> {
+  return Object.fromEntries(REQUEST_KINDS.map((k) => [k, counts[k] / days])) as Record<RequestKind, number>;
 }

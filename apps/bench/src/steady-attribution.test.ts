@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from './emulator-protocol.js';
-import { attributeRequests, type SweepWindow, sweepWindowsFromLogs } from './steady-attribution.js';
+import {
+  attributeRequests,
+  loggedAttribution,
+  type SweepWindow,
+  sweepWindowsFromLogs,
+} from './steady-attribution.js';
 
 const log = (at: number, msg: string, fields: Record<string, unknown>) => ({
   at,
@@ -31,6 +36,19 @@ describe('sweepWindowsFromLogs', () => {
       { stream: 'users', start: 1_950, end: 2_000, backfill: false, scan: false, refresh: false },
       { stream: 'pages', start: 3_000, end: 3_010, backfill: false, scan: false, refresh: false },
     ]);
+    // The page engine's own counts, when it logs them as `requests`, ride on the window.
+    const counted = sweepWindowsFromLogs(
+      [
+        log(10, 'page sweep done', {
+          stream: 'comments',
+          refresh: true,
+          requests: { refresh: 9, listing: 1 },
+        }),
+        log(11, 'Captured comments', { stream: 'comments', sweepCompleted: 4, durationMs: 5 }),
+      ],
+      100,
+    );
+    expect(counted.windows[0]?.requests).toEqual({ refresh: 9, listing: 1 });
     expect(logged).toEqual({ requestsByKind: { listing: 4, pages: 2 } });
   });
 
@@ -42,6 +60,39 @@ describe('sweepWindowsFromLogs', () => {
     expect(windows).toEqual([
       { stream: 'comments', start: 5_000, end: 9_000, backfill: false, scan: false, refresh: true },
     ]);
+  });
+});
+
+describe('loggedAttribution', () => {
+  it('maps the page engine’s counts of the sweeps that ended in the window to kinds', () => {
+    const base = { backfill: false, refresh: false, start: 0 };
+    const windows: SweepWindow[] = [
+      {
+        ...base,
+        stream: 'pages',
+        end: 10,
+        scan: true,
+        requests: { listing: 5, processing: 2, scanChecks: 7, climbs: 1 },
+      },
+      {
+        ...base,
+        stream: 'comments',
+        end: 20,
+        scan: false,
+        refresh: true,
+        requests: { listing: 1, refresh: 30 },
+      },
+      { ...base, stream: 'blocks', end: 30, scan: false, requests: { listing: 2, processing: 4 } },
+      { ...base, stream: 'blocks', end: 500, scan: false, requests: { listing: 100 } },
+      { ...base, stream: 'users', end: 15, scan: false },
+    ];
+    expect(loggedAttribution(windows, 0, 100)).toEqual({
+      sweeps: 2 + 1 + 1 + 2 + 4,
+      commentRefresh: 30,
+      deletionScans: 7 + 5,
+      other: 0,
+    });
+    expect(loggedAttribution(windows.slice(4), 0, 100)).toBeUndefined();
   });
 });
 

@@ -17,6 +17,11 @@ export interface SweepWindow {
   scan: boolean;
   /** A full refresh of every known page (the comments stream's daily comment refresh). */
   refresh: boolean;
+  /**
+   * The requests the page engine counted for this sweep by kind, when its "page sweep done" line
+   * carries them (`requests: {listing, processing, scanChecks, refresh, climbs}`).
+   */
+  requests?: Record<string, number> | undefined;
 }
 
 /** A connector log line and when the bench received it (emulated ms). */
@@ -64,7 +69,7 @@ function numberMap(value: unknown): Record<string, number> | undefined {
 export function sweepWindowsFromLogs(lines: readonly TimedLogLine[], endAt: number): SweepLogSummary {
   const windows: SweepWindow[] = [];
   const logged: Record<string, Record<string, number>> = {};
-  const flags = new Map<string, Pick<SweepWindow, 'backfill' | 'scan' | 'refresh'>>();
+  const flags = new Map<string, Pick<SweepWindow, 'backfill' | 'scan' | 'refresh' | 'requests'>>();
   const refreshStarted = new Map<string, number>();
   for (const { at, line } of lines) {
     const parsed = parseLine(line);
@@ -74,10 +79,12 @@ export function sweepWindowsFromLogs(lines: readonly TimedLogLine[], endAt: numb
     if (!stream) continue;
     if (msg.startsWith('page sweep: full refresh')) refreshStarted.set(stream, at);
     else if (msg === 'page sweep done') {
+      const requests = numberMap(fields.requests);
       flags.set(stream, {
         backfill: fields.backfill === true,
         scan: fields.scan === true,
         refresh: fields.refresh === true,
+        ...(requests ? { requests } : {}),
       });
       for (const [name, value] of Object.entries(fields)) {
         const counts = /request/i.test(name) ? numberMap(value) : undefined;
@@ -145,4 +152,28 @@ export function attributeRequests(
     routesByKind[kind][route] = (routesByKind[kind][route] ?? 0) + 1;
   }
   return { total, byKind, routesByKind };
+}
+
+/**
+ * The page sweeps' own counts (SweepWindow.requests) of the sweeps that ended in [from, to), as
+ * kinds: `scanChecks`, and a scan's listing, are deletion scans; `refresh` is the comment refresh;
+ * the rest (listing, processing, climbs) sweeps. Undefined when no sweep carried counts. Covers
+ * the page streams only (users, databases and data sources log none).
+ */
+export function loggedAttribution(
+  windows: readonly SweepWindow[],
+  from: number,
+  to: number,
+): Record<RequestKind, number> | undefined {
+  const byKind = Object.fromEntries(REQUEST_KINDS.map((k) => [k, 0])) as Record<RequestKind, number>;
+  let counted = false;
+  for (const window of windows) {
+    if (!window.requests || window.end < from || window.end >= to) continue;
+    counted = true;
+    const { listing = 0, processing = 0, scanChecks = 0, refresh = 0, climbs = 0 } = window.requests;
+    byKind.deletionScans += scanChecks + (window.scan ? listing : 0);
+    byKind.commentRefresh += refresh;
+    byKind.sweeps += processing + climbs + (window.scan ? 0 : listing);
+  }
+  return counted ? byKind : undefined;
 }
