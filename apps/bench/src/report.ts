@@ -101,6 +101,21 @@ export function steadyTable(workloads: readonly WorkloadResult[]): string {
     const steady = workload.steady;
     if (!steady) return [];
     const cell = (n: number) => `${integer(n)} (${share(n, steady.dailyBudget)})`;
+    const logged = steady.loggedByKindPerDay;
+    const ownCounts = logged
+      ? [
+          [
+            `${workload.name} (page sweeps' own counts)`,
+            cell(logged.sweeps + logged.commentRefresh + logged.deletionScans + logged.other),
+            cell(logged.sweeps),
+            cell(logged.commentRefresh),
+            cell(logged.deletionScans),
+            '–',
+            '',
+            '',
+          ],
+        ]
+      : [];
     return [
       [
         workload.name,
@@ -112,6 +127,7 @@ export function steadyTable(workloads: readonly WorkloadResult[]): string {
         `${integer(steady.sweeps)} (${steady.scans} scans, ${steady.refreshes} refreshes)`,
         `${integer(steady.changes.applied)} / ${integer(steady.changes.planned)}`,
       ],
+      ...ownCounts,
     ];
   });
   if (rows.length === 0) return '';
