@@ -46,19 +46,29 @@ describe('shapeFigures', () => {
       searchCapped: true,
       // s1, s2, s3: in neither search window.
       unlistedStandalone: 3,
+      unlistedRoots: 0,
     });
+    const lostRoot = shape();
+    lostRoot.search = { ...lostRoot.search!, ascending: ['r0', 's0'] };
+    expect(shapeFigures(lostRoot).unlistedRoots).toBe(1);
   });
 });
 
 describe('shapeChecks', () => {
   it('meets every requirement the workspace meets', () => {
     const checks = shapeChecks('large', shapeFigures(shape()), required);
-    expect(checks).toHaveLength(7);
+    expect(checks).toHaveLength(8);
     expect(checks.every((t) => t.met)).toBe(true);
   });
 
   it('misses the requirements a workspace generated without the knobs misses', () => {
-    const figures = { ...shapeFigures(shape()), roots: 5_000, unsearchedDataSources: 0, searchCapped: false };
+    const figures = {
+      ...shapeFigures(shape()),
+      roots: 5_000,
+      unsearchedDataSources: 0,
+      searchCapped: false,
+      unlistedRoots: 2,
+    };
     const missed = shapeChecks('large', figures, required)
       .filter((t) => !t.met)
       .map((t) => t.name);
@@ -66,6 +76,7 @@ describe('shapeChecks', () => {
       'large: workspace roots of the standalone pages',
       'large: workspace data sources search does not return',
       'large: workspace search stops at its cap',
+      'large: workspace roots search cannot return',
     ]);
   });
 });

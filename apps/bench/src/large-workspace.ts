@@ -30,6 +30,8 @@ export interface ShapeFigures {
   searchCapped: boolean;
   /** Standalone pages neither search listing returned: each costs one GET. */
   unlistedStandalone: number;
+  /** Roots neither search listing returned: nothing else leads to them, so no client can find them. */
+  unlistedRoots: number;
 }
 
 /** The figures of a shape read with `probeSearch`. */
@@ -47,6 +49,7 @@ export function shapeFigures(shape: WorkspaceShape): ShapeFigures {
     unsearchedDataSources: shape.dataSources.filter((id) => !searched.has(id)).length,
     searchCapped: shape.search?.capped === true,
     unlistedStandalone: shape.search ? standalone.filter((id) => !listed.has(id)).length : 0,
+    unlistedRoots: shape.search ? (shape.roots ?? []).filter((id) => !listed.has(id)).length : 0,
   };
 }
 
@@ -66,5 +69,7 @@ export function shapeChecks(workload: string, figures: ShapeFigures, required: S
       required.unsearchedDataSources,
     ),
     check(`${w} search stops at its cap`, figures.searchCapped ? 1 : 0, '==', required.searchCapped ? 1 : 0),
+    // A root search cannot return is in the ground truth but beyond any client's reach.
+    check(`${w} roots search cannot return`, figures.unlistedRoots, '==', 0),
   ];
 }
