@@ -8,7 +8,9 @@ import type { BenchContext, MeasuredWorkload } from './run-workload.js';
 import {
   attributeRequests,
   DAILY_BUDGET_180,
+  loggedAttribution,
   REQUEST_KINDS,
+  type RequestKind,
   sweepWindowsFromLogs,
   type TimedLogLine,
 } from './steady-attribution.js';
