@@ -76,6 +76,8 @@ export interface ConnectorSessionOptions {
   nodeArgs?: readonly string[];
   /** Every binding at the connector's default interval (steady state) rather than once a day. */
   defaultIntervals?: boolean;
+  /** The connector's clock starts here (SOURCE_NOTION_CLOCK_START): the emulator's time at spawn. */
+  clockStartMs?: number | undefined;
   /** Ends the session once true (checked on every line); default: every binding swept once. */
   until?: () => boolean;
   /** Each stderr line of the connector. */
@@ -101,6 +103,9 @@ export async function runConnectorSession(options: ConnectorSessionOptions): Pro
     env: baseEnv({
       NOTION_API_BASE_URL: options.target.url,
       SOURCE_NOTION_TIME_SCALE: String(options.target.timeScale),
+      ...(options.clockStartMs === undefined
+        ? {}
+        : { SOURCE_NOTION_CLOCK_START: String(Math.floor(options.clockStartMs)) }),
       LOG_LEVEL: 'info',
     }),
     input: `${JSON.stringify(openRequest(options.target, options.state, { defaultIntervals: options.defaultIntervals }))}\n`,

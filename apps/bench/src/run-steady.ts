@@ -24,9 +24,9 @@ export interface SteadySpec {
   /** Share of the pages changed per emulated day. */
   fraction: number;
   /**
-   * Emulated days before the measured ones, churning already. The connector's clock restarts at
-   * real time in each session, so its daily comment refresh (due a day after the backfill began,
-   * by its clock) falls near the end of the first day: measuring from half a day in holds it whole.
+   * Emulated days before the measured ones, churning already: the first sweeps after a backfill
+   * settle, and the daily comment refresh (due a day after the backfill began) falls inside the
+   * measured day when the backfill took under half a day.
    */
   warmupDays: number;
   /** Emulated days measured, after the warm-up. */
@@ -62,24 +62,14 @@ export async function runSteady(
     `${steady.name}: connector, ${churn.planned} changes over ${totalDays} emulated day(s), the last ${steady.days} measured (×${steady.timeScale}, about ${Math.round(durationMs / steady.timeScale / 1000)} s real)…`,
   );
   const lines: TimedLogLine[] = [];
-  const outcome = await runConnectorSession({
-    bundle: context.connectorBundle ?? '',
-    target: {
-      url: emulator.url,
-      token: emulator.token,
-      requestsPerMinute: spec.rpm ?? 180,
-      timeScale: steady.timeScale,
-    },
-    state: backfill.reducer.state,
-    collections: backfill.reducer.collections,
-    timeoutMs: steady.timeoutSeconds * 1000,
-    nodeArgs: context.connectorNodeArgs,
-    defaultIntervals: true,
+  const sessions = await runSessions(spec, emulator, context, backfill, {
     until: () => emulatedNow() >= mark.at + durationMs,
+    clockNow: emulatedNow,
     onStderr: (line) => {
       if (line.includes('sweep')) lines.push({ at: emulatedNow(), line });
     },
   });
+  const outcome = sessions.at(-1) ?? backfill;
   const status = await emulator.churnStatus(true);
   const after = await emulator.shape();
   const records = await emulator.requests(mark.index);
@@ -111,24 +101,36 @@ export async function runSteady(
   const run: RunResult = {
     contender: 'connector',
     timeScale: steady.timeScale,
-    ok: outcome.run.ok && outcome.reducer.pending === 0,
-    error: outcome.run.error,
-    realSeconds: outcome.run.realSeconds,
+    ok: sessions.every((s) => s.run.ok || dailyRestart(s)) && outcome.reducer.pending === 0,
+    error: sessions.find((s) => !s.run.ok && !dailyRestart(s))?.run.error,
+    realSeconds: sessions.reduce((sum, s) => sum + s.run.realSeconds, 0),
     startupSeconds: 0,
     wallSeconds: (end - start) / 1000,
     requests: inWindow.length,
     rateLimited: limited.length,
     rateLimitedAfterFirstWindow: limited.filter((r) => r.fault === undefined).length,
     faults: inWindow.filter((r) => r.fault !== undefined).length,
-    peakRssBytes: outcome.run.sample.peakRssBytes,
-    cpuSeconds: outcome.run.sample.cpuSeconds,
-    documents: outcome.reducer.documents,
+    peakRssBytes: Math.max(...sessions.map((s) => s.run.sample.peakRssBytes)),
+    cpuSeconds: sessions.reduce((sum, s) => sum + s.run.sample.cpuSeconds, 0),
+    // Each session's reducer starts from the previous collections and counts its own documents.
+    documents: sessions.reduce((sum, s) => sum + s.reducer.documents, 0),
     documentsPerSecond: 0,
     // At the end of the last day: changes of the last minutes may still be on their way.
     comparison: compareCapture(outcome.reducer.collections, expectedIds(after)),
     notes: {
       steady: figures,
-      realRequestsPerSecond: Number((inWindow.length / Math.max(1, outcome.run.realSeconds)).toFixed(1)),
+      // The connector ends each session itself a day after it began (its daily restart); the next
+      // one resumes from the merged state, as the Flow runtime would start it again.
+      sessions: sessions.length,
+      realRequestsPerSecond: Number(
+        (
+          records.length /
+          Math.max(
+            1,
+            sessions.reduce((sum, s) => sum + s.run.realSeconds, 0),
+          )
+        ).toFixed(1),
+      ),
       ...(outcome.run.ok ? {} : { stderrTail: outcome.run.stderrTail.slice(-5) }),
     },
   };
@@ -167,4 +169,54 @@ export async function runSteady(
 
 function perDayOf(counts: Record<RequestKind, number>, days: number): Record<RequestKind, number> {
   return Object.fromEntries(REQUEST_KINDS.map((k) => [k, counts[k] / days])) as Record<RequestKind, number>;
+}
+
+/** The connector ended the session itself, a day after it began, with everything committed. */
+function dailyRestart(outcome: SessionOutcome): boolean {
+  return (
+    !outcome.run.ok &&
+    outcome.run.exitCode === 0 &&
+    outcome.reducer.pending === 0 &&
+    outcome.run.stderrTail.some((line) => line.includes('(daily restart)'))
+  );
+}
+
+/**
+ * Sessions of the connector from the backfill's state until `until()`: the connector ends a session
+ * itself a day after it began (its daily restart, exit 0); the next starts from the merged state,
+ * its clock carrying on from the emulator's (SOURCE_NOTION_CLOCK_START). Any other end stops.
+ */
+async function runSessions(
+  spec: WorkloadSpec & { steady: SteadySpec },
+  emulator: EmulatorHandle,
+  context: BenchContext,
+  backfill: SessionOutcome,
+  options: { until: () => boolean; clockNow: () => number; onStderr: (line: string) => void },
+): Promise<SessionOutcome[]> {
+  const sessions: SessionOutcome[] = [];
+  let previous: SessionOutcome = backfill;
+  const deadline = performance.now() + spec.steady.timeoutSeconds * 1000;
+  for (;;) {
+    const outcome = await runConnectorSession({
+      bundle: context.connectorBundle ?? '',
+      target: {
+        url: emulator.url,
+        token: emulator.token,
+        requestsPerMinute: spec.rpm ?? 180,
+        timeScale: spec.steady.timeScale,
+      },
+      state: previous.reducer.state,
+      collections: previous.reducer.collections,
+      timeoutMs: Math.max(1_000, deadline - performance.now()),
+      nodeArgs: context.connectorNodeArgs,
+      defaultIntervals: true,
+      ...(spec.emulatorClock ? { clockStartMs: options.clockNow() } : {}),
+      until: options.until,
+      onStderr: options.onStderr,
+    });
+    sessions.push(outcome);
+    if (!dailyRestart(outcome) || options.until()) return sessions;
+    context.log(`  the connector restarted itself (daily restart); a new session resumes from its state`);
+    previous = outcome;
+  }
 }

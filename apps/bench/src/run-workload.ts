@@ -186,7 +186,9 @@ async function session(
   if (contender === 'baseline')
     return runBaselineSession({ bundle: context.baselineBundle, target, timeoutMs });
   if (!context.connectorBundle) throw new Error('no connector bundle');
+  const clockStartMs = spec.emulatorClock ? (await emulator.mark()).at : undefined;
   return runConnectorSession({
+    clockStartMs,
     bundle: context.connectorBundle,
     target,
     state: previous?.reducer.state ?? {},

@@ -43,6 +43,12 @@ export interface WorkloadSpec {
   shapeRequirements?: ShapeRequirements;
   /** After the connector's backfill, a steady state of churn measured against the daily budget. */
   steady?: SteadySpec;
+  /**
+   * The connector's clock starts at the emulator's time in every session (SOURCE_NOTION_CLOCK_START),
+   * so its schedules (deletion scans, the daily comment refresh, the daily restart) carry on across
+   * sessions as they would against Notion.
+   */
+  emulatorClock?: boolean;
   deepen?: { pages: number; depth: number };
   /** Per-token budget; null: no limit (the connector is told the config maximum). */
   rpm: number | null;
@@ -222,6 +228,7 @@ function largeWorkspace(quick: boolean): WorkloadSpec {
     },
     limits: { searchPositionCap: cap, cursorTtlSeconds: 60 },
     searchProbe: true,
+    emulatorClock: true,
     shapeRequirements: {
       pages: quick ? 3_000 : 50_000,
       standalone: quick ? 1_200 : 20_000,
