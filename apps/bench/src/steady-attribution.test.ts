@@ -52,6 +52,21 @@ describe('sweepWindowsFromLogs', () => {
     expect(logged).toEqual({ requestsByKind: { listing: 4, pages: 2 } });
   });
 
+  it('closes a refresh cut short by a restart with the sweep that finished its pages', () => {
+    const { windows } = sweepWindowsFromLogs(
+      [
+        log(1_000, 'page sweep: full refresh of every known page', { stream: 'comments', pages: 10 }),
+        // The session ends; the next one's first sweep processes the pending pages.
+        log(5_000, 'page sweep done', { stream: 'comments', refresh: false, scan: false }),
+        log(5_001, 'Captured comments', { stream: 'comments', sweepCompleted: 1, durationMs: 2_000 }),
+      ],
+      9_000,
+    );
+    expect(windows).toEqual([
+      { stream: 'comments', start: 1_000, end: 5_001, backfill: false, scan: false, refresh: true },
+    ]);
+  });
+
   it('keeps a full refresh still running at the end as a window up to the end', () => {
     const { windows } = sweepWindowsFromLogs(
       [log(5_000, 'page sweep: full refresh of every known page', { stream: 'comments', pages: 10 })],

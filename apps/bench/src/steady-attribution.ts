@@ -63,8 +63,9 @@ function numberMap(value: unknown): Record<string, number> | undefined {
 /**
  * The sweeps of a session from the connector's logs: each `sweepCompleted` status line ends a
  * window of its `durationMs` (the connector's clock, emulated ms); the page streams' "page sweep
- * done" line just before it gives its flags. A full refresh still running at `endAt` (its "full
- * refresh of every known page" line seen, no completion) is a refresh window up to `endAt`.
+ * done" line just before it gives its flags. A "full refresh of every known page" line opens a
+ * refresh window that the stream's next completed sweep closes (a refresh cut short by a session's
+ * end goes on as the next session's pending pages), or `endAt` when none completes.
  */
 export function sweepWindowsFromLogs(lines: readonly TimedLogLine[], endAt: number): SweepLogSummary {
   const windows: SweepWindow[] = [];
@@ -97,8 +98,16 @@ export function sweepWindowsFromLogs(lines: readonly TimedLogLine[], endAt: numb
       const duration = typeof fields.durationMs === 'number' ? fields.durationMs : 0;
       const own = flags.get(stream) ?? { backfill: false, scan: false, refresh: false };
       flags.delete(stream);
+      // A refresh cut short (the connector's daily restart) goes on as the next session's pending
+      // pages: the window runs from the refresh's start to the sweep that finished them.
+      const refreshedFrom = refreshStarted.get(stream);
       refreshStarted.delete(stream);
-      windows.push({ stream, start: at - duration, end: at, ...own });
+      const window = { stream, start: at - duration, end: at, ...own };
+      if (refreshedFrom !== undefined) {
+        window.start = Math.min(window.start, refreshedFrom);
+        window.refresh = true;
+      }
+      windows.push(window);
     }
   }
   for (const [stream, start] of refreshStarted) {
