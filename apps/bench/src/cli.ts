@@ -18,7 +18,7 @@ import {
   CONNECTOR_BUNDLE,
   ensureConnectorBundle,
 } from './bundle.js';
-import { markdownTable, targetsTable } from './report.js';
+import { markdownTable, steadyTable, targetsTable } from './report.js';
 import { evaluateTargets } from './results.js';
 import { type MeasuredWorkload, runWorkload } from './run-workload.js';
 import { rateChartSvg } from './svg-chart.js';
@@ -97,16 +97,18 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const measured: MeasuredWorkload[] = [];
   const specs = workloads(mode);
-  const names = specs.flatMap((spec) => [spec.name, ...(spec.incremental ? [spec.incremental.name] : [])]);
+  const followUps = (spec: (typeof specs)[number]) => [
+    ...(spec.incremental ? [spec.incremental.name] : []),
+    ...(spec.steady ? [spec.steady.name] : []),
+  ];
+  const names = specs.flatMap((spec) => [spec.name, ...followUps(spec)]);
   // A whole workload name selects that workload alone; anything else is a prefix.
   const selects = (name: string, workload: string) =>
     names.includes(name) ? workload === name : workload.startsWith(name);
   for (const spec of specs) {
     if (
       only &&
-      !only.some(
-        (name) => selects(name, spec.name) || (spec.incremental && selects(name, spec.incremental.name)),
-      )
+      !only.some((name) => selects(name, spec.name) || followUps(spec).some((f) => selects(name, f)))
     )
       continue;
     const contenders = spec.contenders.filter(
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
 
   const targets = evaluateTargets(measured);
   const table = markdownTable(measured);
+  const steady = steadyTable(measured);
   const targetLines = targetsTable(targets);
   const incremental = measured.find((w) => w.kind === 'incremental');
   const connectorIncremental = incremental?.runs.find((r) => r.contender === 'connector');
@@ -191,6 +194,7 @@ async function main(): Promise<void> {
   const report = [
     table,
     '',
+    ...(steady ? [steady, ''] : []),
     ratio === null
       ? ''
       : `Incremental sweep: the baseline re-walks everything and makes ${ratio.toFixed(1)}× the connector's requests.\n`,

@@ -1,6 +1,7 @@
 import { createRandom } from '@source-notion/notion-emulator';
 import { describe, expect, it } from 'vitest';
-import { pick, planChanges } from './emulator-commands.js';
+import { planChanges } from './emulator-commands.js';
+import { pick } from './page-changes.js';
 import type { BlockShape, WorkspaceShape } from './workspace-shape.js';
 
 describe('pick', () => {

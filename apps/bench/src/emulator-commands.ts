@@ -1,4 +1,11 @@
-import { createRandom, type Emulator, type RequestLogEntry } from '@source-notion/notion-emulator';
+import {
+  createRandom,
+  type Emulator,
+  type EmulatorOptions,
+  type RequestLogEntry,
+  startEmulator,
+} from '@source-notion/notion-emulator';
+import { planChurn, scheduleChurn } from './churn.js';
 import type {
   EmulatorCommand,
   EmulatorReply,
@@ -6,50 +13,18 @@ import type {
   MutationPlan,
   RequestRecord,
 } from './emulator-protocol.js';
-import { type BlockShape, type WorkspaceShape, workspaceShape } from './workspace-shape.js';
-
-/** `count` distinct items of `items`, picked by `random` (a partial Fisher–Yates shuffle). */
-export function pick<T>(items: readonly T[], count: number, random: () => number): T[] {
-  const copy = [...items];
-  const n = Math.min(count, copy.length);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(random() * (copy.length - i));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy.slice(0, n);
-}
-
-const EDITABLE = new Set([
-  'paragraph',
-  'heading_1',
-  'heading_2',
-  'heading_3',
-  'bulleted_list_item',
-  'to_do',
-  'quote',
-]);
-
-/** Operations of a 1%-changed sweep: a mix of property edits, block edits, appends and deletions. */
-export type PageChange =
-  | { op: 'editPage'; pageId: string }
-  | { op: 'editBlock'; pageId: string; blockId: string }
-  | { op: 'appendBlocks'; pageId: string; count: number }
-  | { op: 'deleteBlock'; pageId: string; blockId: string };
+import { applyChange, leavesByPage, type PageChange, pick } from './page-changes.js';
+import { probeEmulatorSearch } from './search-probe.js';
+import { type WorkspaceShape, workspaceShape } from './workspace-shape.js';
 
 /** Plans the changes: `fraction` of the pages, each getting one operation (in rotation). */
 export function planChanges(shape: WorkspaceShape, plan: MutationPlan): PageChange[] {
   const random = createRandom(plan.seed).next;
   const count = Math.max(1, Math.round(shape.pages.length * plan.fraction));
   const pages = pick(shape.pages, count, random);
-  const leavesByPage = new Map<string, BlockShape[]>();
-  for (const block of shape.blocks) {
-    if (block.hasChildren || !EDITABLE.has(block.type)) continue;
-    const list = leavesByPage.get(block.pageId);
-    if (list) list.push(block);
-    else leavesByPage.set(block.pageId, [block]);
-  }
+  const leavesOf = leavesByPage(shape);
   return pages.map((pageId, i): PageChange => {
-    const leaves = leavesByPage.get(pageId) ?? [];
+    const leaves = leavesOf.get(pageId) ?? [];
     const leaf = leaves.length > 0 ? leaves[Math.floor(random() * leaves.length)] : undefined;
     switch (i % 4) {
       case 1:
@@ -66,13 +41,9 @@ export function planChanges(shape: WorkspaceShape, plan: MutationPlan): PageChan
 
 export function applyChanges(emulator: Emulator, changes: readonly PageChange[]): MutationOutcome {
   const operations: Record<string, number> = {};
-  const { workspace } = emulator;
   for (const change of changes) {
     operations[change.op] = (operations[change.op] ?? 0) + 1;
-    if (change.op === 'editPage') workspace.editPage(change.pageId);
-    else if (change.op === 'editBlock') workspace.editBlock(change.blockId);
-    else if (change.op === 'appendBlocks') workspace.appendBlocks(change.pageId, change.count);
-    else workspace.deleteBlock(change.blockId);
+    applyChange(emulator, change);
   }
   return { changedPages: [...new Set(changes.map((c) => c.pageId))], operations };
 }
@@ -113,10 +84,43 @@ function requestRecord(entry: RequestLogEntry): RequestRecord {
   };
 }
 
-export async function handleCommand(emulator: Emulator, command: EmulatorCommand): Promise<EmulatorReply> {
+/**
+ * The emulator a process serves and what it was started with. `rescale` replaces the emulator by
+ * one on the same Workspace with another time scale; a churn runs on its timers.
+ */
+export interface EmulatorHost {
+  emulator: Emulator;
+  options: EmulatorOptions & { limits?: unknown };
+  churn?: ReturnType<typeof scheduleChurn> | undefined;
+}
+
+/**
+ * Serves the same workspace on a new emulator whose clock runs `timeScale` times faster, starting
+ * where the old one's stands; the old one is closed (fresh request log and rate-limit windows).
+ */
+async function rescale(host: EmulatorHost, timeScale: number): Promise<string> {
+  const old = host.emulator;
+  host.churn?.stop();
+  host.churn = undefined;
+  host.options = { ...host.options, timeScale };
+  const next = await startEmulator({
+    ...host.options,
+    workspace: old.workspace,
+    startTime: old.now(),
+  } as EmulatorOptions);
+  await old.close();
+  host.emulator = next;
+  return next.url;
+}
+
+export async function handleCommand(host: EmulatorHost, command: EmulatorCommand): Promise<EmulatorReply> {
+  const { emulator } = host;
   switch (command.cmd) {
-    case 'shape':
-      return { id: command.id, shape: currentShape(emulator) };
+    case 'shape': {
+      const shape = currentShape(emulator);
+      if (command.probeSearch) shape.search = await probeEmulatorSearch(emulator, host.options);
+      return { id: command.id, shape };
+    }
     case 'mark':
       return { id: command.id, mark: { index: emulator.requests().length, at: emulator.now() } };
     case 'resetRateLimits':
@@ -132,6 +136,22 @@ export async function handleCommand(emulator: Emulator, command: EmulatorCommand
         id: command.id,
         mutation: applyChanges(emulator, planChanges(currentShape(emulator), command.plan)),
       };
+    case 'rescale':
+      return { id: command.id, url: await rescale(host, command.timeScale) };
+    case 'churn': {
+      host.churn?.stop();
+      const changes = planChurn(currentShape(emulator), command.plan);
+      host.churn = scheduleChurn(emulator, changes, host.options.timeScale ?? 1);
+      return { id: command.id, churn: host.churn.status() };
+    }
+    case 'churnStatus': {
+      const status = host.churn?.status();
+      if (command.stop) host.churn?.stop();
+      return {
+        id: command.id,
+        churn: status ?? { planned: 0, applied: 0, failed: 0, operations: {}, changedPages: [], errors: [] },
+      };
+    }
     default:
       throw new Error(`unknown command ${JSON.stringify(command)}`);
   }

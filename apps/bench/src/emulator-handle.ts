@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { BENCH_DIR } from './bundle.js';
+import type { ChurnPlan, ChurnStatus } from './churn.js';
 import type {
   EmulatorProcessOptions,
   EmulatorReply,
@@ -12,16 +13,27 @@ import type { WorkspaceShape } from './workspace-shape.js';
 
 /** The emulator running in its own process, driven over IPC. */
 export interface EmulatorHandle {
+  /** The API's base URL (a new one after `rescale`). */
   url: string;
   token: string;
   pid: number;
-  shape(): Promise<WorkspaceShape>;
+  /** The ground truth's shape; with `probeSearch`, also what search can return (`shape.search`). */
+  shape(options?: { probeSearch?: boolean }): Promise<WorkspaceShape>;
   /** Where the request log stands now: later `requests(mark.index)` returns what came after. */
   mark(): Promise<{ index: number; at: number }>;
   /** Fresh rate-limit windows (between two contenders). */
   resetRateLimits(): Promise<void>;
   requests(since: number): Promise<RequestRecord[]>;
   mutate(plan: MutationPlan): Promise<MutationOutcome>;
+  /**
+   * The same workspace served on a new emulator whose clock runs `timeScale` times faster from
+   * where it stands (new `url`, fresh request log and rate-limit windows).
+   */
+  rescale(timeScale: number): Promise<void>;
+  /** Starts changing the workspace on the emulator's clock (churn.ts); replaces a running churn. */
+  churn(plan: ChurnPlan): Promise<ChurnStatus>;
+  /** How the churn stands; `stop` cancels the changes not made yet. */
+  churnStatus(stop?: boolean): Promise<ChurnStatus>;
   close(): Promise<void>;
 }
 
@@ -88,17 +100,27 @@ export function launchEmulator(options: EmulatorProcessOptions, bundle?: string)
   }
 
   function handle(url: string, token: string): EmulatorHandle {
-    return {
+    const emulator: EmulatorHandle = {
       url,
       token,
       pid: child.pid ?? -1,
-      shape: () => call({ cmd: 'shape' }, 'shape') as Promise<WorkspaceShape>,
+      shape: (options) =>
+        call(
+          { cmd: 'shape', probeSearch: options?.probeSearch === true },
+          'shape',
+        ) as Promise<WorkspaceShape>,
       mark: () => call({ cmd: 'mark' }, 'mark') as Promise<{ index: number; at: number }>,
       resetRateLimits: async () => {
         await call({ cmd: 'resetRateLimits' }, 'reset');
       },
       requests: (since) => call({ cmd: 'requests', since }, 'requests') as Promise<RequestRecord[]>,
       mutate: (plan) => call({ cmd: 'mutate', plan }, 'mutation') as Promise<MutationOutcome>,
+      rescale: async (timeScale) => {
+        emulator.url = (await call({ cmd: 'rescale', timeScale }, 'url')) as string;
+      },
+      churn: (plan) => call({ cmd: 'churn', plan }, 'churn') as Promise<ChurnStatus>,
+      churnStatus: (stop) =>
+        call({ cmd: 'churnStatus', stop: stop === true }, 'churn') as Promise<ChurnStatus>,
       close: () =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) {
@@ -113,5 +135,6 @@ export function launchEmulator(options: EmulatorProcessOptions, bundle?: string)
           child.disconnect();
         }),
     };
+    return emulator;
   }
 }

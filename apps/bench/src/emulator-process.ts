@@ -8,30 +8,33 @@
  * prints `{"url","token"}` as one JSON line on stdout and, under `fork`, answers the bench's
  * commands (ground truth, request log, mutations) over IPC.
  */
-import { startEmulator } from '@source-notion/notion-emulator';
-import { handleCommand, prepareWorkspace } from './emulator-commands.js';
+import { type EmulatorOptions, startEmulator } from '@source-notion/notion-emulator';
+import { type EmulatorHost, handleCommand, prepareWorkspace } from './emulator-commands.js';
 import type { EmulatorCommand, EmulatorProcessOptions, EmulatorReply } from './emulator-protocol.js';
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '{}') as EmulatorProcessOptions;
-  const { deepen, ...emulatorOptions } = options;
-  const emulator = await startEmulator({
-    ...(emulatorOptions as Parameters<typeof startEmulator>[0]),
-    requestLogLimit: emulatorOptions.requestLogLimit ?? 5_000_000,
-  });
+  const { deepen, ...rest } = options;
+  const emulatorOptions = {
+    ...(rest as EmulatorOptions),
+    requestLogLimit: rest.requestLogLimit ?? 5_000_000,
+  };
+  const emulator = await startEmulator(emulatorOptions);
   prepareWorkspace(emulator, { deepen });
+  const host: EmulatorHost = { emulator, options: emulatorOptions };
   process.stdout.write(`${JSON.stringify({ url: emulator.url, token: emulator.token })}\n`);
   if (!process.send) return; // standalone: serve until killed
   process.send({ ready: true, url: emulator.url, token: emulator.token } satisfies EmulatorReply);
   process.on('message', (message: EmulatorCommand) => {
-    handleCommand(emulator, message).then(
+    handleCommand(host, message).then(
       (reply) => process.send?.(reply),
       (error: unknown) =>
         process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
     );
   });
   process.on('disconnect', () => {
-    emulator.close().finally(() => process.exit(0));
+    host.churn?.stop();
+    host.emulator.close().finally(() => process.exit(0));
   });
 }
 

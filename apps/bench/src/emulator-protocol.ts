@@ -1,3 +1,4 @@
+import type { ChurnPlan, ChurnStatus } from './churn.js';
 import type { WorkspaceShape } from './workspace-shape.js';
 
 /** Options of the emulator process: the emulator's own, plus workspace preparation. */
@@ -9,6 +10,11 @@ export interface EmulatorProcessOptions {
   faults?: { rates: Readonly<Record<string, number>> } | undefined;
   requestLogLimit?: number;
   seed?: number;
+  /**
+   * Notion's real limits (the emulator's `limits`: search position cap, cursor expiry, omissions);
+   * `false` turns them off. Absent: the emulator's defaults.
+   */
+  limits?: Record<string, unknown> | false;
   /** The emulator's response cache (EmulatorOptions.responseCache). */
   responseCache?: boolean;
   /** Deep-nesting workloads: give `pages` pages a chain of toggles `depth` levels deep. */
@@ -42,11 +48,15 @@ export interface MutationOutcome {
 }
 
 export type EmulatorCommand =
-  | { id: number; cmd: 'shape' }
+  /** probeSearch: also read what search returns (SearchReach), for the floor. */
+  | { id: number; cmd: 'shape'; probeSearch?: boolean }
   | { id: number; cmd: 'mark' }
   | { id: number; cmd: 'resetRateLimits' }
   | { id: number; cmd: 'requests'; since: number }
-  | { id: number; cmd: 'mutate'; plan: MutationPlan };
+  | { id: number; cmd: 'mutate'; plan: MutationPlan }
+  | { id: number; cmd: 'rescale'; timeScale: number }
+  | { id: number; cmd: 'churn'; plan: ChurnPlan }
+  | { id: number; cmd: 'churnStatus'; stop?: boolean };
 
 export type EmulatorReply =
   | { ready: true; url: string; token: string }
@@ -55,4 +65,6 @@ export type EmulatorReply =
   | { id: number; mark: { index: number; at: number } }
   | { id: number; reset: true }
   | { id: number; requests: RequestRecord[] }
-  | { id: number; mutation: MutationOutcome };
+  | { id: number; mutation: MutationOutcome }
+  | { id: number; url: string }
+  | { id: number; churn: ChurnStatus };

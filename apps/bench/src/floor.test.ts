@@ -55,6 +55,7 @@ describe('backfillFloor', () => {
       databases: 1,
       pageListing: 1,
       blockTrees: 3,
+      pageRetrieves: 0,
       childPageBlocks: 0,
       comments: 2,
       total: 10,
@@ -102,6 +103,100 @@ describe('backfillFloor', () => {
   });
 });
 
+/**
+ * A workspace search cannot list: 700 standalone pages (r0 the root, s1…s699 under it) and 300
+ * rows (150 in data source dsA, 150 in dsB), no blocks or comments; dsB is left out of search.
+ */
+function cappedShape(search: WorkspaceShape['search']): WorkspaceShape {
+  const standalone = Array.from({ length: 700 }, (_, i) => (i === 0 ? 'r0' : `s${i}`));
+  const rows = Array.from({ length: 300 }, (_, i) => `row${i}`);
+  const rowDataSources = Object.fromEntries(rows.map((id, i) => [id, i < 150 ? 'dsA' : 'dsB']));
+  return {
+    users: ['u1'],
+    databases: ['dA', 'dB'],
+    dataSources: ['dsA', 'dsB'],
+    pages: [...standalone, ...rows],
+    blocks: [],
+    comments: [],
+    rowDataSources,
+    roots: ['r0'],
+    search,
+  };
+}
+
+describe('backfillFloor when search cannot list everything', () => {
+  const standalone = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) => `s${from + i}`);
+  const rowIds = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `row${from + i}`);
+
+  it('reads both search windows, queries the data sources, and GETs every standalone page no listing returned', () => {
+    // Capped at 300: newest first s1…s200 and rows 0…99; oldest first s400…s599 and r0.
+    const floor = backfillFloor(
+      cappedShape({
+        descending: [...standalone(1, 201), ...rowIds(0, 100)],
+        ascending: ['r0', ...standalone(400, 600)],
+        capped: true,
+        dataSources: ['dsA'],
+      }),
+    );
+    expect(floor).toEqual({
+      users: 2,
+      // One listing of the data sources search returns, one GET of dsB (found through its database).
+      dataSources: 1 + 1,
+      databases: 2,
+      // 3 calls newest first (300 results), 3 oldest first (201), dsA: 2 calls (50 rows unlisted), dsB: 2.
+      pageListing: 3 + 3 + 2 + 2,
+      // s201…s399 and s600…s699: listed by nothing.
+      pageRetrieves: 199 + 100,
+      blockTrees: 1000,
+      childPageBlocks: 0,
+      comments: 1000,
+      total: 2 + 2 + 2 + 10 + 299 + 1000 + 1000,
+    });
+  });
+
+  it('fetches the few rows search missed rather than query a whole data source', () => {
+    // Search returned every page but one row of dsA (row1) and one standalone page (s7).
+    const all = cappedShape(undefined).pages;
+    const missing = new Set(['row1', 's7']);
+    const floor = backfillFloor(
+      cappedShape({
+        descending: all.filter((id) => !missing.has(id)),
+        ascending: [],
+        capped: false,
+        dataSources: ['dsA', 'dsB'],
+      }),
+    );
+    // One listing of 998 pages (10 calls); fetching row1 (1 call) beats querying dsA's 150 rows (2).
+    expect(floor.pageListing).toBe(10);
+    expect(floor.pageRetrieves).toBe(2);
+    expect(floor.dataSources).toBe(1);
+    // Three rows missed: querying dsA (2 calls) beats fetching them (3).
+    const three = new Set(['row1', 'row2', 'row3']);
+    const queried = backfillFloor(
+      cappedShape({
+        descending: all.filter((id) => !three.has(id)),
+        ascending: [],
+        capped: false,
+        dataSources: ['dsA', 'dsB'],
+      }),
+    );
+    expect(queried.pageListing).toBe(10 + 2);
+    expect(queried.pageRetrieves).toBe(0);
+  });
+
+  it('is the formula when search returned everything', () => {
+    const shape = cappedShape(undefined);
+    const everything = backfillFloor({
+      ...shape,
+      search: { descending: shape.pages, ascending: [], capped: false, dataSources: ['dsA', 'dsB'] },
+    });
+    expect(everything).toEqual(backfillFloor(shape));
+    expect(everything.pageListing).toBe(10);
+    expect(everything.pageRetrieves).toBe(0);
+  });
+});
+
 describe('incrementalFloor', () => {
   it('counts the fixed listings plus the changed pages only', () => {
     const floor = incrementalFloor(smallShape(), new Set(['p2']));
@@ -111,6 +206,7 @@ describe('incrementalFloor', () => {
       databases: 1,
       pageListing: 1,
       blockTrees: 1,
+      pageRetrieves: 0,
       childPageBlocks: 0,
       comments: 1,
       total: 7,

@@ -13,6 +13,12 @@ export interface FloorBreakdown {
   dataSources: number;
   databases: number;
   pageListing: number;
+  /**
+   * Pages no listing the floor reads returns (search capped or leaving them out): one
+   * `GET /v1/pages/{id}` each (a row only when that beats querying its data source). 0 when search
+   * lists every page.
+   */
+  pageRetrieves: number;
   blockTrees: number;
   /**
    * Incremental only: the listings that hold the child_page block of a changed page whose parent
@@ -82,6 +88,7 @@ function total(parts: Omit<FloorBreakdown, 'total'>): FloorBreakdown {
       parts.dataSources +
       parts.databases +
       parts.pageListing +
+      parts.pageRetrieves +
       parts.blockTrees +
       parts.childPageBlocks +
       parts.comments,
@@ -103,15 +110,68 @@ export function backfillFloor(shape: WorkspaceShape): FloorBreakdown {
     blockTrees += cost.blockTrees;
     comments += cost.comments;
   }
+  const listing = shape.search
+    ? reachableListing(shape, shape.search)
+    : {
+        dataSources: listCalls(shape.dataSources.length),
+        pageListing: listCalls(shape.pages.length),
+        pageRetrieves: 0,
+      };
   return total({
     users: 1 + listCalls(shape.users.length),
-    dataSources: listCalls(shape.dataSources.length),
     databases: shape.databases.length,
-    pageListing: listCalls(shape.pages.length),
+    ...listing,
     blockTrees,
     childPageBlocks: 0,
     comments,
   });
+}
+
+/** Calls to read `n` results of a listing that may have returned none: 0 for none. */
+function readCalls(n: number): number {
+  return Math.ceil(n / PAGE_SIZE);
+}
+
+/**
+ * The listing part of the floor when search cannot list everything (`shape.search`: what it did
+ * return). Search serves at most its cap of results per listing, so a client reads it newest first
+ * to the cap and then oldest first up to what it already has: those calls list the pages in these
+ * two windows. A data source query lists its rows (⌈rows/100⌉ calls), unless fetching the rows
+ * neither window returned costs less. Every other standalone page is listed by no API: it is met
+ * as a child_page block in its parent's tree (read anyway) and costs one `GET /v1/pages/{id}`. Data
+ * sources: one search listing, plus one `GET /v1/data_sources/{id}` for each it did not return
+ * (found through its database, which the floor retrieves anyway).
+ */
+function reachableListing(
+  shape: WorkspaceShape,
+  search: NonNullable<WorkspaceShape['search']>,
+): Pick<FloorBreakdown, 'dataSources' | 'pageListing' | 'pageRetrieves'> {
+  const listed = new Set([...search.descending, ...search.ascending]);
+  const rowsOf = new Map<string, { rows: number; unlisted: number }>();
+  let pageRetrieves = 0;
+  for (const pageId of shape.pages) {
+    const dataSource = shape.rowDataSources?.[pageId];
+    if (dataSource === undefined) {
+      if (!listed.has(pageId)) pageRetrieves += 1;
+      continue;
+    }
+    const counts = rowsOf.get(dataSource) ?? { rows: 0, unlisted: 0 };
+    counts.rows += 1;
+    if (!listed.has(pageId)) counts.unlisted += 1;
+    rowsOf.set(dataSource, counts);
+  }
+  let queries = 0;
+  for (const { rows, unlisted } of rowsOf.values()) {
+    if (unlisted < listCalls(rows)) pageRetrieves += unlisted;
+    else queries += listCalls(rows);
+  }
+  const searchedSources = new Set(search.dataSources);
+  const unsearchedSources = shape.dataSources.filter((id) => !searchedSources.has(id)).length;
+  return {
+    dataSources: listCalls(search.dataSources.length) + unsearchedSources,
+    pageListing: listCalls(search.descending.length) + readCalls(search.ascending.length) + queries,
+    pageRetrieves,
+  };
 }
 
 /**
@@ -159,6 +219,7 @@ export function incrementalFloor(shape: WorkspaceShape, changed: ReadonlySet<str
     dataSources: listCalls(shape.dataSources.length),
     databases: shape.databases.length,
     pageListing: listCalls(pages),
+    pageRetrieves: 0,
     blockTrees,
     childPageBlocks: childPageBlockCalls(shape, changed, index),
     comments,

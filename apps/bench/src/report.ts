@@ -90,3 +90,58 @@ export function targetsTable(targets: readonly Target[]): string {
     ]),
   );
 }
+
+function share(value: number, of: number): string {
+  return of > 0 ? `${((value / of) * 100).toFixed(1)}%` : '–';
+}
+
+/** The steady-state workloads: requests per emulated day by kind, each also as a share of the daily budget. */
+export function steadyTable(workloads: readonly WorkloadResult[]): string {
+  const rows = workloads.flatMap((workload) => {
+    const steady = workload.steady;
+    if (!steady) return [];
+    const cell = (n: number) => `${integer(n)} (${share(n, steady.dailyBudget)})`;
+    const logged = steady.loggedByKindPerDay;
+    const ownCounts = logged
+      ? [
+          [
+            `${workload.name} (page sweeps' own counts)`,
+            cell(logged.sweeps + logged.commentRefresh + logged.deletionScans + logged.other),
+            cell(logged.sweeps),
+            cell(logged.commentRefresh),
+            cell(logged.deletionScans),
+            '–',
+            '',
+            '',
+          ],
+        ]
+      : [];
+    return [
+      [
+        workload.name,
+        cell(steady.requestsPerDay),
+        cell(steady.byKind.sweeps),
+        cell(steady.byKind.commentRefresh),
+        cell(steady.byKind.deletionScans),
+        cell(steady.byKind.other),
+        `${integer(steady.sweeps)} (${steady.scans} scans, ${steady.refreshes} refreshes)`,
+        `${integer(steady.changes.applied)} / ${integer(steady.changes.planned)}`,
+      ],
+      ...ownCounts,
+    ];
+  });
+  if (rows.length === 0) return '';
+  return alignedTable(
+    [
+      'steady state',
+      'requests / day (of budget)',
+      'sweeps',
+      'comment refresh',
+      'deletion scans',
+      'other',
+      'sweeps done',
+      'changes made',
+    ],
+    rows,
+  );
+}

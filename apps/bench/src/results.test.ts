@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { markdownTable, targetsTable } from './report.js';
-import { evaluateTargets, type RunResult, type WorkloadKind, type WorkloadResult } from './results.js';
+import { markdownTable, steadyTable, targetsTable } from './report.js';
+import {
+  evaluateTargets,
+  type RunResult,
+  type SteadyFigures,
+  type WorkloadKind,
+  type WorkloadResult,
+} from './results.js';
 
 const collections = (captured: number, expected: number) => {
   const c = {
@@ -49,6 +55,7 @@ function workload(kind: WorkloadKind, runs: RunResult[], overrides: Partial<Work
       databases: 1,
       pageListing: 1,
       blockTrees: 990,
+      pageRetrieves: 0,
       childPageBlocks: 0,
       comments: 5,
       total: 1000,
@@ -58,6 +65,75 @@ function workload(kind: WorkloadKind, runs: RunResult[], overrides: Partial<Work
     ...overrides,
   };
 }
+
+function steady(budgetShare: number): SteadyFigures {
+  const perDay = budgetShare * 259_200;
+  return {
+    days: 1,
+    requestsPerDay: perDay,
+    dailyBudget: 259_200,
+    budgetShare,
+    byKind: { sweeps: perDay / 2, commentRefresh: perDay / 4, deletionScans: perDay / 8, other: perDay / 8 },
+    routesByKind: {},
+    sweeps: 1_700,
+    scans: 72,
+    refreshes: 1,
+    changes: { planned: 520, applied: 520, failed: 0, operations: {}, changedPages: 520, errors: [] },
+  };
+}
+
+describe('evaluateTargets of the large workspace', () => {
+  it('checks the large backfill: its shape, one session, wall ÷ floor ≤ 1.15, peak RSS < 300 MB, documents', () => {
+    const shapeCheck = {
+      name: 'large-w: workspace pages',
+      value: 52_000,
+      limit: 50_000,
+      op: '>=' as const,
+      met: true,
+    };
+    const targets = evaluateTargets([
+      workload('large-backfill', [run({ wallSeconds: 380, peakRssBytes: 280 * 2 ** 20 })], {
+        name: 'large-w',
+        shapeChecks: [shapeCheck],
+      }),
+    ]);
+    expect(targets.map((t) => [t.name, t.value, t.met])).toEqual([
+      ['large-w: workspace pages', 52_000, true],
+      ['large-w: backfill completed in one session, no binding failed', 1, true],
+      ['large-w: wall ÷ floor', 1.14, true],
+      ['large-w: peak RSS (MB)', 280, true],
+      ['large-w: documents differing from ground truth', 0, true],
+    ]);
+    const failed = evaluateTargets([
+      workload('large-backfill', [run({ ok: false, wallSeconds: 390, peakRssBytes: 310 * 2 ** 20 })]),
+    ]);
+    expect(failed.filter((t) => !t.met).map((t) => t.name)).toEqual([
+      'large-backfill-w: backfill completed in one session, no binding failed',
+      'large-backfill-w: wall ÷ floor',
+      'large-backfill-w: peak RSS (MB)',
+      'large-backfill-w: documents differing from ground truth',
+    ]);
+  });
+
+  it('checks the steady state against 20% of the daily budget, and not its end-of-day documents', () => {
+    const within = evaluateTargets([workload('steady', [run()], { name: 'steady-w', steady: steady(0.15) })]);
+    expect(within.map((t) => [t.name, t.value, t.met])).toEqual([
+      ['steady-w: session ran its days, no binding failed', 1, true],
+      ['steady-w: requests per emulated day ÷ daily budget', 0.15, true],
+    ]);
+    const over = evaluateTargets([workload('steady', [run()], { name: 'steady-w', steady: steady(0.31) })]);
+    expect(over[1]).toMatchObject({ value: 0.31, met: false });
+  });
+
+  it('tables the steady state by kind, each as a share of the daily budget', () => {
+    const table = steadyTable([workload('steady', [run()], { name: 'steady-w', steady: steady(0.2) })]);
+    expect(table).toContain('| steady-w');
+    expect(table).toContain('51,840 (20.0%)');
+    expect(table).toContain('25,920 (10.0%)');
+    expect(table).toContain('1,700 (72 scans, 1 refreshes)');
+    expect(steadyTable([workload('backfill', [run()])])).toBe('');
+  });
+});
 
 describe('evaluateTargets', () => {
   it('checks the backfill targets on the connector run', () => {

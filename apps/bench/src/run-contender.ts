@@ -23,8 +23,17 @@ export interface SessionOutcome {
 /** The start date handed to the connector: before anything the emulator generates. */
 export const BENCH_START_DATE = '2015-01-01T00:00:00.000Z';
 
-/** The `open` request the Flow runtime would send for a capture with all six bindings. */
-export function openRequest(target: Target, state: unknown): Record<string, unknown> {
+/**
+ * The `open` request the Flow runtime would send for a capture with all six bindings. Each binding
+ * sweeps once a day (one sweep is measured), or with `defaultIntervals` at the connector's own
+ * default interval (no interval in the request).
+ */
+export function openRequest(
+  target: Target,
+  state: unknown,
+  options: { defaultIntervals?: boolean } = {},
+): Record<string, unknown> {
+  const daily = options.defaultIntervals !== true;
   return {
     open: {
       capture: {
@@ -34,10 +43,9 @@ export function openRequest(target: Target, state: unknown): Record<string, unkn
           start_date: BENCH_START_DATE,
           advanced: { requests_per_minute: target.requestsPerMinute },
         },
-        // One sweep per binding is measured; the next would come a day later.
-        intervalSeconds: 86_400,
+        ...(daily ? { intervalSeconds: 86_400 } : {}),
         bindings: STREAM_NAMES.map((stream) => ({
-          resourceConfig: { stream, syncMode: 'incremental', interval: 'PT24H' },
+          resourceConfig: { stream, syncMode: 'incremental', ...(daily ? { interval: 'PT24H' } : {}) },
           resourcePath: [stream],
           collection: { name: `bench/${stream}`, key: ['/id'] },
           backfill: 0,
@@ -66,6 +74,14 @@ export interface ConnectorSessionOptions {
   timeoutMs: number;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: readonly string[];
+  /** Every binding at the connector's default interval (steady state) rather than once a day. */
+  defaultIntervals?: boolean;
+  /** The connector's clock starts here (SOURCE_NOTION_CLOCK_START): the emulator's time at spawn. */
+  clockStartMs?: number | undefined;
+  /** Ends the session once true (checked on every line); default: every binding swept once. */
+  until?: () => boolean;
+  /** Each stderr line of the connector. */
+  onStderr?: (line: string) => void;
 }
 
 /**
@@ -80,21 +96,25 @@ export async function runConnectorSession(options: ConnectorSessionOptions): Pro
   });
   const sweeps: Record<string, Record<string, unknown>> = {};
   let documentsAtDone = 0;
-  const isDone = () => Object.keys(sweeps).length === STREAM_NAMES.length;
+  const isDone = options.until ?? (() => Object.keys(sweeps).length === STREAM_NAMES.length);
   const run = await runChild({
     command: process.execPath,
     args: [...(options.nodeArgs ?? []), options.bundle],
     env: baseEnv({
       NOTION_API_BASE_URL: options.target.url,
       SOURCE_NOTION_TIME_SCALE: String(options.target.timeScale),
+      ...(options.clockStartMs === undefined
+        ? {}
+        : { SOURCE_NOTION_CLOCK_START: String(Math.floor(options.clockStartMs)) }),
       LOG_LEVEL: 'info',
     }),
-    input: `${JSON.stringify(openRequest(options.target, options.state))}\n`,
+    input: `${JSON.stringify(openRequest(options.target, options.state, { defaultIntervals: options.defaultIntervals }))}\n`,
     onMessage: (message) => {
       reducer.apply(message);
       if (!isDone()) documentsAtDone = reducer.documents;
     },
     onStderr: (line) => {
+      options.onStderr?.(line);
       if (!line.includes('sweepCompleted')) return;
       try {
         const log = JSON.parse(line) as { fields?: Record<string, unknown> };

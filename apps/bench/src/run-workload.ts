@@ -3,6 +3,7 @@ import type { EmulatorHandle } from './emulator-handle.js';
 import { launchEmulator } from './emulator-handle.js';
 import type { RequestRecord } from './emulator-protocol.js';
 import { backfillFloor, type FloorBreakdown, floorSeconds, incrementalFloor } from './floor.js';
+import { shapeChecks, shapeFigures } from './large-workspace.js';
 import { sampleProcess } from './proc-stats.js';
 import type { ContenderName, RunResult, WorkloadKind, WorkloadResult } from './results.js';
 import {
@@ -11,6 +12,7 @@ import {
   type SessionOutcome,
   type Target,
 } from './run-contender.js';
+import { runSteady } from './run-steady.js';
 import { UNLIMITED_RPM, type WorkloadSpec } from './workloads.js';
 import { compareCapture, expectedIds, type WorkspaceShape } from './workspace-shape.js';
 
@@ -184,7 +186,9 @@ async function session(
   if (contender === 'baseline')
     return runBaselineSession({ bundle: context.baselineBundle, target, timeoutMs });
   if (!context.connectorBundle) throw new Error('no connector bundle');
+  const clockStartMs = spec.emulatorClock ? (await emulator.mark()).at : undefined;
   return runConnectorSession({
+    clockStartMs,
     bundle: context.connectorBundle,
     target,
     state: previous?.reducer.state ?? {},
@@ -212,6 +216,7 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
   }
   let backfill: MeasuredWorkload | undefined;
   let incremental: MeasuredWorkload | undefined;
+  let steady: MeasuredWorkload | undefined;
   for (const [timeScale, group] of groups) {
     const emulator = await launchEmulator(
       {
@@ -223,12 +228,20 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
         seed: Number(spec.workspace.seed ?? 1),
         deepen: spec.deepen,
         responseCache: spec.instantApi === true,
+        ...(spec.limits === undefined ? {} : { limits: spec.limits }),
       },
       context.emulatorBundle,
     );
     try {
-      const shape = await emulator.shape();
-      backfill ??= emptyWorkload(spec, spec.name, spec.kind, spec.description, shape, backfillFloor(shape));
+      const shape = await emulator.shape({ probeSearch: spec.searchProbe === true });
+      if (!backfill) {
+        backfill = emptyWorkload(spec, spec.name, spec.kind, spec.description, shape, backfillFloor(shape));
+        if (spec.shapeRequirements) {
+          const figures = shapeFigures(shape);
+          context.log(`${spec.name}: workspace ${JSON.stringify(figures)}`);
+          backfill.shapeChecks = shapeChecks(spec.name, figures, spec.shapeRequirements);
+        }
+      }
       const firstSessions = new Map<ContenderName, SessionOutcome>();
       for (const contender of group) {
         context.log(
@@ -238,6 +251,12 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
           contender,
           await measuredSession(contender, spec, timeScale, emulator, context, undefined, shape, backfill),
         );
+      }
+      const connectorBackfill = firstSessions.get('connector');
+      if (spec.steady && connectorBackfill) {
+        if (connectorBackfill.run.ok) {
+          steady = await runSteady({ ...spec, steady: spec.steady }, emulator, context, connectorBackfill);
+        } else context.log(`${spec.steady.name}: skipped (the backfill failed)`);
       }
       if (!spec.incremental) continue;
 
@@ -265,7 +284,7 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
       await emulator.close();
     }
   }
-  return [backfill, incremental].filter((w): w is MeasuredWorkload => w !== undefined);
+  return [backfill, incremental, steady].filter((w): w is MeasuredWorkload => w !== undefined);
 }
 
 function timeScaleOf(spec: WorkloadSpec, contender: ContenderName): number {

@@ -1,5 +1,7 @@
 import { type FaultKind, NOTION_LATENCY } from '@source-notion/notion-emulator';
+import type { ShapeRequirements } from './large-workspace.js';
 import type { ContenderName, WorkloadKind } from './results.js';
+import type { SteadySpec } from './run-steady.js';
 
 /** Notion-like response times (emulated ms): the emulator's lognormal, median 350 ms, p99 2 s. */
 export const LATENCY = NOTION_LATENCY;
@@ -27,6 +29,26 @@ export interface WorkloadSpec {
   description: string;
   /** Emulator workspace options (generator knobs). */
   workspace: Record<string, unknown>;
+  /**
+   * The emulator's model of Notion's real limits (`limits`: search position cap, cursor expiry,
+   * search omissions, 25-reference computations); `false`: off. Absent: the emulator's defaults.
+   */
+  limits?: Record<string, unknown> | false;
+  /**
+   * Read what search returns before the sessions (search-probe.ts): the floor then counts both
+   * search windows, the data source queries and one GET per page no listing returns.
+   */
+  searchProbe?: boolean;
+  /** What the generated workspace must hold (checked as targets). */
+  shapeRequirements?: ShapeRequirements;
+  /** After the connector's backfill, a steady state of churn measured against the daily budget. */
+  steady?: SteadySpec;
+  /**
+   * The connector's clock starts at the emulator's time in every session (SOURCE_NOTION_CLOCK_START),
+   * so its schedules (deletion scans, the daily comment refresh, the daily restart) carry on across
+   * sessions as they would against Notion.
+   */
+  emulatorClock?: boolean;
   deepen?: { pages: number; depth: number };
   /** Per-token budget; null: no limit (the connector is told the config maximum). */
   rpm: number | null;
@@ -73,7 +95,9 @@ export function workloads(mode: BenchMode): WorkloadSpec[] {
   // Real requests per second at the budget: rpm / 60 × scale. Full: 120 and 150; quick: 180 and 300.
   const scale180 = quick ? 60 : 40;
   const scale600 = quick ? 30 : 15;
-  return [
+  // These workloads predate the emulator's model of Notion's real limits: they run without it, as
+  // they always have, so their figures stay comparable (large-workspace runs with the limits).
+  const classic: WorkloadSpec[] = [
     {
       name: 'backfill-small-180',
       kind: 'backfill',
@@ -165,4 +189,68 @@ export function workloads(mode: BenchMode): WorkloadSpec[] {
       timeoutSeconds: 900,
     },
   ];
+  return [...classic.map((spec) => ({ ...spec, limits: false as const })), largeWorkspace(quick)];
+}
+
+/**
+ * The large workspace (issue 12): more pages than search can list, with Notion's limits on
+ * (search capped at 11,200 results, cursors expiring 60 emulated seconds after their listing
+ * began, search leaving out some pages and data sources), few blocks a page so that its ~120,000
+ * requests take about 16 real minutes at ×40 (120 real requests/s at the budget, as the other
+ * 180/min workloads). Then 1% churn a day with the connector at its default intervals for half a day
+ * and the measured day, at ×200 (a day in 7.2 real minutes; 20% of the budget is 120 real
+ * requests/s). Connector only: the
+ * sequential baseline would take hours. Quick: 3,000 pages under a cap of 600 (the same share
+ * of the pages within reach of search), the days at ×1,440.
+ */
+function largeWorkspace(quick: boolean): WorkloadSpec {
+  const pages = quick ? 3_000 : 52_000;
+  const roots = quick ? 10 : 80;
+  const hidden = quick ? 2 : 4;
+  const cap = quick ? 600 : 11_200;
+  const standaloneShare = 0.42;
+  return {
+    name: 'large-workspace',
+    kind: 'large-backfill',
+    description: `backfill of a ${pages.toLocaleString('en-US')}-page workspace (${Math.round(pages * standaloneShare).toLocaleString('en-US')} standalone pages under ${roots} roots, the rest rows of 24 data sources, ${hidden} of them only under a child_database block) at 180 requests/minute, search capped at ${cap.toLocaleString('en-US')} results, cursors expiring after 60 emulated seconds`,
+    workspace: {
+      seed: 21,
+      pages,
+      standaloneShare,
+      // Emulator knobs of the emu lane (issue 12): every standalone page under one of N roots, and
+      // data sources search never returns (reachable through a child_database block or their database).
+      standaloneRoots: roots,
+      hiddenDataSources: hidden,
+      dataSources: 24,
+      blocksPerPage: 2,
+      users: quick ? 20 : 60,
+      unsharedPages: quick ? 4 : 10,
+    },
+    limits: { searchPositionCap: cap, cursorTtlSeconds: 60 },
+    searchProbe: true,
+    emulatorClock: true,
+    shapeRequirements: {
+      pages: quick ? 3_000 : 50_000,
+      standalone: quick ? 1_200 : 20_000,
+      maxRoots: quick ? 10 : 100,
+      rows: quick ? 1_700 : 30_000,
+      dataSources: 20,
+      unsearchedDataSources: 1,
+      searchCapped: true,
+    },
+    rpm: 180,
+    timeScale: quick ? 60 : 40,
+    latency: LATENCY,
+    contenders: ['connector'],
+    steady: {
+      name: 'large-workspace-steady-1pct',
+      description: `a day of 1% churn a day on the large workspace (edits, new pages, pages moved to the trash, spread over the day), the connector at its default intervals, 180 requests/minute`,
+      fraction: 0.01,
+      warmupDays: 0.5,
+      days: 1,
+      timeScale: quick ? 1_440 : 200,
+      timeoutSeconds: quick ? 600 : 1_800,
+    },
+    timeoutSeconds: quick ? 900 : 3_600,
+  };
 }

@@ -24,6 +24,27 @@ export interface WorkspaceShape {
   blocks: BlockShape[];
   /** Page-level comments only (inline comments are off in the bench's config). */
   comments: Array<{ id: string; pageId: string }>;
+  /** Data source rows: page id → its data source id (pages absent here are standalone). */
+  rowDataSources?: Record<string, string>;
+  /** Standalone pages whose parent is the workspace. */
+  roots?: string[];
+  /**
+   * What search can return, read through the emulator's own search (searchProbe): absent when the
+   * floor may assume that one search listing returns every page and data source.
+   */
+  search?: SearchReach;
+}
+
+/** What search returned when read to its end or its cap, newest first and then oldest first. */
+export interface SearchReach {
+  /** Page ids of the descending listing (newest first), in order. */
+  descending: string[];
+  /** Page ids of the ascending listing (oldest first), up to the first one the descending listing held. */
+  ascending: string[];
+  /** Whether the descending listing stopped at the position cap (a rejected cursor) rather than its end. */
+  capped: boolean;
+  /** Data source ids a `filter: data_source` listing returned. */
+  dataSources: string[];
 }
 
 type Loose = Record<string, unknown>;
@@ -71,7 +92,21 @@ export function workspaceShape(truth: Record<string, unknown>): WorkspaceShape {
       };
     }),
     comments: list('comments').map((comment) => ({ id: idOf(comment), pageId: String(comment.page_id) })),
+    ...pageParents(list('pages')),
   };
+}
+
+/** Rows with their data source, and the root pages (parent: the workspace). */
+function pageParents(pages: readonly Loose[]): Pick<WorkspaceShape, 'rowDataSources' | 'roots'> {
+  const rowDataSources: Record<string, string> = {};
+  const roots: string[] = [];
+  for (const page of pages) {
+    const parent = asRecord(page.parent);
+    if (parent.type === 'data_source_id' && typeof parent.data_source_id === 'string')
+      rowDataSources[idOf(page)] = parent.data_source_id;
+    else if (parent.type === 'workspace') roots.push(idOf(page));
+  }
+  return { rowDataSources, roots };
 }
 
 /** The id set of each collection a complete capture must hold. */

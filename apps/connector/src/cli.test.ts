@@ -33,6 +33,7 @@ describe('runCli', () => {
       'LOG_LEVEL',
       'NOTION_API_BASE_URL',
       'SOURCE_NOTION_TIME_SCALE',
+      'SOURCE_NOTION_CLOCK_START',
       'SOURCE_NOTION_STATUS_INTERVAL_MS',
     ]) {
       expect(help).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));

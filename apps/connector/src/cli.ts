@@ -44,7 +44,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const environment = readEnvironment(io.env);
     runtime = {
       environment,
-      clock: createSystemClock({ scale: environment.timeScale }),
+      clock: createSystemClock({
+        scale: environment.timeScale,
+        ...(environment.clockStartMs === undefined ? {} : { startMs: environment.clockStartMs }),
+      }),
       logger: createLogger({ level: environment.logLevel }),
     };
   } catch (error) {

@@ -27,6 +27,7 @@ describe('readEnvironment', () => {
         LOG_LEVEL: 'WARNING',
         NOTION_API_BASE_URL: 'http://127.0.0.1:4010/',
         SOURCE_NOTION_TIME_SCALE: '60',
+        SOURCE_NOTION_CLOCK_START: '2030-01-01T00:00:00Z',
         SOURCE_NOTION_STATUS_INTERVAL_MS: '0',
         SOURCE_NOTION_BUNDLE: 'not ours: ignored',
       }),
@@ -34,8 +35,12 @@ describe('readEnvironment', () => {
       logLevel: 'warn',
       notionApiBaseUrl: 'http://127.0.0.1:4010/',
       timeScale: 60,
+      clockStartMs: Date.parse('2030-01-01T00:00:00Z'),
       statusIntervalMs: 0,
     });
+    expect(readEnvironment({ SOURCE_NOTION_CLOCK_START: '1893456000000' }).clockStartMs).toBe(
+      1_893_456_000_000,
+    );
     expect(readEnvironment({ LOG_LEVEL: 'trace', SOURCE_NOTION_TIME_SCALE: '0.5' })).toMatchObject({
       logLevel: 'debug',
       timeScale: 0.5,
@@ -48,6 +53,7 @@ describe('readEnvironment', () => {
       readEnvironment({
         NOTION_API_BASE_URL: 'ftp://example.com',
         SOURCE_NOTION_TIME_SCALE: '-2',
+        SOURCE_NOTION_CLOCK_START: 'yesterday',
         SOURCE_NOTION_STATUS_INTERVAL_MS: 'soon',
       });
     } catch (caught) {
@@ -57,6 +63,7 @@ describe('readEnvironment', () => {
     expect((error as Error).message).toBe(
       'bad environment: NOTION_API_BASE_URL must be an http(s) URL, got "ftp://example.com"; ' +
         'SOURCE_NOTION_TIME_SCALE must be a number above 0, got "-2"; ' +
+        'SOURCE_NOTION_CLOCK_START must be an ISO 8601 time or epoch milliseconds, got "yesterday"; ' +
         'SOURCE_NOTION_STATUS_INTERVAL_MS must be a number of milliseconds, 0 or more, got "soon"',
     );
     expect(readEnvironment({ LOG_LEVEL: 'loud' }).logLevel).toBe('info');

@@ -12,6 +12,8 @@ export interface ConnectorEnvironment {
   notionApiBaseUrl: string;
   /** SOURCE_NOTION_TIME_SCALE. */
   timeScale: number;
+  /** SOURCE_NOTION_CLOCK_START, epoch ms; undefined: real now. */
+  clockStartMs: number | undefined;
   /** SOURCE_NOTION_STATUS_INTERVAL_MS. */
   statusIntervalMs: number;
 }
@@ -32,6 +34,11 @@ export const ENVIRONMENT_SWITCHES: readonly EnvironmentSwitch[] = [
     name: 'SOURCE_NOTION_TIME_SCALE',
     meaning:
       'run time this many times faster, a number above 0 (tests and benchmarks against the emulator only)',
+  },
+  {
+    name: 'SOURCE_NOTION_CLOCK_START',
+    meaning:
+      'start the clock at this time, ISO 8601 or epoch ms, instead of now (tests and benchmarks against the emulator only)',
   },
   {
     name: 'SOURCE_NOTION_STATUS_INTERVAL_MS',
@@ -64,6 +71,12 @@ export function readEnvironment(env: NodeJS.ProcessEnv): ConnectorEnvironment {
     logLevel: parseLogLevel(env.LOG_LEVEL) ?? 'info',
     notionApiBaseUrl: read('NOTION_API_BASE_URL', DEFAULT_NOTION_BASE_URL, parseHttpUrl, 'an http(s) URL'),
     timeScale: read('SOURCE_NOTION_TIME_SCALE', 1, (raw) => parseNumber(raw, 'positive'), 'a number above 0'),
+    clockStartMs: read<number | undefined>(
+      'SOURCE_NOTION_CLOCK_START',
+      undefined,
+      parseTime,
+      'an ISO 8601 time or epoch milliseconds',
+    ),
     statusIntervalMs: read(
       'SOURCE_NOTION_STATUS_INTERVAL_MS',
       DEFAULT_STATUS_INTERVAL_MS,
@@ -81,6 +94,12 @@ function parseNumber(raw: string, sign: 'positive' | 'non-negative'): number | u
   const value = Number(raw);
   if (!Number.isFinite(value)) return undefined;
   return (sign === 'positive' ? value > 0 : value >= 0) ? value : undefined;
+}
+
+function parseTime(raw: string): number | undefined {
+  const text = raw.trim();
+  const value = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  return Number.isFinite(value) ? value : undefined;
 }
 
 function parseHttpUrl(raw: string): string | undefined {

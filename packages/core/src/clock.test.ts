@@ -21,6 +21,15 @@ describe('createSystemClock', () => {
     await expect(sleeping).rejects.toThrow('stop');
   });
 
+  it('starts where it is told', () => {
+    const start = Date.parse('2030-01-01T00:00:00.000Z');
+    const clock = createSystemClock({ scale: 100, startMs: start });
+    expect(clock.now() - start).toBeGreaterThanOrEqual(0);
+    expect(clock.now() - start).toBeLessThan(100_000);
+    const unscaled = createSystemClock({ startMs: start });
+    expect(unscaled.now() - start).toBeLessThan(1_000);
+  });
+
   it('rejects an invalid scale', () => {
     expect(() => createSystemClock({ scale: 0 })).toThrow(RangeError);
   });

@@ -9,6 +9,11 @@ export interface Clock {
 export interface SystemClockOptions {
   /** Emulated time runs this many times faster than real time (tests and benchmarks only). */
   scale?: number;
+  /**
+   * Epoch ms the clock reads when created (default: real now): sessions of a benchmark carry on
+   * one emulated clock (tests and benchmarks only).
+   */
+  startMs?: number;
 }
 
 /** Node's timers overflow past 2^31-1 ms; longer sleeps are chained. */
@@ -45,16 +50,19 @@ export function sleepReal(realMs: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The real clock, optionally scaled: now() = start + realElapsed × scale; sleep(ms) waits ms / scale. */
+/**
+ * The real clock, optionally scaled and started elsewhere: now() = start + realElapsed × scale;
+ * sleep(ms) waits ms / scale.
+ */
 export function createSystemClock(options: SystemClockOptions = {}): Clock {
   const scale = options.scale ?? 1;
   if (!Number.isFinite(scale) || scale <= 0) {
     throw new RangeError(`clock scale must be a positive number, got ${scale}`);
   }
-  if (scale === 1) {
+  if (scale === 1 && options.startMs === undefined) {
     return { now: () => Date.now(), sleep: (ms, signal) => sleepReal(ms, signal) };
   }
-  const startWall = Date.now();
+  const startWall = options.startMs ?? Date.now();
   const startMono = performance.now();
   return {
     now: () => Math.floor(startWall + (performance.now() - startMono) * scale),
