@@ -93,7 +93,7 @@ describe('the emulator host', () => {
   });
 
   it('probes search with the shape: every page when search is not capped', async () => {
-    const options = { workspace: { size: 'tiny' as const, seed: 5 }, seed: 5, rpm: 3, limits: false };
+    const options = { workspace: { size: 'tiny' as const, seed: 5 }, seed: 5, rpm: 3, limits: false as const };
     host = { emulator: await startEmulator(options), options };
     const reply = await handleCommand(host, { id: 1, cmd: 'shape', probeSearch: true });
     if (!('shape' in reply)) throw new Error('no shape');
@@ -111,7 +111,7 @@ describe('the emulator host', () => {
     const options = {
       workspace: { size: 'small' as const, seed: 5, blocksPerPage: 1 },
       seed: 5,
-      limits: false,
+      limits: false as const,
       faults: { searchCursorTtlResults: 200 },
     };
     host = { emulator: await startEmulator(options), options };
