@@ -34,7 +34,8 @@ export function generateDatabases(
         : { type: 'workspace' };
     const parentPage = parent.type === 'page' ? pages[parent.pageIdx] : undefined;
     const from = parentPage ? parentPage.created : yearAgo;
-    const created = time(from, from + 10 * DAY_MS);
+    // Never after `now`: a database under a page created lately is created by now.
+    const created = time(from, Math.min(from + 10 * DAY_MS, now));
     const db: DatabaseRecord = {
       idx,
       id: codec.encode(ID_KIND.database, idx),
@@ -57,7 +58,7 @@ export function generateDatabases(
     if (k === 1 && last) db = last;
     else if (k >= 3 && last && last.dataSourceIdxs.length === 1 && rng.chance(0.2)) db = last;
     else db = newDatabase();
-    const created = time(db.created, db.created + DAY_MS);
+    const created = time(db.created, Math.min(db.created + DAY_MS, now));
     const ds: DataSourceRecord = {
       idx: k,
       id: codec.encode(ID_KIND.dataSource, k),

@@ -34,6 +34,21 @@ describe('generator knobs for large, realistic workspaces', () => {
     expect(natural.pages.filter((p) => p.shared && p.parent.type === 'workspace').length).toBeGreaterThan(20);
   });
 
+  it('no generated object is created or edited after the workspace now (a database under a late page included)', () => {
+    const ws = new Workspace({
+      seed: 21,
+      pages: 800,
+      standaloneShare: 0.42,
+      standaloneRoots: 5,
+      hiddenDataSources: 2,
+      dataSources: 12,
+      now: NOW,
+    });
+    const records = [...ws.pages, ...ws.databases, ...ws.dataSources];
+    const late = records.filter((r) => r.created > NOW || r.edited > NOW);
+    expect(late.map((r) => r.id)).toEqual([]);
+  });
+
   it('hiddenDataSources: hidden from search, reachable through a child_database block or their database', async () => {
     emu = await startEmulator({
       rpm: null,
