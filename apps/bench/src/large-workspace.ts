@@ -30,7 +30,7 @@ export interface ShapeFigures {
   searchCapped: boolean;
   /** Standalone pages neither search listing returned: each costs one GET. */
   unlistedStandalone: number;
-  /** Roots neither search listing returned: nothing else leads to them, so no client can find them. */
+  /** Roots neither search listing returned: reached only by climbing from a page of their tree. */
   unlistedRoots: number;
 }
 
@@ -69,7 +69,8 @@ export function shapeChecks(workload: string, figures: ShapeFigures, required: S
       required.unsearchedDataSources,
     ),
     check(`${w} search stops at its cap`, figures.searchCapped ? 1 : 0, '==', required.searchCapped ? 1 : 0),
-    // A root search cannot return is in the ground truth but beyond any client's reach.
-    check(`${w} roots search cannot return`, figures.unlistedRoots, '==', 0),
+    // No target on the roots search cannot return (`unlistedRoots`, reported with the shape): the
+    // connector reaches them by climbing from a page of their tree that search or a data source
+    // returned, and the comparison with the ground truth shows whether it did.
   ];
 }
