@@ -93,7 +93,12 @@ describe('the emulator host', () => {
   });
 
   it('probes search with the shape: every page when search is not capped', async () => {
-    const options = { workspace: { size: 'tiny' as const, seed: 5 }, seed: 5, rpm: 3, limits: false as const };
+    const options = {
+      workspace: { size: 'tiny' as const, seed: 5 },
+      seed: 5,
+      rpm: 3,
+      limits: false as const,
+    };
     host = { emulator: await startEmulator(options), options };
     const reply = await handleCommand(host, { id: 1, cmd: 'shape', probeSearch: true });
     if (!('shape' in reply)) throw new Error('no shape');
