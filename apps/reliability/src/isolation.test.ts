@@ -1,8 +1,8 @@
 // One object failing never fails the capture: a data source whose query answers 403 or 400, an
-// unreadable database, a search whose cursor dies, a data source with more rows edited in one
-// minute than a query can return. Each session completes (exit 0); every other object is captured
-// equal to the ground truth; the skipped object is named in a warning; and the next session, the
-// fault removed, captures it.
+// unreadable database, an unreadable page, a search whose cursor dies, a data source with more rows
+// edited in one minute than a query can return. Each session completes (exit 0); every other object
+// is captured equal to the ground truth; the skipped object is named in a warning; and the next
+// session, the fault removed, captures it.
 import type { Emulator } from '@source-notion/notion-emulator';
 import { startTestEmulator } from '@source-notion/notion-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +187,39 @@ describe('a failing object is skipped, named, and captured by the next session',
       expect(warningsNaming(first, database).length).toBeGreaterThan(0);
       const missing = expectPartial(world, first, { databases: (id) => id === database });
       expect(missing.databases).toEqual([database]);
+      await expectHealed(world, first);
+    } finally {
+      await world.emulator.close();
+    }
+  });
+
+  it('an unreadable page (403 on its block children)', { timeout: 60_000 }, async () => {
+    const world = await startWorld();
+    try {
+      // A standalone page with blocks and no child page (whose tree would hold pages of its own).
+      const truth = world.emulator.groundTruth();
+      const rows = new Set(truth.pages.filter((p) => p.parent.type === 'data_source_id').map((p) => p.id));
+      const byPage = new Map<string, { id: string; type: string }[]>();
+      for (const block of truth.blocks) {
+        const pageId = block.page_id as string;
+        byPage.set(pageId, [...(byPage.get(pageId) ?? []), block as { id: string; type: string }]);
+      }
+      const [page, blocks] = [...byPage].find(
+        ([id, list]) => !rows.has(id) && list.length > 1 && list.every((b) => b.type !== 'child_page'),
+      )!;
+      const unread = new Set(blocks.map((b) => b.id));
+      const first = await faultySession(world, {
+        match: (method, path) => method === 'GET' && path.startsWith(`/v1/blocks/${page}/children`),
+        failAfter: 0,
+        status: 403,
+        body: { code: 'restricted_resource', message: 'Insufficient permissions for this block.' },
+      });
+      expectCompleted(first);
+      expect(warningsNaming(first, page).length).toBeGreaterThan(0);
+      // Only that page's blocks are missing: the page itself, its comments and every other page's
+      // blocks are captured.
+      const missing = expectPartial(world, first, { blocks: (id) => unread.has(id) });
+      expect(new Set(missing.blocks)).toEqual(unread);
       await expectHealed(world, first);
     } finally {
       await world.emulator.close();
