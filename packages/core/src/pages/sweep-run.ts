@@ -3,7 +3,7 @@ import type { StreamContext } from '../stream.js';
 import { isInTrash } from '../stream-documents.js';
 import type { SweepCheckpoints } from './checkpoint.js';
 import type { ParentRef } from './climb.js';
-import type { DiscoveryStats } from './discovery.js';
+import { type DiscoveryStats, emptyDiscoveryStats } from './discovery.js';
 import type { FoundPage, FoundPages, FoundPagesReader } from './found-pages.js';
 import { type NotionPage, parentPageIdOf } from './page-objects.js';
 import { type PageLedger, type PageRecord, type ProcessedPage, toEpochMinutes } from './page-state.js';
@@ -39,12 +39,7 @@ export interface PageSweepStats extends DiscoveryStats {
 
 export function emptyPageSweepStats(): PageSweepStats {
   return {
-    searchPages: 0,
-    dataSources: 0,
-    queryPages: 0,
-    narrowedQueries: 0,
-    skippedDataSources: 0,
-    searchCutShort: false,
+    ...emptyDiscoveryStats(),
     listed: 0,
     unchanged: 0,
     processed: 0,
