@@ -2,6 +2,7 @@ import { Validator } from '@cfworker/json-schema';
 import {
   compactId,
   createCaptureHub,
+  type DataSourceListings,
   initialPageSweepState,
   isDeletionDocument,
   PageLedger,
@@ -91,9 +92,9 @@ describe('blocks stream', () => {
     expect(expected.length).toBeGreaterThan(0);
     const hub = createCaptureHub({ clock: ctx.clock });
     const reported: string[] = [];
-    const listings = {
-      list: hub.dataSourceListings.list,
-      reportDatabases: (_notion: unknown, ids: readonly string[]) => void reported.push(...ids),
+    const listings: DataSourceListings = {
+      ...hub.dataSourceListings,
+      reportDatabases: (_notion, ids) => void reported.push(...ids),
     };
     await runStreamSweep(
       blocksStream,
