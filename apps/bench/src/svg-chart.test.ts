@@ -43,4 +43,13 @@ describe('rateChartSvg', () => {
     const svg = rateChartSvg({ title: 't', budgetPerSecond: null, series: [] });
     expect(svg).not.toContain('budget');
   });
+  it('charts a large workspace’s 200,000 request times (no spread of them onto the stack)', () => {
+    const requestTimes = Array.from({ length: 200_000 }, (_, i) => i / 4);
+    const svg = rateChartSvg({
+      title: 'large',
+      budgetPerSecond: 3,
+      series: [{ name: 'connector', color: '#1f77b4', requestTimes, rateLimitedTimes: [] }],
+    });
+    expect(svg.match(/<polyline /g)).toHaveLength(1);
+  });
 });

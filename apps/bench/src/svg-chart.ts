@@ -63,7 +63,12 @@ export function rateChartSvg(options: RateChartOptions): string {
   const margin = { top: 48, right: 24, bottom: 48, left: 60 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
-  const duration = Math.max(1, ...options.series.flatMap((s) => [...s.requestTimes, ...s.rateLimitedTimes]));
+  // A loop, not Math.max(...times): a large workspace's 125,000 request times overflow the stack.
+  let duration = 1;
+  for (const s of options.series) {
+    for (const t of s.requestTimes) if (t > duration) duration = t;
+    for (const t of s.rateLimitedTimes) if (t > duration) duration = t;
+  }
   const bucketSeconds = options.bucketSeconds ?? Math.max(1, Math.ceil(duration / 120));
   const rates = options.series.map((s) => bucketRates(s.requestTimes, bucketSeconds, duration));
   const peak = Math.max(options.budgetPerSecond ?? 0, ...rates.flat(), 0.1);
