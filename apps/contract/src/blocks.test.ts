@@ -11,7 +11,7 @@ import {
   NOTION_ORIGIN,
 } from './contract-context.js';
 import { fixtureBody } from './fixtures.js';
-import { emptySearch, replyPageListings } from './page-requests.js';
+import { emptySearch, groceriesPage, replyPageListings } from './page-requests.js';
 
 beforeEach(isolateNetwork);
 afterEach(assertAllRequestsMade);
@@ -19,12 +19,6 @@ afterEach(assertAllRequestsMade);
 const PAGE = 'af5f89b5-a8ff-4c56-a5e8-69797d11b9f8';
 const SYNCED_ORIGINAL = '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
 const CHILD_PAGE = 'b55c9c91-384d-452b-81db-d1ef79372b75';
-
-/** The search result of the Groceries page: its GET answer without the request_id. */
-function groceriesPage(): Record<string, unknown> {
-  const { request_id: _, ...page } = fixtureBody('pages-retrieve', 'workspace-page');
-  return page;
-}
 
 function replyChildren(pageChildren: Record<string, unknown>) {
   nock(NOTION_ORIGIN)

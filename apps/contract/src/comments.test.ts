@@ -10,18 +10,13 @@ import {
   NOTION_ORIGIN,
 } from './contract-context.js';
 import { fixtureBody } from './fixtures.js';
-import { emptySearch, replyPageListings } from './page-requests.js';
+import { emptySearch, groceriesPage, replyPageListings } from './page-requests.js';
 
 beforeEach(isolateNetwork);
 afterEach(assertAllRequestsMade);
 
 const PAGE = 'af5f89b5-a8ff-4c56-a5e8-69797d11b9f8';
 const DISCUSSION = 'f4be6752-a539-4da2-a8a9-c3953e13bc0b';
-
-function groceriesPage(): Record<string, unknown> {
-  const { request_id: _, ...page } = fixtureBody('pages-retrieve', 'workspace-page');
-  return page;
-}
 
 function replySweep(comments: Record<string, unknown>) {
   replyPageListings({ pages: { ...emptySearch(), results: [groceriesPage()] }, dataSources: emptySearch() });

@@ -21,6 +21,12 @@ export function emptySearch(): Record<string, unknown> {
 }
 
 /** The search result of a data source: its GET answer without the request_id. */
+/** The search result of the reference's Groceries page: its GET answer without the request_id. */
+export function groceriesPage(): Record<string, unknown> {
+  const { request_id: _, ...page } = fixtureBody('pages-retrieve', 'workspace-page');
+  return page;
+}
+
 export function dataSourceSearchResult(): Record<string, unknown> {
   const { request_id: _, ...source } = fixtureBody('data-sources-retrieve', 'grocery-list');
   return source;
