@@ -167,14 +167,49 @@ describe('pages stream', () => {
     expect(Object.keys(emu.counters().byRoute).sort()).toEqual(
       [
         'data_sources.query',
-        // The data sources search omits are found through their databases (and read with one GET
-        // each, when search omits them now).
-        'databases.get',
+        // The data sources search omits are found through their databases, resolved by an earlier
+        // sweep (the state keeps them) and read with one GET each when search omits them now.
         ...(emu.counters().byRoute['data_sources.get'] ? ['data_sources.get'] : []),
         'search',
         ...(emu.counters().byRoute['pages.property'] ? ['pages.property'] : []),
       ].sort(),
     );
+  });
+
+  it('a later capture reads a database again only when what search lists of it changed, or a day later', async () => {
+    const { emulator: emu, ctx } = await setup();
+    const capture = (state: PagesState) =>
+      runStreamSweep(pagesStream, { ...ctx, hub: createCaptureHub({ clock: ctx.clock }) }, state);
+    const backfill = await capture(pagesStream.initialState(ctx.config));
+    const databases = emu.groundTruth().databases.length;
+    expect(emu.counters().byRoute['databases.get']).toBe(databases);
+    expect(backfill.state.databases?.split(' ')).toHaveLength(databases);
+
+    // A new capture (a new hub) from the state: no database is read.
+    emu.resetCounters();
+    const quiet = await capture(backfill.state);
+    expect(emu.counters().byRoute['databases.get'] ?? 0).toBe(0);
+
+    // A data source added to a database: search lists it, so that database (only) is read again.
+    const database = emu.groundTruth().databases[0]!;
+    const added = emu.workspace.addDataSource(database.id);
+    const row = emu.workspace.addPage(added, { title: 'A row of the new data source' });
+    emu.resetCounters();
+    const grown = await capture(quiet.state);
+    expect(
+      emu
+        .requests()
+        .filter((r) => r.route === 'databases.get')
+        .map((r) => r.path),
+    ).toEqual([`/v1/databases/${database.id}`]);
+    expect(grown.docs.map((d) => d.id)).toContain(row);
+
+    // Resolutions older than a day are read again.
+    const dayAgo = Math.floor((Date.now() - 25 * HOUR) / 1000);
+    const aged = { ...grown.state, databases: grown.state.databases?.replace(/@\d+:/g, `@${dayAgo}:`) };
+    emu.resetCounters();
+    await capture(aged);
+    expect(emu.counters().byRoute['databases.get']).toBe(databases);
   });
 
   it('captures data source rows that search omits, through the data source query', async () => {

@@ -82,9 +82,10 @@ export class SweepCheckpoints {
     scanCost?: number;
     refreshCost?: number;
   }): StreamEvent<PageSweepState> {
-    const patch: Record<string, unknown> = { pages: this.#ledger.takeUnsaved() };
-    const extraDataSources = this.#ledger.takeExtraDataSources();
-    if (extraDataSources !== undefined) patch.extraDataSources = extraDataSources;
+    const patch: Record<string, unknown> = {
+      pages: this.#ledger.takeUnsaved(),
+      ...this.#ledger.memory.takeChanged(),
+    };
     if (extra.cursor !== undefined && extra.cursor !== this.#lastCursor && !this.#held) {
       patch.cursor = extra.cursor;
       this.#lastCursor = extra.cursor;

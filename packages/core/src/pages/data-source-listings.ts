@@ -6,6 +6,7 @@ import {
   DatabaseResolver,
   parentDatabaseIdOf,
   type ResolvedDatabases,
+  resolutionKey,
   retrieveDataSourceObject,
 } from './database-resolution.js';
 import type { DiscoveredPage } from './discovery.js';
@@ -73,6 +74,11 @@ export interface DataSourceListingRequest {
 export interface LearnedObjects {
   dataSources?: Iterable<string> | undefined;
   databases?: Iterable<string> | undefined;
+  /**
+   * Databases an earlier capture resolved (a page sweep's state): read again only when what search
+   * lists of them changed, or after RESOLVED_DATABASE_MAX_AGE_MS.
+   */
+  resolvedDatabases?: ResolvedDatabases | undefined;
 }
 
 /**
@@ -95,6 +101,8 @@ export interface DataSourceListings {
   settled(): Promise<void>;
   /** The data sources and databases learned outside search so far in this capture. */
   learnedIds(): { dataSources: string[]; databases: string[] };
+  /** Every database resolved in this capture or learned resolved (for a page sweep's state). */
+  resolvedDatabases(): ResolvedDatabases;
 }
 
 export interface DataSourceListingsHooks {
@@ -194,7 +202,7 @@ async function* listAllDataSources(
     for await (const ids of mapConcurrent(
       unresolved,
       concurrency,
-      (id, signal) => resolver.resolve(id, signal, keys.get(id)?.sort().join(',') ?? ''),
+      (id, signal) => resolver.resolve(id, signal, resolutionKey(keys.get(id) ?? [])),
       signal,
     )) {
       for (const id of ids) if (!listed.has(id)) missing.push(id);
@@ -292,6 +300,10 @@ export function createDataSourceListings(
         learned.databases.add(id);
         known.databases.add(id);
       }
+      for (const [id, entry] of objects.resolvedDatabases ?? []) {
+        const current = resolved.get(id);
+        if (current === undefined || current.at < entry.at) resolved.set(id, entry);
+      }
     },
     reportDatabases(notion, databaseIds) {
       const fresh = databaseIds.filter((id) => !known.databases.has(id));
@@ -311,6 +323,7 @@ export function createDataSourceListings(
     },
     settled: () => late,
     learnedIds: () => ({ dataSources: [...learned.dataSources], databases: [...learned.databases] }),
+    resolvedDatabases: () => new Map(resolved),
   };
 }
 
@@ -323,12 +336,15 @@ export function listDataSources(
   options: DataSourceListingRequest & {
     hub?: { dataSourceListings: DataSourceListings } | undefined;
     clock?: Clock | undefined;
-    /** Without a hub: data sources and databases known outside search. */
+    /**
+     * Without a hub: data sources and databases known outside search (`resolvedDatabases`: the
+     * cache of database resolutions, updated in place).
+     */
     learned?: LearnedObjects | undefined;
   },
 ): DataSourceListing {
   if (options.hub) return options.hub.dataSourceListings.list(notion, options);
-  const resolver = new DatabaseResolver(notion);
+  const resolver = new DatabaseResolver(notion, options.learned?.resolvedDatabases);
   const search = emptySearchOutcome();
   return {
     startedAt: (options.clock ?? notion.clock).now(),

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isObjectScopedError, requestIdOfError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { NotionClient } from '../notion-client.js';
+import { compactId, expandId } from '../notion-ids.js';
 import { type NotionObject, notionObjectSchema, retrieveNotionObject } from '../notion-objects.js';
 
 /** What resolving a database reads: its `data_sources` list (2025-09-03 and later). */
@@ -52,14 +54,73 @@ export function warnSkipped(
   });
 }
 
-/** Databases resolved earlier in the capture: the key they were resolved under, and their data sources. */
-export type ResolvedDatabases = Map<string, { key: string; dataSourceIds: string[] }>;
+/**
+ * Databases resolved earlier (in this capture, or by an earlier one through a page sweep's state):
+ * the key they were resolved under, their data sources, and when (clock ms).
+ */
+export type ResolvedDatabases = Map<string, ResolvedDatabase>;
+export interface ResolvedDatabase {
+  key: string;
+  dataSourceIds: string[];
+  at: number;
+}
+
+/**
+ * How long a database's resolution is trusted while the data sources search lists of it do not
+ * change: a sibling search omits is found within a day (one GET per database per day).
+ */
+export const RESOLVED_DATABASE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Resolved databases as a page sweep's state keeps them: space-separated
+ * `<database>=<key>@<epoch seconds>:<data source>,<data source>` (compactIds), sorted; entries
+ * older than RESOLVED_DATABASE_MAX_AGE_MS at `now` are left out.
+ */
+export function packResolvedDatabases(resolved: ResolvedDatabases, now: number): string {
+  const entries: string[] = [];
+  for (const [id, entry] of resolved) {
+    if (now - entry.at >= RESOLVED_DATABASE_MAX_AGE_MS) continue;
+    const sources = entry.dataSourceIds.map(compactId).join(',');
+    entries.push(`${compactId(id)}=${entry.key}@${Math.floor(entry.at / 1000)}:${sources}`);
+  }
+  return entries.sort().join(' ');
+}
+
+/** The inverse of packResolvedDatabases (dashed ids); entries that do not parse are dropped. */
+export function unpackResolvedDatabases(packed: string | undefined): ResolvedDatabases {
+  const resolved: ResolvedDatabases = new Map();
+  for (const entry of (packed ?? '').split(' ')) {
+    const match = /^([^=\s]+)=([^@\s]*)@(\d+):(\S*)$/.exec(entry);
+    if (match === null) continue;
+    const [, database = '', key = '', at = '0', sources = ''] = match;
+    resolved.set(expandId(database), {
+      key,
+      at: Number(at) * 1000,
+      dataSourceIds: sources
+        .split(',')
+        .filter((id) => id !== '')
+        .map(expandId),
+    });
+  }
+  return resolved;
+}
+
+/** The key of a database: 11 characters naming what search listed of it ('' for nothing). */
+export function resolutionKey(listed: readonly string[]): string {
+  if (listed.length === 0) return '';
+  return createHash('sha256')
+    .update([...listed].sort().join('\n'))
+    .digest()
+    .subarray(0, 8)
+    .toString('base64url');
+}
 
 /**
  * Database resolution for one listing: each database is fetched at most once
  * (`GET /v1/databases/{id}`) and its data sources learned, siblings search did not list included.
- * With a capture-wide `cache`, a database resolved earlier under the same key (the ids and
- * `last_edited_time`s of its data sources search listed) is not fetched again. An unreadable
+ * With a `cache` (capture-wide, seeded from the page sweeps' state), a database resolved under the
+ * same key (the ids and `last_edited_time`s of its data sources search listed) less than
+ * RESOLVED_DATABASE_MAX_AGE_MS ago is not fetched again. An unreadable
  * database (400, 403, 404, a body that does not parse) is skipped with a warning; other failures
  * are thrown.
  */
@@ -87,10 +148,11 @@ export class DatabaseResolver {
     let resolved = this.#tried.get(id);
     if (resolved === undefined) {
       const cached = this.#cache?.get(id);
-      resolved =
-        cached !== undefined && cached.key === key
-          ? Promise.resolve(cached.dataSourceIds)
-          : this.#fetch(id, signal, key);
+      const fresh =
+        cached !== undefined &&
+        cached.key === key &&
+        this.#notion.clock.now() - cached.at < RESOLVED_DATABASE_MAX_AGE_MS;
+      resolved = fresh ? Promise.resolve(cached.dataSourceIds) : this.#fetch(id, signal, key);
       this.#tried.set(id, resolved);
     }
     return resolved;
@@ -114,7 +176,7 @@ export class DatabaseResolver {
       }
       this.databases.set(id, database);
       const dataSourceIds = (database.data_sources ?? []).map((source) => source.id);
-      this.#cache?.set(id, { key, dataSourceIds });
+      this.#cache?.set(id, { key, dataSourceIds, at: this.#notion.clock.now() });
       return dataSourceIds;
     } catch (error) {
       if (!isObjectScopedError(error)) throw error;

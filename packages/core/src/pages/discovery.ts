@@ -15,6 +15,7 @@ import {
   DatabaseResolver,
   parentDatabaseIdOf,
   parentDataSourceIdOf,
+  type ResolvedDatabases,
   retrieveDataSourceObject,
   titleOf,
   warnSkipped,
@@ -74,6 +75,11 @@ export interface DiscoverPagesOptions {
    * listing fetches their objects).
    */
   extraDataSourceIds?: readonly string[] | undefined;
+  /**
+   * Databases resolved earlier (the caller's state): not read again while what search lists of
+   * them is unchanged (see DatabaseResolver). Without a hub the listing updates it in place.
+   */
+  resolvedDatabases?: ResolvedDatabases | undefined;
   /**
    * Tells the shared data source listing of data sources and databases found outside search
    * (rows' parents, `extraDataSourceIds`), before asking for it: later listings include them.
@@ -221,7 +227,11 @@ export async function* discoverPages(
   }
 
   // 2. every reachable data source, then their rows.
-  const learned = { dataSources: [...rowSources], databases: [...rowDatabases] };
+  const learned = {
+    dataSources: [...rowSources],
+    databases: [...rowDatabases],
+    resolvedDatabases: options.resolvedDatabases,
+  };
   options.learn?.(learned);
   const listing = options.listDataSources
     ? options.listDataSources(signal)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { compactId, expandId, packIds, unpackIds } from '../notion-ids.js';
 import type { FoundPage } from './found-pages.js';
+import { SweepMemory } from './sweep-memory.js';
 
 /*
  * The persisted form of page state, and the only module that knows its one-letter keys. Others
@@ -60,6 +61,12 @@ export const pageSweepStateSchema = z.object({
    * next sweep even when search does not list them.
    */
   extraDataSources: z.string().optional(),
+  /**
+   * Databases resolved (their `data_sources` read), space-separated
+   * `<database>=<key>@<epoch seconds>:<data source>,<data source>` (compactIds): not read again
+   * while what search lists of them is unchanged, for a day (see DatabaseResolver).
+   */
+  databases: z.string().optional(),
   /** Known pages by compactId. */
   pages: z.record(z.string(), pageEntrySchema),
 });
@@ -211,29 +218,13 @@ export class PageLedger implements PageSweepView {
   /** Entries changed by this sweep (null: removed), and those not yet in a checkpoint. */
   readonly #updates = new Map<string, PageEntry | null>();
   readonly #unsaved = new Map<string, PageEntry | null>();
-  #extraDataSources: string | undefined;
-  #extraDataSourcesChanged = false;
+  /** What the sweep remembers beside its pages. */
+  readonly memory: SweepMemory;
 
   constructor(state: PageSweepState) {
     this.#persisted = state.pages;
     this.knownKeys = Object.keys(state.pages);
-    this.#extraDataSources = state.extraDataSources;
-  }
-
-  /** The data sources an earlier sweep's discovery learned of (dashed ids). */
-  extraDataSourceIds(): string[] {
-    return (this.#extraDataSources ?? '')
-      .split(' ')
-      .filter((key) => key !== '')
-      .map(expandId);
-  }
-
-  /** What this sweep's discovery learned of, for the next sweep. */
-  setExtraDataSourceIds(ids: readonly string[]): void {
-    const packed = [...new Set(ids.map(compactId))].sort().join(' ');
-    if (packed === (this.#extraDataSources ?? '')) return;
-    this.#extraDataSources = packed;
-    this.#extraDataSourcesChanged = true;
+    this.memory = new SweepMemory(state);
   }
 
   #entry(key: string): PageEntry | undefined {
@@ -383,13 +374,6 @@ export class PageLedger implements PageSweepView {
   }
 
   /** The `pages` member of a checkpoint: every change since the last one (then cleared). */
-  /** The `extraDataSources` member of a checkpoint when it changed since the last one (then cleared). */
-  takeExtraDataSources(): string | undefined {
-    if (!this.#extraDataSourcesChanged) return undefined;
-    this.#extraDataSourcesChanged = false;
-    return this.#extraDataSources;
-  }
-
   takeUnsaved(): Record<string, Record<string, unknown> | null> {
     const pages: Record<string, Record<string, unknown> | null> = {};
     for (const [key, entry] of this.#unsaved) pages[key] = entryPatch(entry);

@@ -28,7 +28,10 @@ export async function* listChangedPages(
   logger.debug('page sweep: listing pages', { since, searchSince, backfill, scan, refresh });
   const listedKeys = scan ? new Set<string>() : undefined;
   // Data sources an earlier sweep learned of outside search: queried even when search omits them
-  const extraDataSourceIds = run.ledger.extraDataSourceIds();
+  const extraDataSourceIds = run.ledger.memory.extraDataSourceIds();
+  // Databases an earlier sweep resolved: the capture's listing reads them again only if changed.
+  const resolvedDatabases = run.ledger.memory.resolvedDatabases();
+  ctx.hub?.dataSourceListings.learn({ resolvedDatabases });
   const request = {
     since,
     searchSince,
@@ -36,6 +39,7 @@ export async function* listChangedPages(
     signal: run.signal,
     clock,
     extraDataSourceIds,
+    resolvedDatabases,
     notice: ctx.notice,
   };
   const discovery = ctx.hub
@@ -90,7 +94,11 @@ export async function* listChangedPages(
   // Final now that the listing is read (a shared data source listing may have started earlier).
   checkpoints.capAt(Math.min(plan.now, discovery.startedAt));
   // Every data source the listing queried or learned of, for the next sweep.
-  run.ledger.setExtraDataSourceIds(discovery.dataSourceIds());
+  run.ledger.memory.setExtraDataSourceIds(discovery.dataSourceIds());
+  run.ledger.memory.setResolvedDatabases(
+    ctx.hub?.dataSourceListings.resolvedDatabases() ?? resolvedDatabases,
+    clock.now(),
+  );
   queue.sortListed();
   return listedKeys;
 }
