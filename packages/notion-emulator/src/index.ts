@@ -7,7 +7,7 @@ export {
   type TokenOptions,
 } from './emulator.js';
 // What a complete capture must hold.
-export type { GroundTruth, GroundTruthSummary } from './ground-truth.js';
+export type { GroundTruth, GroundTruthPageMarkdown, GroundTruthSummary } from './ground-truth.js';
 // Seeded randomness (mulberry32), as the workspace generator draws it: the same seed, the same picks.
 export { createRandom, type Random } from './random.js';
 // Faults to inject.
