@@ -22,6 +22,8 @@ export type GroundTruthComment = CommentObjectResponse & { page_id: string };
 export interface GroundTruthPageMarkdown {
   id: string;
   markdown: string;
+  /** Blocks that stay `<unknown …/>` however they are asked for (synced blocks whose original is not shared). */
+  unknown_block_ids: string[];
 }
 
 /** Everything a complete capture must contain right now, API-shaped for Notion-Version 2025-09-03. */
@@ -111,8 +113,8 @@ export function buildGroundTruth(ws: Workspace, now: number): GroundTruth {
       if (!page) return;
       truth.pages.push(renderPage(ctx, page, { complete: true }));
       if (page.inTrash) return;
-      const { markdown } = renderPageMarkdown(ctx, page, { recordLimit: null, includeTranscript: false });
-      truth.page_markdown.push({ id: page.id, markdown });
+      const md = renderPageMarkdown(ctx, page, { recordLimit: null, includeTranscript: false });
+      truth.page_markdown.push({ id: page.id, markdown: md.markdown, unknown_block_ids: md.unknownBlockIds });
       for (const c of commentsOf(ws.content(pageIdx), page.id))
         truth.comments.push({ ...renderComment(ctx, c), page_id: page.id });
     },

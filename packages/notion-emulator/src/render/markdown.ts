@@ -18,7 +18,8 @@ import { attribute, inlineMarkdown, markdownColor, notionUrl, plainText } from '
  * Notion loads at most a number of records per request (its docs: about 20,000 blocks). Blocks are
  * loaded breadth first; one that does not fit is rendered as `<unknown url="…" alt="<type>"/>` and
  * its id listed in `unknown_block_ids` (`truncated: true`); the same endpoint called with that id
- * renders it and its subtree. A synced block whose original the integration cannot read is
+ * renders it and its subtree (child pages and databases, whose ids name the page or database
+ * itself, load with their parent and are never unknown). A synced block whose original the integration cannot read is
  * likewise unknown (fetching it answers 404). Block types Notion does not render (bookmark, embed,
  * link_preview, breadcrumb, template, unsupported) are `<unknown … alt="<type>"/>` tags that are
  * not listed: there is nothing more to fetch.
@@ -44,6 +45,7 @@ interface Slot {
 
 /** Block types Notion's Markdown does not render: `<unknown>` tags, not listed as unknown ids. */
 const NOT_RENDERED = new Set(['bookmark', 'embed', 'link_preview', 'breadcrumb', 'template', 'unsupported']);
+const LEAF_RECORDS = new Set(['child_page', 'child_database']);
 const LIST_ITEMS = new Set(['bulleted_list_item', 'numbered_list_item', 'to_do']);
 
 /** The children a reader of the Markdown sees: `undefined` when they cannot be read (a synced block's unshared original). */
@@ -82,8 +84,20 @@ class Renderer {
   /** Loads breadth first from `roots` until the record limit. */
   load(roots: Slot[]): void {
     const limit = this.#options.recordLimit;
-    const queue = [...roots];
+    const queue: Slot[] = [];
     let records = 0;
+    // A table's rows load with it, and so do child pages and databases (their tags come from the
+    // parent's records): they count, but never stand alone as unknown blocks. (A child page's
+    // block id is the page's id: fetched alone, it would render the child page itself.)
+    const enqueue = (kids: Slot[], table: boolean) => {
+      for (const kid of kids) {
+        if (table || LEAF_RECORDS.has(kid.node.type)) {
+          records++;
+          this.#children.set(kid.node.id, []);
+        } else queue.push(kid);
+      }
+    };
+    enqueue(roots, false);
     for (let i = 0; i < queue.length; i++) {
       const slot = queue[i] as Slot;
       if (limit !== null && records >= limit) {
@@ -97,11 +111,7 @@ class Renderer {
         continue;
       }
       this.#children.set(slot.node.id, kids);
-      // A table's rows load with it (they count, but never stand alone as unknown blocks).
-      if (slot.node.type === 'table') {
-        records += kids.length;
-        for (const row of kids) this.#children.set(row.node.id, []);
-      } else queue.push(...kids);
+      enqueue(kids, slot.node.type === 'table');
     }
   }
 

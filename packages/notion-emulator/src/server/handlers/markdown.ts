@@ -3,7 +3,7 @@ import { ID_KIND } from '../../workspace/ids.js';
 import type { ApiEnv, ApiRequest } from '../api-context.js';
 import { notFound, validationError } from '../errors.js';
 
-interface PageMarkdownResponse {
+export interface PageMarkdownResponse {
   object: 'page_markdown';
   id: string;
   markdown: string;
@@ -40,30 +40,42 @@ function response(id: string, rendering: MarkdownRendering): PageMarkdownRespons
 }
 
 /**
+ * What `GET /v1/pages/{id}/markdown` answers for `id` (a page, or a block from `unknown_block_ids`:
+ * its subtree), without HTTP; throws the API's 404 for what the integration cannot read (an
+ * unshared page, a synced block whose original is unshared).
+ */
+export function pageMarkdownAnswer(
+  env: Pick<ApiEnv, 'ws' | 'limits'>,
+  id: string,
+  options: { includeTranscript: boolean; now: number },
+): PageMarkdownResponse {
+  const { ws } = env;
+  const ctx = { ws, now: options.now };
+  const render = { recordLimit: env.limits.markdownRecordLimit, includeTranscript: options.includeTranscript };
+  const decoded = ws.decode(id);
+  if (decoded?.kind === ID_KIND.page) {
+    const page = ws.pages[decoded.a];
+    if (!page || !ws.pageAccessible(page.idx)) throw notFound('page', id);
+    return response(page.id, renderPageMarkdown(ctx, page, render));
+  }
+  const found = ws.findBlock(id);
+  if (!found || !ws.pageAccessible(found.content.pageIdx) || !ws.childVisible(found.node))
+    throw notFound('page', id);
+  const rendering = renderBlockMarkdown(ctx, found, render);
+  // Its own content unreadable (a synced block whose original is not shared): not found.
+  if (rendering.unknownBlockIds[0] === found.node.id) throw notFound('page', id);
+  return response(found.node.id, rendering);
+}
+
+/**
  * `GET /v1/pages/{id}/markdown`: a page's content as Notion-flavored Markdown, or, for a block id
  * (one of `unknown_block_ids`), that block's subtree. A block the integration cannot read (on an
  * unshared page, a synced block whose original is unshared) answers 404, as Notion does.
  */
 export function getPageMarkdown(env: ApiEnv, req: ApiRequest): PageMarkdownResponse {
   checkMarkdownVersion(req);
-  const id = req.params.page_id ?? '';
-  const { ws } = env;
-  const ctx = { ws, now: req.now };
-  const options = {
-    recordLimit: env.limits.markdownRecordLimit,
+  return pageMarkdownAnswer(env, req.params.page_id ?? '', {
     includeTranscript: req.query.get('include_transcript') === 'true',
-  };
-  const decoded = ws.decode(id);
-  if (decoded?.kind === ID_KIND.page) {
-    const page = ws.pages[decoded.a];
-    if (!page || !ws.pageAccessible(page.idx)) throw notFound('page', id);
-    return response(page.id, renderPageMarkdown(ctx, page, options));
-  }
-  const found = ws.findBlock(id);
-  if (!found || !ws.pageAccessible(found.content.pageIdx) || !ws.childVisible(found.node))
-    throw notFound('page', id);
-  const rendering = renderBlockMarkdown(ctx, found, options);
-  // Its own content unreadable (a synced block whose original is not shared): not found.
-  if (rendering.unknownBlockIds[0] === found.node.id) throw notFound('page', id);
-  return response(found.node.id, rendering);
+    now: req.now,
+  });
 }
