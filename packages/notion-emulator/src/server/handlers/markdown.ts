@@ -51,7 +51,10 @@ export function pageMarkdownAnswer(
 ): PageMarkdownResponse {
   const { ws } = env;
   const ctx = { ws, now: options.now };
-  const render = { recordLimit: env.limits.markdownRecordLimit, includeTranscript: options.includeTranscript };
+  const render = {
+    recordLimit: env.limits.markdownRecordLimit,
+    includeTranscript: options.includeTranscript,
+  };
   const decoded = ws.decode(id);
   if (decoded?.kind === ID_KIND.page) {
     const page = ws.pages[decoded.a];
