@@ -206,11 +206,13 @@ export function workloads(mode: BenchMode): WorkloadSpec[] {
 
 /**
  * Records the Markdown endpoint loads per request in the page-markdown workload. Notion's is about
- * 20,000 blocks, which no page of the bench's workspaces reaches: a lower limit makes pages past
- * this many blocks come back truncated, so the workload also measures completing them through
- * `unknown_block_ids`.
+ * 20,000 blocks, which no page of the bench's workspaces reaches: a lower limit makes the longest
+ * pages come back truncated (about 6% of the small preset's pages at 30, 5% of the tiny one's at
+ * 15), so the workload also measures completing them through `unknown_block_ids`.
  */
-export const BENCH_MARKDOWN_RECORD_LIMIT = 25;
+export function benchMarkdownRecordLimit(mode: BenchMode): number {
+  return mode === 'quick' ? 15 : 30;
+}
 
 /**
  * Issue 14: a backfill with only the page_markdown binding (its requests against one per page plus
@@ -220,16 +222,17 @@ export const BENCH_MARKDOWN_RECORD_LIMIT = 25;
  */
 function pageMarkdown(quick: boolean, timeScale: number): WorkloadSpec {
   const workspace = quick ? { size: 'tiny', seed: 15 } : { size: 'small', seed: 15 };
+  const recordLimit = benchMarkdownRecordLimit(quick ? 'quick' : 'full');
   return {
     name: 'page-markdown',
     kind: 'markdown-backfill',
-    description: `backfill of a ${workspace.size} workspace with only the page_markdown binding at 180 requests/minute (record limit ${BENCH_MARKDOWN_RECORD_LIMIT}: long pages are truncated and completed through unknown_block_ids)`,
+    description: `backfill of a ${workspace.size} workspace with only the page_markdown binding at 180 requests/minute (record limit ${recordLimit}: the longest pages are truncated and completed through unknown_block_ids)`,
     workspace,
     limits: {
       searchOmitPageRate: 0,
       searchOmitDataSourceRate: 0,
       computedReferenceLimit: null,
-      markdownRecordLimit: BENCH_MARKDOWN_RECORD_LIMIT,
+      markdownRecordLimit: recordLimit,
     },
     streams: ['page_markdown'],
     blocksComparison: {
