@@ -129,6 +129,16 @@ describe('page_markdown stream', () => {
     expect(left.length).toBe(failed);
   });
 
+  it('retries the Markdown endpoint through faults like every other', async () => {
+    const { emulator: emu, ctx } = await setup(47, { emulator: { limits: { markdownRecordLimit: 8 } } });
+    emu.injectFault('502html', { route: 'pages.markdown', count: 2 });
+    emu.injectFault('reset', { route: 'pages.markdown', count: 1 });
+    const result = await runStreamSweep(pageMarkdownStream, ctx, pageMarkdownStream.initialState(ctx.config));
+    const collection = new TestCollection().apply(result.committedDocs);
+    expect(markdownOf(collection)).toEqual(truth(emu));
+    expect(emu.counters().faults).toMatchObject({ '502html': 2, reset: 1 });
+  });
+
   it('re-reads only pages whose content changed, and deletes the Markdown of trashed and purged pages', async () => {
     const { emulator: emu, ctx } = await setup(43, { emulator: { limits: { markdownRecordLimit: 10 } } });
     const stream = createPageMarkdownStream(scanning);
