@@ -23,7 +23,10 @@ export function pageTitle(page: NotionPage): string {
 /** What a page's Markdown became once its `unknown_block_ids` were fetched and spliced in. */
 export interface CompletedMarkdown {
   markdown: string;
-  /** Blocks still shown as `<unknown …/>`: Notion answered 404 for them (not shared with the integration). */
+  /**
+   * Blocks still shown as `<unknown …/>`: Notion answered 404 for them (not shared with the
+   * integration), or child pages and databases it did not render (never fetched).
+   */
   unreadableBlockIds: string[];
 }
 
@@ -61,7 +64,7 @@ export const pageMarkdownDocumentZodSchema = z
     unknown_block_ids: z
       .array(z.string())
       .describe(
-        'Blocks left as <unknown …/> tags: Notion would not serve them (not shared with the integration)',
+        'Blocks left as <unknown …/> tags: Notion would not serve them (not shared with the integration), or child pages and databases it did not render',
       ),
   })
   .meta({ title: 'Notion page as Markdown' });
