@@ -129,7 +129,8 @@ export interface EndpointConfig {
     requests_per_minute: number;
     notion_version: NotionVersion;
     inline_comments: boolean;
-    include_transcripts: boolean;
+    /** Meeting-note transcripts in page_markdown documents; parseEndpointConfig always sets it (absent: false). */
+    include_transcripts?: boolean;
   };
 }
 
