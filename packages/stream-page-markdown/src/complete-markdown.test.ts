@@ -28,6 +28,18 @@ describe('spliceUnknownBlock', () => {
 });
 
 describe('completeMarkdown', () => {
+  it("appends a subtree whose placeholder does not name it (Notion's documented example)", async () => {
+    // developers.notion.com, "Working with markdown content": the example answer, verbatim.
+    const first = answer(
+      'page-uuid',
+      '# Large Document\n\nFirst section content...\n\n<unknown url="https://notion.so/abc123#def456"/>',
+      ['def456-with-dashes-uuid'],
+    );
+    const result = await completeMarkdown(first, async (id) => answer(id, 'Second section'));
+    expect(result).toMatchObject({ requests: 1, appended: 1, unreadableBlockIds: [] });
+    expect(result.markdown).toBe(`${first.markdown}\n\nSecond section`);
+  });
+
   it('fetches unknown blocks and theirs in turn, once each, and keeps the ones that answer 404', async () => {
     const asked: string[] = [];
     const subtrees = new Map([

@@ -171,8 +171,10 @@ describe('page_markdown stream', () => {
     expect(collection.docs.has(trashed!.id)).toBe(false);
     // The two edited pages' Markdown (and their unknown blocks); the scan's GETs of the trashed
     // and the purged page (search lists neither).
-    const { pages } = markdownRequests(emu);
+    const { pages, blocks } = markdownRequests(emu);
     expect(pages.sort()).toEqual([edited!.id, appended!.id].sort());
+    // Pages longer than the record limit are completed again through their unknown blocks.
+    expect(blocks.length).toBeGreaterThan(0);
     expect(emu.counters().byRoute['pages.get']).toBe(2);
   });
 
