@@ -6,7 +6,14 @@ import { sentence } from '../workspace/words.js';
 import { renderBlock } from './block.js';
 import type { RenderContext } from './context.js';
 import { pageUrl } from './context.js';
-import { attribute, inlineMarkdown, markdownColor, notionUrl, plainText } from './markdown-inline.js';
+import {
+  attribute,
+  escapeMarkdown,
+  inlineMarkdown,
+  markdownColor,
+  notionUrl,
+  plainText,
+} from './markdown-inline.js';
 
 /*
  * A page (or a block's subtree) as Notion-flavored Markdown v2, after Notion's published syntax
@@ -260,8 +267,8 @@ function renderOne(
     }
     case 'link_to_page': {
       const target = b.link_to_page.type === 'page_id' ? ws.pageById(b.link_to_page.page_id) : undefined;
-      const title = target ? target.title : '';
-      return `<mention-page url="${target ? pageUrl(target.title, target.id) : ''}">${title}</mention-page>`;
+      const url = target ? notionUrl(target.id) : '';
+      return `<mention-page url="${url}">${escapeMarkdown(target?.title ?? '')}</mention-page>`;
     }
     case 'table': {
       const rows = children === '' ? [] : children.split('\n\n');
@@ -288,14 +295,14 @@ function renderOne(
     case 'child_page': {
       const page = slot.node.targetPageIdx !== undefined ? ws.pages[slot.node.targetPageIdx] : undefined;
       const url = page ? pageUrl(page.title, page.id) : notionUrl(b.id);
-      return `<page url="${url}">${b.child_page.title}</page>`;
+      return `<page url="${url}">${escapeMarkdown(b.child_page.title)}</page>`;
     }
     case 'child_database': {
       const db =
         slot.node.targetDatabaseIdx !== undefined ? ws.databases[slot.node.targetDatabaseIdx] : undefined;
       const id = db?.id ?? slot.node.linkedDatabaseId ?? b.id;
       const inline = db?.isInline ?? true;
-      return `<database url="${notionUrl(id)}" inline="${inline}">${b.child_database.title}</database>`;
+      return `<database url="${notionUrl(id)}" inline="${inline}">${escapeMarkdown(b.child_database.title)}</database>`;
     }
     case 'transcription': {
       const title = plainText(b.transcription.title ?? []);
