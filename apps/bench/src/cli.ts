@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   const measured: MeasuredWorkload[] = [];
   const specs = workloads(mode);
   const followUps = (spec: (typeof specs)[number]) => [
+    ...(spec.blocksComparison ? [spec.blocksComparison.name] : []),
     ...(spec.incremental ? [spec.incremental.name] : []),
     ...(spec.steady ? [spec.steady.name] : []),
   ];
@@ -154,10 +155,16 @@ async function main(): Promise<void> {
   const incremental = measured.find((w) => w.kind === 'incremental');
   const connectorIncremental = incremental?.runs.find((r) => r.contender === 'connector');
   const baselineIncremental = incremental?.runs.find((r) => r.contender === 'baseline');
+  const markdownRun = measured.find((w) => w.kind === 'markdown-backfill')?.runs[0];
+  const blocksWalkRun = measured.find((w) => w.kind === 'blocks-comparison')?.runs[0];
   const comparisons = {
     incrementalBaselineOverConnectorRequests:
       connectorIncremental && baselineIncremental && connectorIncremental.requests > 0
         ? baselineIncremental.requests / connectorIncremental.requests
+        : null,
+    blocksWalkOverPageMarkdownRequests:
+      markdownRun && blocksWalkRun && markdownRun.requests > 0
+        ? blocksWalkRun.requests / markdownRun.requests
         : null,
   };
   const output = {
@@ -198,6 +205,9 @@ async function main(): Promise<void> {
     ratio === null
       ? ''
       : `Incremental sweep: the baseline re-walks everything and makes ${ratio.toFixed(1)}× the connector's requests.\n`,
+    comparisons.blocksWalkOverPageMarkdownRequests === null
+      ? ''
+      : `page_markdown: a blocks-only walk of the same workspace makes ${comparisons.blocksWalkOverPageMarkdownRequests.toFixed(1)}× the requests of the page_markdown-only capture.\n`,
     targetLines,
     '',
     output.connectorBundle?.changedDuringRun

@@ -69,6 +69,31 @@ export function prepareWorkspace(
   }
 }
 
+/**
+ * The Markdown requests a complete page_markdown capture makes beyond one per page: for each page,
+ * every id in its `unknown_block_ids` and in theirs in turn (once per page), as the emulator
+ * answers them under its record limit. A block that answers 404 (a synced block whose original is
+ * not shared) still costs its request; child pages and databases are never unknown here.
+ */
+export function markdownUnknownFetches(emulator: Emulator, shape: WorkspaceShape): number {
+  let fetches = 0;
+  for (const pageId of shape.pageMarkdown ?? []) {
+    const seen = new Set<string>([pageId]);
+    let round = emulator.pageMarkdown(pageId)?.unknown_block_ids ?? [];
+    while (round.length > 0) {
+      const next: string[] = [];
+      for (const id of round) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        fetches++;
+        next.push(...(emulator.pageMarkdown(id)?.unknown_block_ids ?? []));
+      }
+      round = next;
+    }
+  }
+  return fetches;
+}
+
 export function currentShape(emulator: Emulator): WorkspaceShape {
   return workspaceShape(emulator.groundTruth() as unknown as Record<string, unknown>);
 }
@@ -119,6 +144,7 @@ export async function handleCommand(host: EmulatorHost, command: EmulatorCommand
     case 'shape': {
       const shape = currentShape(emulator);
       if (command.probeSearch) shape.search = await probeEmulatorSearch(emulator, host.options);
+      if (command.markdown) shape.markdownUnknownFetches = markdownUnknownFetches(emulator, shape);
       return { id: command.id, shape };
     }
     case 'mark':

@@ -18,7 +18,7 @@ export interface EmulatorHandle {
   token: string;
   pid: number;
   /** The ground truth's shape; with `probeSearch`, also what search can return (`shape.search`). */
-  shape(options?: { probeSearch?: boolean }): Promise<WorkspaceShape>;
+  shape(options?: { probeSearch?: boolean; markdown?: boolean }): Promise<WorkspaceShape>;
   /** Where the request log stands now: later `requests(mark.index)` returns what came after. */
   mark(): Promise<{ index: number; at: number }>;
   /** Fresh rate-limit windows (between two contenders). */
@@ -106,7 +106,7 @@ export function launchEmulator(options: EmulatorProcessOptions, bundle?: string)
       pid: child.pid ?? -1,
       shape: (options) =>
         call(
-          { cmd: 'shape', probeSearch: options?.probeSearch === true },
+          { cmd: 'shape', probeSearch: options?.probeSearch === true, markdown: options?.markdown === true },
           'shape',
         ) as Promise<WorkspaceShape>,
       mark: () => call({ cmd: 'mark' }, 'mark') as Promise<{ index: number; at: number }>,

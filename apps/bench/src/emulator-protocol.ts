@@ -48,8 +48,11 @@ export interface MutationOutcome {
 }
 
 export type EmulatorCommand =
-  /** probeSearch: also read what search returns (SearchReach), for the floor. */
-  | { id: number; cmd: 'shape'; probeSearch?: boolean }
+  /**
+   * probeSearch: also read what search returns (SearchReach), for the floor; markdown: also count
+   * the unknown blocks the Markdown endpoint leaves under its record limit.
+   */
+  | { id: number; cmd: 'shape'; probeSearch?: boolean; markdown?: boolean }
   | { id: number; cmd: 'mark' }
   | { id: number; cmd: 'resetRateLimits' }
   | { id: number; cmd: 'requests'; since: number }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { backfillFloor, floorSeconds, incrementalFloor, isDescended, listCalls } from './floor.js';
+import {
+  backfillFloor,
+  blocksOnlyFloor,
+  floorSeconds,
+  incrementalFloor,
+  isDescended,
+  listCalls,
+  markdownFloor,
+} from './floor.js';
 import type { BlockShape, WorkspaceShape } from './workspace-shape.js';
 
 function block(id: string, parentId: string, pageId: string, extra: Partial<BlockShape> = {}): BlockShape {
@@ -27,6 +35,23 @@ function smallShape(): WorkspaceShape {
     ],
   };
 }
+
+describe('markdownFloor and blocksOnlyFloor', () => {
+  it('counts the listing, one Markdown request per page and one per unknown block', () => {
+    const shape = { ...smallShape(), pageMarkdown: ['p1', 'p2'], markdownUnknownFetches: 3 };
+    const floor = markdownFloor(shape);
+    expect(floor).toMatchObject({ users: 0, dataSources: 1, databases: 1, pageListing: 1, markdown: 5 });
+    expect(floor.blockTrees + floor.comments).toBe(0);
+    expect(floor.total).toBe(1 + 1 + 1 + 5);
+  });
+
+  it('counts a blocks walk without users and comments', () => {
+    const full = backfillFloor(smallShape());
+    const blocks = blocksOnlyFloor(smallShape());
+    expect(blocks.total).toBe(full.total - full.users - full.comments);
+    expect(blocks.blockTrees).toBe(full.blockTrees);
+  });
+});
 
 describe('listCalls', () => {
   it('counts one call per 100 results and at least one', () => {

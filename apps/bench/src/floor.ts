@@ -27,6 +27,11 @@ export interface FloorBreakdown {
    */
   childPageBlocks: number;
   comments: number;
+  /**
+   * page_markdown only: `GET /v1/pages/{id}/markdown` once per non-trashed page, plus once per block
+   * the emulator leaves unknown (truncated) and the connector fetches to complete it.
+   */
+  markdown?: number;
   total: number;
 }
 
@@ -91,7 +96,8 @@ function total(parts: Omit<FloorBreakdown, 'total'>): FloorBreakdown {
       parts.pageRetrieves +
       parts.blockTrees +
       parts.childPageBlocks +
-      parts.comments,
+      parts.comments +
+      (parts.markdown ?? 0),
   };
 }
 
@@ -125,6 +131,44 @@ export function backfillFloor(shape: WorkspaceShape): FloorBreakdown {
     childPageBlocks: 0,
     comments,
   });
+}
+
+/** The listing part of a backfill's floor (what finds the pages), as backfillFloor counts it. */
+function backfillListing(
+  shape: WorkspaceShape,
+): Pick<FloorBreakdown, 'dataSources' | 'pageListing' | 'pageRetrieves'> {
+  return shape.search
+    ? reachableListing(shape, shape.search)
+    : {
+        dataSources: listCalls(shape.dataSources.length),
+        pageListing: listCalls(shape.pages.length),
+        pageRetrieves: 0,
+      };
+}
+
+/**
+ * The minimum of a backfill with only the page_markdown binding: the listing that finds the pages
+ * (data sources, their databases, the page listing, as in backfillFloor), then one Markdown request
+ * per non-trashed page and one per block the endpoint leaves unknown (`markdownUnknownFetches`).
+ * No users, no block trees, no comments.
+ */
+export function markdownFloor(shape: WorkspaceShape): FloorBreakdown {
+  const pages = shape.pageMarkdown?.length ?? 0;
+  return total({
+    users: 0,
+    databases: shape.databases.length,
+    ...backfillListing(shape),
+    blockTrees: 0,
+    childPageBlocks: 0,
+    comments: 0,
+    markdown: pages + (shape.markdownUnknownFetches ?? 0),
+  });
+}
+
+/** The floor of a backfill with only the blocks binding: the listing and every page's tree. */
+export function blocksOnlyFloor(shape: WorkspaceShape): FloorBreakdown {
+  const floor = backfillFloor(shape);
+  return total({ ...floor, users: 0, comments: 0 });
 }
 
 /** Calls to read `n` results of a listing that may have returned none: 0 for none. */

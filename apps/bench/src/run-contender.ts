@@ -1,6 +1,7 @@
-import { STREAM_NAMES } from '@source-notion/core';
+import type { StreamName } from '@source-notion/core';
 import { type CaptureReducer, createCaptureReducer } from './capture-reducer.js';
 import { type ChildRunResult, runChild } from './child-run.js';
+import { FLOOR_STREAMS } from './workspace-shape.js';
 
 /** Where a contender finds Notion and how fast time runs there. */
 export interface Target {
@@ -24,14 +25,15 @@ export interface SessionOutcome {
 export const BENCH_START_DATE = '2015-01-01T00:00:00.000Z';
 
 /**
- * The `open` request the Flow runtime would send for a capture with all six bindings. Each binding
- * sweeps once a day (one sweep is measured), or with `defaultIntervals` at the connector's own
- * default interval (no interval in the request).
+ * The `open` request the Flow runtime would send for a capture with a binding per stream of
+ * `streams` (default: the six the floor covers). Each binding sweeps once a day (one sweep is
+ * measured), or with `defaultIntervals` at the connector's own default interval (no interval in
+ * the request).
  */
 export function openRequest(
   target: Target,
   state: unknown,
-  options: { defaultIntervals?: boolean } = {},
+  options: { defaultIntervals?: boolean; streams?: readonly StreamName[] } = {},
 ): Record<string, unknown> {
   const daily = options.defaultIntervals !== true;
   return {
@@ -44,7 +46,7 @@ export function openRequest(
           advanced: { requests_per_minute: target.requestsPerMinute },
         },
         ...(daily ? { intervalSeconds: 86_400 } : {}),
-        bindings: STREAM_NAMES.map((stream) => ({
+        bindings: (options.streams ?? FLOOR_STREAMS).map((stream) => ({
           resourceConfig: { stream, syncMode: 'incremental', ...(daily ? { interval: 'PT24H' } : {}) },
           resourcePath: [stream],
           collection: { name: `bench/${stream}`, key: ['/id'] },
@@ -82,6 +84,8 @@ export interface ConnectorSessionOptions {
   until?: () => boolean;
   /** Each stderr line of the connector. */
   onStderr?: (line: string) => void;
+  /** The bindings (default: the six the floor covers). */
+  streams?: readonly StreamName[] | undefined;
 }
 
 /**
@@ -90,13 +94,14 @@ export interface ConnectorSessionOptions {
  * stdin and lets the connector finish its checkpoint and exit.
  */
 export async function runConnectorSession(options: ConnectorSessionOptions): Promise<SessionOutcome> {
-  const reducer = createCaptureReducer(STREAM_NAMES, {
+  const streams = options.streams ?? FLOOR_STREAMS;
+  const reducer = createCaptureReducer(streams, {
     state: options.state,
     collections: options.collections,
   });
   const sweeps: Record<string, Record<string, unknown>> = {};
   let documentsAtDone = 0;
-  const isDone = options.until ?? (() => Object.keys(sweeps).length === STREAM_NAMES.length);
+  const isDone = options.until ?? (() => Object.keys(sweeps).length === streams.length);
   const run = await runChild({
     command: process.execPath,
     args: [...(options.nodeArgs ?? []), options.bundle],
@@ -108,7 +113,7 @@ export async function runConnectorSession(options: ConnectorSessionOptions): Pro
         : { SOURCE_NOTION_CLOCK_START: String(Math.floor(options.clockStartMs)) }),
       LOG_LEVEL: 'info',
     }),
-    input: `${JSON.stringify(openRequest(options.target, options.state, { defaultIntervals: options.defaultIntervals }))}\n`,
+    input: `${JSON.stringify(openRequest(options.target, options.state, { defaultIntervals: options.defaultIntervals, streams }))}\n`,
     onMessage: (message) => {
       reducer.apply(message);
       if (!isDone()) documentsAtDone = reducer.documents;
@@ -140,7 +145,7 @@ export interface BaselineSessionOptions {
 
 /** Runs the baseline crawler's bundle until it has written its checkpoint (its whole capture). */
 export async function runBaselineSession(options: BaselineSessionOptions): Promise<SessionOutcome> {
-  const reducer = createCaptureReducer(STREAM_NAMES);
+  const reducer = createCaptureReducer(FLOOR_STREAMS);
   const run = await runChild({
     command: process.execPath,
     args: [options.bundle],

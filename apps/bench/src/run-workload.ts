@@ -1,8 +1,16 @@
 import { performance } from 'node:perf_hooks';
+import type { StreamName } from '@source-notion/core';
 import type { EmulatorHandle } from './emulator-handle.js';
 import { launchEmulator } from './emulator-handle.js';
 import type { RequestRecord } from './emulator-protocol.js';
-import { backfillFloor, type FloorBreakdown, floorSeconds, incrementalFloor } from './floor.js';
+import {
+  backfillFloor,
+  blocksOnlyFloor,
+  type FloorBreakdown,
+  floorSeconds,
+  incrementalFloor,
+  markdownFloor,
+} from './floor.js';
 import { shapeChecks, shapeFigures } from './large-workspace.js';
 import { sampleProcess } from './proc-stats.js';
 import type { ContenderName, RunResult, WorkloadKind, WorkloadResult } from './results.js';
@@ -14,7 +22,7 @@ import {
 } from './run-contender.js';
 import { runSteady } from './run-steady.js';
 import { UNLIMITED_RPM, type WorkloadSpec } from './workloads.js';
-import { compareCapture, expectedIds, type WorkspaceShape } from './workspace-shape.js';
+import { compareCapture, expectedIds, FLOOR_STREAMS, type WorkspaceShape } from './workspace-shape.js';
 
 /** The budget window: 429s after the first one are the connector's own burst beyond the budget. */
 const WINDOW_MS = 60_000;
@@ -66,6 +74,7 @@ export function measure(
   mark: SessionMark,
   timeScale: number,
   truth: WorkspaceShape,
+  streams: readonly StreamName[] = FLOOR_STREAMS,
 ): SessionMeasure {
   const { run, reducer } = outcome;
   const relative = (r: RequestRecord) => (r.at - mark.at) / 1000;
@@ -94,7 +103,7 @@ export function measure(
     cpuSeconds: run.sample.cpuSeconds,
     documents: outcome.documentsAtDone,
     documentsPerSecond: activeRealSeconds > 0 ? outcome.documentsAtDone / activeRealSeconds : 0,
-    comparison: compareCapture(reducer.collections, expectedIds(truth)),
+    comparison: compareCapture(reducer.collections, expectedIds(truth), streams),
     notes: {
       requestsByRoute: countBy(records, (r) => r.route ?? '(other)'),
       // Requests per 60 s of emulated time from the first request: how the budget was used.
@@ -175,6 +184,7 @@ async function session(
   emulator: EmulatorHandle,
   context: BenchContext,
   previous: SessionOutcome | undefined,
+  streams?: readonly StreamName[],
 ): Promise<SessionOutcome> {
   const target: Target = {
     url: emulator.url,
@@ -195,6 +205,7 @@ async function session(
     collections: previous?.reducer.collections,
     timeoutMs,
     nodeArgs: context.connectorNodeArgs,
+    streams: streams ?? spec.streams,
   });
 }
 
@@ -217,6 +228,8 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
   let backfill: MeasuredWorkload | undefined;
   let incremental: MeasuredWorkload | undefined;
   let steady: MeasuredWorkload | undefined;
+  let blocksComparison: MeasuredWorkload | undefined;
+  const markdown = spec.streams?.includes('page_markdown') === true;
   for (const [timeScale, group] of groups) {
     const emulator = await launchEmulator(
       {
@@ -233,9 +246,10 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
       context.emulatorBundle,
     );
     try {
-      const shape = await emulator.shape({ probeSearch: spec.searchProbe === true });
+      const shape = await emulator.shape({ probeSearch: spec.searchProbe === true, markdown });
       if (!backfill) {
-        backfill = emptyWorkload(spec, spec.name, spec.kind, spec.description, shape, backfillFloor(shape));
+        const floor = markdown ? markdownFloor(shape) : backfillFloor(shape);
+        backfill = emptyWorkload(spec, spec.name, spec.kind, spec.description, shape, floor);
         if (spec.shapeRequirements) {
           const figures = shapeFigures(shape);
           context.log(`${spec.name}: workspace ${JSON.stringify(figures)}`);
@@ -253,6 +267,29 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
         );
       }
       const connectorBackfill = firstSessions.get('connector');
+      if (spec.blocksComparison && connectorBackfill) {
+        const { name, description } = spec.blocksComparison;
+        blocksComparison = emptyWorkload(
+          spec,
+          name,
+          'blocks-comparison',
+          description,
+          shape,
+          blocksOnlyFloor(shape),
+        );
+        context.log(`${name}: connector, blocks binding only (${shape.pages.length} pages, ×${timeScale})…`);
+        const blocksOnly = { ...spec, streams: ['blocks'] as const };
+        await measuredSession(
+          'connector',
+          blocksOnly,
+          timeScale,
+          emulator,
+          context,
+          undefined,
+          shape,
+          blocksComparison,
+        );
+      }
       if (spec.steady && connectorBackfill) {
         if (connectorBackfill.run.ok) {
           steady = await runSteady({ ...spec, steady: spec.steady }, emulator, context, connectorBackfill);
@@ -284,7 +321,9 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
       await emulator.close();
     }
   }
-  return [backfill, incremental, steady].filter((w): w is MeasuredWorkload => w !== undefined);
+  return [backfill, blocksComparison, incremental, steady].filter(
+    (w): w is MeasuredWorkload => w !== undefined,
+  );
 }
 
 function timeScaleOf(spec: WorkloadSpec, contender: ContenderName): number {
@@ -316,7 +355,8 @@ async function measuredSession(
   const outcome = await session(contender, spec, timeScale, emulator, context, previous);
   const emulatorAfter = sampleProcess(emulator.pid);
   const records = await emulator.requests(mark.index);
-  const measured = measure(contender, outcome, records, mark, timeScale, truth);
+  const streams = contender === 'connector' ? (spec.streams ?? FLOOR_STREAMS) : FLOOR_STREAMS;
+  const measured = measure(contender, outcome, records, mark, timeScale, truth, streams);
   if (emulatorBefore && emulatorAfter) {
     measured.result.notes = {
       ...measured.result.notes,

@@ -1,3 +1,4 @@
+import type { StreamName } from '@source-notion/core';
 import { type FaultKind, NOTION_LATENCY } from '@source-notion/notion-emulator';
 import type { ShapeRequirements } from './large-workspace.js';
 import type { ContenderName, WorkloadKind } from './results.js';
@@ -72,6 +73,13 @@ export interface WorkloadSpec {
   incremental?: { name: string; description: string; fraction: number };
   /** Real seconds before a session is abandoned. */
   timeoutSeconds: number;
+  /** The connector's bindings (default: the six the request floor covers). */
+  streams?: readonly StreamName[];
+  /**
+   * After the connector's backfill, a backfill of the same workspace with only the blocks binding,
+   * measured as its own workload: what a block walk costs next to `streams`.
+   */
+  blocksComparison?: { name: string; description: string };
 }
 
 export type BenchMode = 'quick' | 'full';
@@ -189,7 +197,54 @@ export function workloads(mode: BenchMode): WorkloadSpec[] {
       timeoutSeconds: 900,
     },
   ];
-  return [...classic.map((spec) => ({ ...spec, limits: false as const })), largeWorkspace(quick)];
+  return [
+    ...classic.map((spec) => ({ ...spec, limits: false as const })),
+    largeWorkspace(quick),
+    pageMarkdown(quick, scale180),
+  ];
+}
+
+/**
+ * Records the Markdown endpoint loads per request in the page-markdown workload. Notion's is about
+ * 20,000 blocks, which no page of the bench's workspaces reaches: a lower limit makes the longest
+ * pages come back truncated (about 6% of the small preset's pages at 30, 5% of the tiny one's at
+ * 15), so the workload also measures completing them through `unknown_block_ids`.
+ */
+export function benchMarkdownRecordLimit(mode: BenchMode): number {
+  return mode === 'quick' ? 15 : 30;
+}
+
+/**
+ * Issue 14: a backfill with only the page_markdown binding (its requests against one per page plus
+ * one per unknown block), then a backfill of the same workspace with only the blocks binding (the
+ * block walk the Markdown replaces). Search lists every page here (a page_markdown binding alone
+ * does not walk trees, so it finds no page that only a tree leads to; README).
+ */
+function pageMarkdown(quick: boolean, timeScale: number): WorkloadSpec {
+  const workspace = quick ? { size: 'tiny', seed: 15 } : { size: 'small', seed: 15 };
+  const recordLimit = benchMarkdownRecordLimit(quick ? 'quick' : 'full');
+  return {
+    name: 'page-markdown',
+    kind: 'markdown-backfill',
+    description: `backfill of a ${workspace.size} workspace with only the page_markdown binding at 180 requests/minute (record limit ${recordLimit}: the longest pages are truncated and completed through unknown_block_ids)`,
+    workspace,
+    limits: {
+      searchOmitPageRate: 0,
+      searchOmitDataSourceRate: 0,
+      computedReferenceLimit: null,
+      markdownRecordLimit: recordLimit,
+    },
+    streams: ['page_markdown'],
+    blocksComparison: {
+      name: 'page-markdown-blocks',
+      description: `backfill of the same ${workspace.size} workspace with only the blocks binding (the block walk), 180 requests/minute`,
+    },
+    rpm: 180,
+    timeScale,
+    latency: LATENCY,
+    contenders: ['connector'],
+    timeoutSeconds: 600,
+  };
 }
 
 /**

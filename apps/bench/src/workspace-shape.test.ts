@@ -32,6 +32,7 @@ const truth = {
   ],
   comments: [{ id: 'c1', page_id: 'p1' }],
   inline_comments: [{ id: 'c2', page_id: 'p1' }],
+  page_markdown: [{ id: 'p1', markdown: '# P', unknown_block_ids: [] }],
 };
 
 describe('workspaceShape', () => {
@@ -63,6 +64,7 @@ describe('workspaceShape', () => {
       pages: ['p1'],
       blocks: ['b1', 'b2', 'b3'],
       comments: ['c1'],
+      page_markdown: ['p1'],
     });
   });
 
@@ -78,6 +80,18 @@ describe('compareCapture', () => {
     const result = compareCapture(captured, expected);
     expect(result.equal).toBe(true);
     expect(result.collections.blocks).toMatchObject({ expected: 3, captured: 3, missing: 0, extra: 0 });
+  });
+
+  it('compares only the bindings captured (page_markdown only when asked)', () => {
+    const onlyMarkdown = compareCapture({ page_markdown: new Set(['p1']) }, expected, ['page_markdown']);
+    expect(onlyMarkdown.equal).toBe(true);
+    expect(Object.keys(onlyMarkdown.collections)).toEqual(['page_markdown']);
+    expect(compareCapture({ page_markdown: new Set() }, expected, ['page_markdown']).equal).toBe(false);
+    const six = compareCapture(
+      Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, new Set(v)])),
+      expected,
+    );
+    expect(Object.keys(six.collections)).not.toContain('page_markdown');
   });
 
   it('reports missing and extra ids per collection', () => {

@@ -73,6 +73,7 @@ describe('discoveredBindings', () => {
       ['pages', false],
       ['blocks', false],
       ['comments', false],
+      ['page_markdown', false],
     ]);
     expect(
       discovered.bindings.every((b) => (b.resourceConfig as { stream: string }).stream === b.recommendedName),

@@ -9,6 +9,7 @@ import { applyMergePatch, isDeletionDocument, redactSecrets } from '@source-noti
 import type { Emulator } from '@source-notion/notion-emulator';
 import { startEmulator } from '@source-notion/notion-emulator';
 import { dataSourceDocument } from '@source-notion/stream-data-sources';
+import { pageMarkdownDocument } from '@source-notion/stream-page-markdown';
 import { pageDocument } from '@source-notion/stream-pages';
 import { userDocument } from '@source-notion/stream-users';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,15 @@ import { createCollectionStore } from './preview/collection-store.js';
 
 const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const RESTRICTED_TOKEN = 'ntn_test_restricted_capabilities';
-const STREAMS = ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments'] as const;
+const STREAMS = [
+  'users',
+  'databases',
+  'data_sources',
+  'pages',
+  'blocks',
+  'comments',
+  'page_markdown',
+] as const;
 
 let workDir: string;
 let bundle: string;
@@ -172,6 +181,11 @@ function reduceInto(collections: Collections, docs: Record<string, unknown>[][])
  * compare them without their signature and expiry.
  */
 function withoutSignatures(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.replace(
+      /X-Amz-Date=\d+T\d+Z(&amp;|&)X-Amz-Expires=3600(&amp;|&)X-Amz-Signature=[0-9a-f]+/g,
+      '(signed)',
+    );
   if (Array.isArray(value)) return value.map(withoutSignatures);
   if (typeof value !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
@@ -195,6 +209,14 @@ function expectedCollections(): Record<(typeof STREAMS)[number], unknown[]> {
     pages: byId(truth.pages.map((page) => pageDocument(page as never))),
     blocks: byId(truth.blocks),
     comments: byId(truth.comments),
+    page_markdown: byId(
+      truth.page_markdown.map((md) =>
+        pageMarkdownDocument(truth.pages.find((page) => page.id === md.id) as never, {
+          markdown: md.markdown,
+          unreadableBlockIds: md.unknown_block_ids,
+        }),
+      ),
+    ),
   };
 }
 

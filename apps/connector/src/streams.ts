@@ -3,6 +3,7 @@ import { blocksStream } from '@source-notion/stream-blocks';
 import { commentsStream } from '@source-notion/stream-comments';
 import { dataSourcesStream } from '@source-notion/stream-data-sources';
 import { databasesStream } from '@source-notion/stream-databases';
+import { pageMarkdownStream } from '@source-notion/stream-page-markdown';
 import { pagesStream } from '@source-notion/stream-pages';
 import { usersStream } from '@source-notion/stream-users';
 
@@ -17,6 +18,7 @@ export const ALL_STREAMS: readonly AnyStream[] = [
   pagesStream,
   blocksStream,
   commentsStream,
+  pageMarkdownStream,
 ] as readonly AnyStream[];
 
 /** The stream called `name`, or undefined. */

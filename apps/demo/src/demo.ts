@@ -51,6 +51,25 @@ function pageTitle(doc: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** Lines of a page's Markdown the demo prints. */
+const MARKDOWN_LINES = 24;
+
+/**
+ * One captured page_markdown document to show: the one with the most Markdown that fits in
+ * MARKDOWN_LINES lines (else the first), or undefined when none was captured.
+ */
+function markdownSample(file: string): Record<string, unknown> | undefined {
+  if (!existsSync(file)) return undefined;
+  const docs = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((doc) => typeof doc.markdown === 'string' && doc.markdown !== '');
+  const lines = (doc: Record<string, unknown>) => String(doc.markdown).split('\n').length;
+  const fitting = docs.filter((doc) => lines(doc) <= MARKDOWN_LINES);
+  return fitting.sort((a, b) => String(b.markdown).length - String(a.markdown).length)[0] ?? docs[0];
+}
+
 /**
  * The demo: a sample Notion workspace in the emulator, captured by `source-notion preview`
  * exactly as Flow would run the connector. The workspace, its edits, the connector state and
@@ -124,7 +143,15 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           .map((line) => JSON.parse(line) as Record<string, unknown>)
       : [];
     write('\nCaptured collections (one JSON document per line, reduced by id, deletions applied):\n');
-    for (const name of ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments']) {
+    for (const name of [
+      'users',
+      'databases',
+      'data_sources',
+      'pages',
+      'blocks',
+      'comments',
+      'page_markdown',
+    ]) {
       const path = join(collections, `${name}.jsonl`);
       write(`  ${name.padEnd(13)} ${formatCount(countLines(path)).padStart(6)} documents  ${path}\n`);
     }
@@ -132,6 +159,15 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       write('\nFor example, pages:\n');
       for (const doc of sample)
         write(`  ${String(doc.id)}  "${pageTitle(doc) ?? ''}"  edited ${String(doc.last_edited_time)}\n`);
+    }
+    const markdown = markdownSample(join(collections, 'page_markdown.jsonl'));
+    if (markdown) {
+      const lines = String(markdown.markdown).split('\n');
+      write(
+        `\nAnd one page as Markdown (page_markdown, Notion-flavored Markdown v2): "${String(markdown.title)}"\n\n`,
+      );
+      for (const line of lines.slice(0, MARKDOWN_LINES)) write(`  │ ${line}\n`);
+      if (lines.length > MARKDOWN_LINES) write(`  │ … (${lines.length - MARKDOWN_LINES} more lines)\n`);
     }
     write(
       run === 1

@@ -27,6 +27,7 @@ const libraries = [
   'stream-comments',
   'stream-data-sources',
   'stream-databases',
+  'stream-page-markdown',
   'stream-pages',
   'stream-users',
 ] as const;

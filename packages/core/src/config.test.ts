@@ -30,7 +30,12 @@ describe('parseEndpointConfig', () => {
     expect(config).toEqual({
       credentials: { auth_type: 'token', token: TOKEN },
       start_date: '2024-05-10T12:00:00.000Z',
-      advanced: { requests_per_minute: 180, notion_version: DEFAULT_NOTION_VERSION, inline_comments: false },
+      advanced: {
+        requests_per_minute: 180,
+        notion_version: DEFAULT_NOTION_VERSION,
+        inline_comments: false,
+        include_transcripts: false,
+      },
     });
     expect(notionToken(config)).toBe(TOKEN);
   });
@@ -45,7 +50,12 @@ describe('parseEndpointConfig', () => {
           access_token: 'test-access-token-1',
         },
         start_date: '2024-01-25T00:00:00Z',
-        advanced: { requests_per_minute: 900, notion_version: '2026-03-11', inline_comments: true },
+        advanced: {
+          requests_per_minute: 900,
+          notion_version: '2026-03-11',
+          inline_comments: true,
+          include_transcripts: true,
+        },
       },
       { now: NOW },
     );
@@ -56,6 +66,7 @@ describe('parseEndpointConfig', () => {
       requests_per_minute: 900,
       notion_version: '2026-03-11',
       inline_comments: true,
+      include_transcripts: true,
     });
   });
 
@@ -221,6 +232,7 @@ describe('parseEndpointConfig', () => {
       requests_per_minute: 180,
       notion_version: '2025-09-03',
       inline_comments: false,
+      include_transcripts: false,
     });
     expect(parsed.start_date).toBeUndefined();
   });

@@ -80,6 +80,12 @@ const advancedSchema = z
         'Also capture comments on blocks (one request per block with comments; much slower on large workspaces).',
       order: 2,
     }),
+    include_transcripts: z.boolean().default(false).meta({
+      title: 'Include meeting-note transcripts',
+      description:
+        'Include the transcripts of meeting notes in the page_markdown documents (Notion leaves them out by default).',
+      order: 3,
+    }),
   })
   .meta({ title: 'Advanced', description: 'Options most captures leave at their defaults.', advanced: true });
 
@@ -119,7 +125,13 @@ export interface EndpointConfig {
   credentials: TokenCredentials | OAuthCredentials;
   /** ISO-8601 date-time (UTC, `toISOString()` form). */
   start_date: string;
-  advanced: { requests_per_minute: number; notion_version: NotionVersion; inline_comments: boolean };
+  advanced: {
+    requests_per_minute: number;
+    notion_version: NotionVersion;
+    inline_comments: boolean;
+    /** Meeting-note transcripts in page_markdown documents; parseEndpointConfig always sets it (absent: false). */
+    include_transcripts?: boolean;
+  };
 }
 
 export interface ParseEndpointConfigOptions {
@@ -184,6 +196,7 @@ const FIELD_HINTS: Record<string, string> = {
   'advanced.requests_per_minute': `use a whole number from ${MIN_REQUESTS_PER_MINUTE} to ${MAX_REQUESTS_PER_MINUTE} (180 on most Notion plans)`,
   'advanced.notion_version': `use one of ${NOTION_VERSIONS.map((v) => `"${v}"`).join(', ')}`,
   'advanced.inline_comments': 'use true or false',
+  'advanced.include_transcripts': 'use true or false',
 };
 
 function describeIssue(
@@ -310,6 +323,7 @@ export function parseEndpointConfig(raw: unknown, options: ParseEndpointConfigOp
       requests_per_minute: parsed.advanced.requests_per_minute,
       notion_version: parsed.advanced.notion_version,
       inline_comments: parsed.advanced.inline_comments,
+      include_transcripts: parsed.advanced.include_transcripts,
     },
   };
 }

@@ -95,6 +95,14 @@ export {
   type FoundPages,
   type FoundPagesReader,
 } from './pages/found-pages.js';
+// A page as Notion-flavored Markdown (v2): GET /v1/pages/{id}/markdown.
+export {
+  PAGE_MARKDOWN_VERSION,
+  type PageMarkdown,
+  pageMarkdownSchema,
+  type RetrievePageMarkdownOptions,
+  retrievePageMarkdown,
+} from './pages/page-markdown.js';
 // The Notion page object.
 export { type NotionPage, notionPageSchema, retrievePage } from './pages/page-objects.js';
 // The page engine's persisted state and its views during a sweep.

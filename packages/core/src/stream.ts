@@ -9,7 +9,15 @@ import type { CaptureHub } from './pages/capture-hub.js';
 import type { StreamDocument } from './stream-documents.js';
 
 /** The Notion resources the capture emits, one collection each. */
-export const STREAM_NAMES = ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments'] as const;
+export const STREAM_NAMES = [
+  'users',
+  'databases',
+  'data_sources',
+  'pages',
+  'blocks',
+  'comments',
+  'page_markdown',
+] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 
 export type SyncMode = 'incremental' | 'full_refresh';

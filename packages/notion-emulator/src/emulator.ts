@@ -11,6 +11,7 @@ import type { TokenConfig } from './server/api-context.js';
 import { createCursorCodec } from './server/cursor.js';
 import { ApiError, type ErrorCode } from './server/errors.js';
 import { type FaultKind, type FaultOptions, FaultPlan, type InjectOptions } from './server/faults.js';
+import { type PageMarkdownResponse, pageMarkdownAnswer } from './server/handlers/markdown.js';
 import { createApiServer } from './server/http-server.js';
 import { createLatencySampler, type LatencyOptions } from './server/latency.js';
 import { type LimitOptions, resolveLimits } from './server/limits.js';
@@ -93,6 +94,11 @@ export interface Emulator {
   groundTruth(): GroundTruth;
   /** Counts only (cheap on large workspaces). */
   groundTruthSummary(): GroundTruthSummary;
+  /**
+   * What `GET /v1/pages/{id}/markdown?markdown_version=v2` would answer for a page or block id, with
+   * the emulator's limits (record limit), without a request; undefined where it answers 404.
+   */
+  pageMarkdown(id: string, options?: { includeTranscript?: boolean }): PageMarkdownResponse | undefined;
   requests(): RequestLogEntry[];
   counters(): Counters;
   /** Clears the request log and counters. */
@@ -182,6 +188,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     workspace,
     groundTruth: () => buildGroundTruth(workspace, clock.now()),
     groundTruthSummary: () => summarizeGroundTruth(workspace),
+    pageMarkdown: (id, markdownOptions = {}) => {
+      try {
+        return pageMarkdownAnswer(env, id, {
+          includeTranscript: markdownOptions.includeTranscript === true,
+          now: clock.now(),
+        });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return undefined;
+        throw error;
+      }
+    },
     requests: () => log.list(),
     counters: () => log.snapshot(),
     resetCounters: () => log.reset(),

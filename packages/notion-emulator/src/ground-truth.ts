@@ -10,6 +10,7 @@ import { renderBlock } from './render/block.js';
 import { renderComment } from './render/comment.js';
 import type { RenderContext } from './render/context.js';
 import { renderDatabase, renderDataSource } from './render/data-source.js';
+import { renderPageMarkdown } from './render/markdown.js';
 import { renderPage } from './render/page.js';
 import { renderUser } from './render/user.js';
 import type { BlockNode, PageContent } from './workspace/content.js';
@@ -17,6 +18,13 @@ import type { Workspace } from './workspace/workspace.js';
 
 export type GroundTruthBlock = BlockObjectResponse & { page_id: string; depth: number; ordinal: number };
 export type GroundTruthComment = CommentObjectResponse & { page_id: string };
+/** A page's whole content as Notion-flavored Markdown v2 (no record limit, no transcripts). */
+export interface GroundTruthPageMarkdown {
+  id: string;
+  markdown: string;
+  /** Blocks that stay `<unknown …/>` however they are asked for (synced blocks whose original is not shared). */
+  unknown_block_ids: string[];
+}
 
 /** Everything a complete capture must contain right now, API-shaped for Notion-Version 2025-09-03. */
 export interface GroundTruth {
@@ -31,6 +39,8 @@ export interface GroundTruth {
   comments: GroundTruthComment[];
   /** Unresolved comments on blocks of those trees. */
   inline_comments: GroundTruthComment[];
+  /** The Markdown of every non-trashed page, complete (what `unknown_block_ids` lead to, spliced in). */
+  page_markdown: GroundTruthPageMarkdown[];
 }
 
 export interface GroundTruthSummary {
@@ -95,6 +105,7 @@ export function buildGroundTruth(ws: Workspace, now: number): GroundTruth {
     blocks: [],
     comments: [],
     inline_comments: [],
+    page_markdown: [],
   };
   walk(ws, {
     page(pageIdx) {
@@ -102,6 +113,8 @@ export function buildGroundTruth(ws: Workspace, now: number): GroundTruth {
       if (!page) return;
       truth.pages.push(renderPage(ctx, page, { complete: true }));
       if (page.inTrash) return;
+      const md = renderPageMarkdown(ctx, page, { recordLimit: null, includeTranscript: false });
+      truth.page_markdown.push({ id: page.id, markdown: md.markdown, unknown_block_ids: md.unknownBlockIds });
       for (const c of commentsOf(ws.content(pageIdx), page.id))
         truth.comments.push({ ...renderComment(ctx, c), page_id: page.id });
     },

@@ -7,11 +7,13 @@ export {
   type TokenOptions,
 } from './emulator.js';
 // What a complete capture must hold.
-export type { GroundTruth, GroundTruthSummary } from './ground-truth.js';
+export type { GroundTruth, GroundTruthPageMarkdown, GroundTruthSummary } from './ground-truth.js';
 // Seeded randomness (mulberry32), as the workspace generator draws it: the same seed, the same picks.
 export { createRandom, type Random } from './random.js';
 // Faults to inject.
 export type { FaultKind, FaultOptions, InjectOptions } from './server/faults.js';
+// What the Markdown endpoint answers.
+export type { PageMarkdownResponse } from './server/handlers/markdown.js';
 // Latency to add (Notion-like by default in the CLI).
 export { type LatencyOptions, NOTION_LATENCY } from './server/latency.js';
 // Notion's real limits (on by default) and their defaults.

@@ -26,6 +26,7 @@ describe('limits: options', () => {
       searchOmitPageRate: 0.005,
       searchOmitDataSourceRate: 0.05,
       computedReferenceLimit: 25,
+      markdownRecordLimit: 20_000,
     });
     expect(resolveLimits({})).toEqual(DEFAULT_LIMITS);
     expect(resolveLimits({ cursorTtlSeconds: 60 }).cursorTtlSeconds).toBe(60);
@@ -37,6 +38,7 @@ describe('limits: options', () => {
       searchOmitPageRate: 0,
       searchOmitDataSourceRate: 0,
       computedReferenceLimit: null,
+      markdownRecordLimit: null,
     });
   });
 

@@ -36,6 +36,12 @@ export interface LimitOptions {
    * are exact. `null` = exact everywhere. Default 25.
    */
   computedReferenceLimit?: number | null;
+  /**
+   * Most records (blocks) `GET /v1/pages/{id}/markdown` loads per request (Notion's docs: "the
+   * record limit (approximately 20,000 blocks)"); the blocks past it are `<unknown …/>`
+   * placeholders listed in `unknown_block_ids` (`truncated: true`). `null` = no limit. Default 20,000.
+   */
+  markdownRecordLimit?: number | null;
 }
 
 export interface ResolvedLimits {
@@ -45,6 +51,7 @@ export interface ResolvedLimits {
   searchOmitPageRate: number;
   searchOmitDataSourceRate: number;
   computedReferenceLimit: number | null;
+  markdownRecordLimit: number | null;
 }
 
 export const DEFAULT_LIMITS: ResolvedLimits = {
@@ -54,6 +61,7 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   searchOmitPageRate: 0.005,
   searchOmitDataSourceRate: 0.05,
   computedReferenceLimit: 25,
+  markdownRecordLimit: 20_000,
 };
 
 export const NO_LIMITS: ResolvedLimits = {
@@ -63,6 +71,7 @@ export const NO_LIMITS: ResolvedLimits = {
   searchOmitPageRate: 0,
   searchOmitDataSourceRate: 0,
   computedReferenceLimit: null,
+  markdownRecordLimit: null,
 };
 
 function checkCount(name: string, value: number | null): void {
@@ -84,6 +93,7 @@ export function resolveLimits(options: LimitOptions | false | undefined): Resolv
   }
   checkCount('searchPositionCap', resolved.searchPositionCap);
   checkCount('computedReferenceLimit', resolved.computedReferenceLimit);
+  checkCount('markdownRecordLimit', resolved.markdownRecordLimit);
   if (resolved.cursorTtlSeconds !== null && !(resolved.cursorTtlSeconds > 0))
     throw new RangeError(
       `limits.cursorTtlSeconds must be positive or null, got ${resolved.cursorTtlSeconds}`,
@@ -102,6 +112,7 @@ const LIMIT_KEYS: readonly (keyof LimitOptions)[] = [
   'searchOmitPageRate',
   'searchOmitDataSourceRate',
   'computedReferenceLimit',
+  'markdownRecordLimit',
 ];
 
 /**

@@ -11,6 +11,7 @@ export const ROUTE_NAMES = [
   'data_sources.query',
   'pages.get',
   'pages.property',
+  'pages.markdown',
   'blocks.get',
   'blocks.children',
   'comments.list',
@@ -60,6 +61,12 @@ const ROUTES: RouteSpec[] = [
     method: 'GET',
     pattern: new RegExp(`^/v1/pages/${SEGMENT}/properties/${SEGMENT}$`),
     names: ['page_id', 'property_id'],
+  },
+  {
+    route: 'pages.markdown',
+    method: 'GET',
+    pattern: new RegExp(`^/v1/pages/${SEGMENT}/markdown$`),
+    names: ['page_id'],
   },
   { route: 'blocks.get', method: 'GET', pattern: new RegExp(`^/v1/blocks/${SEGMENT}$`), names: ['block_id'] },
   {
