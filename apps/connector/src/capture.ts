@@ -49,8 +49,8 @@ export interface CaptureOptions {
   notion?: NotionClient;
   /** The streams bindings may name. Default: all six. */
   streams?: readonly AnyStream[];
-  /** The webhook listener's interface (default 0.0.0.0; tests: 127.0.0.1). */
-  webhookHost?: string;
+  /** Where the webhook listener binds instead of 0.0.0.0:`webhooks.port` (tests: 127.0.0.1, port 0). */
+  webhookListen?: { host: string; port?: number };
   /** Called with the port the webhook listener bound (tests, preview). */
   onWebhookListening?: (port: number) => void;
 }
@@ -361,7 +361,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       clock,
       logger,
       hub,
-      host: options.webhookHost,
+      listen: options.webhookListen,
     });
     if (webhooks?.listener !== undefined) options.onWebhookListening?.(webhooks.listener.port);
     logger.info(

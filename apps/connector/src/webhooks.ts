@@ -19,7 +19,8 @@ export interface OpenWebhooksOptions {
   clock: Clock;
   logger: Logger;
   hub: CaptureHub;
-  host?: string | undefined;
+  /** Where to bind instead of 0.0.0.0:`webhooks.port` (tests). */
+  listen?: { host: string; port?: number } | undefined;
 }
 
 /**
@@ -43,11 +44,11 @@ export async function openWebhooks(options: OpenWebhooksOptions): Promise<Webhoo
   if (!enabled) return queue.size > 0 ? { queue, listener: undefined } : undefined;
   try {
     const listener = await startWebhookListener({
-      config: config.webhooks!,
+      config: { ...config.webhooks!, port: options.listen?.port ?? config.webhooks!.port },
       clock,
       logger,
       accept: (targets) => queue.accept(targets),
-      host: options.host,
+      host: options.listen?.host,
     });
     return { queue, listener };
   } catch (error) {

@@ -54,11 +54,17 @@ describe('parseEndpointConfig', () => {
     expect(redactSecrets(`token ${verification.slice(0, 30)}!${verification}`)).not.toContain(verification);
     // An empty token is as if it were absent (the user has not pasted it yet).
     const empty = parseEndpointConfig(
-      { credentials: { auth_type: 'token', token: TOKEN }, webhooks: { enabled: true, verification_token: '' } },
+      {
+        credentials: { auth_type: 'token', token: TOKEN },
+        webhooks: { enabled: true, verification_token: '' },
+      },
       { now: NOW },
     );
     expect(empty.webhooks?.verification_token).toBeUndefined();
-    const error = configError({ credentials: { auth_type: 'token', token: TOKEN }, webhooks: { port: 70_000 } });
+    const error = configError({
+      credentials: { auth_type: 'token', token: TOKEN },
+      webhooks: { port: 70_000 },
+    });
     expect(error.field).toBe('webhooks.port');
     expect(error.message).toMatch(/out of range.*1 to 65535/);
   });
