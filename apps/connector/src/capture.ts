@@ -22,6 +22,7 @@ import { openNotionClient } from './notion-session.js';
 import { createStatusReporter, formatDuration } from './status-reporter.js';
 import type { AnyStream } from './streams.js';
 import { resolveBinding } from './validate.js';
+import { WEBHOOK_GATHER_MS } from './webhook-queue.js';
 import { openWebhooks, type Webhooks } from './webhooks.js';
 
 /** Between two sweeps of a binding when neither its resource config nor the capture says. */
@@ -303,8 +304,14 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
     let nextSweepAt = clock.now();
     try {
       while (!stopping.signal.aborted) {
-        const targets = webhooks?.queue.take(plan.index) ?? [];
-        if (targets.length > 0) {
+        if (webhooks !== undefined && webhooks.queue.queued(plan.index) > 0) {
+          // Gathered for a moment, so that a burst of events makes one targeted sweep.
+          try {
+            await clock.sleep(WEBHOOK_GATHER_MS, stopping.signal);
+          } catch {
+            return;
+          }
+          const targets = webhooks.queue.take(plan.index);
           const outcome = await runTargeted(plan, state, targets);
           state = outcome.state;
           if (!outcome.completed) return;

@@ -10,8 +10,11 @@ import type { TransactionWriter } from '@source-notion/flow-capture';
 export const WEBHOOK_STATE_KEY = 'webhooksV1';
 /** Refreshes pending at once, at most: past it, events are refused (503) until some are done. */
 export const MAX_PENDING_TARGETS = 20_000;
-/** How long a binding gathers events after the first one wakes it, so a burst makes one sweep. */
-export const WEBHOOK_GATHER_MS = 250;
+/**
+ * How long a binding gathers events before a targeted sweep (after the first one wakes it, and
+ * between two targeted sweeps), so that a burst of events makes one sweep.
+ */
+export const WEBHOOK_GATHER_MS = 1_000;
 
 interface Entry {
   target: RefreshTarget;
@@ -183,9 +186,14 @@ export class WebhookQueue {
     if (Object.keys(forgotten).length > 0) await this.#persist(forgotten);
   }
 
+  /** How many targets are queued for binding `index`. */
+  queued(index: number): number {
+    return this.#inboxes.get(index)?.queued.size ?? 0;
+  }
+
   /**
-   * Waits until binding `index` has targets queued (then WEBHOOK_GATHER_MS more, so a burst makes
-   * one sweep) or `ms` passed: true when it has targets. Rejects when `signal` aborts.
+   * Waits until binding `index` has targets queued or `ms` passed: true when it has targets.
+   * Rejects when `signal` aborts.
    */
   async wait(index: number, ms: number, signal: AbortSignal): Promise<boolean> {
     const inbox = this.#inboxes.get(index);
@@ -194,23 +202,20 @@ export class WebhookQueue {
       await clock.sleep(ms, signal);
       return false;
     }
-    if (inbox.queued.size === 0) {
-      const local = new AbortController();
-      const onAbort = () => local.abort(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      inbox.wake = () => local.abort(new Error('woken'));
-      try {
-        await clock.sleep(ms, local.signal);
-      } catch (error) {
-        signal.throwIfAborted();
-        if (!local.signal.aborted) throw error;
-      } finally {
-        inbox.wake = undefined;
-        signal.removeEventListener('abort', onAbort);
-      }
-      if (inbox.queued.size === 0) return false;
+    if (inbox.queued.size > 0) return true;
+    const local = new AbortController();
+    const onAbort = () => local.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    inbox.wake = () => local.abort(new Error('woken'));
+    try {
+      await clock.sleep(ms, local.signal);
+    } catch (error) {
+      signal.throwIfAborted();
+      if (!local.signal.aborted) throw error;
+    } finally {
+      inbox.wake = undefined;
+      signal.removeEventListener('abort', onAbort);
     }
-    await clock.sleep(WEBHOOK_GATHER_MS, signal);
-    return true;
+    return inbox.queued.size > 0;
   }
 }
