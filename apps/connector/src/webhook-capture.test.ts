@@ -201,6 +201,19 @@ describe('webhooks in a capture', () => {
     await s.done;
   }, 60_000);
 
+  it('lists data sources again when an event names one, without waiting for the interval', async () => {
+    const s = openSession(['data_sources'], {});
+    const port = await s.port;
+    await until(() => sweepsDone(s, 1), 'the backfill');
+    const database = emulator.groundTruth().databases[0]!.id;
+    const created = emulator.workspace.addDataSource(database);
+    const sent = Date.now();
+    expect(await deliver(port, 'data_source.created', created, { parent: { id: database, type: 'database' } })).toBe(200);
+    await until(() => docs(s.lines, 0).some((doc) => doc.id === created), 'the new data source');
+    expect(Date.now() - sent).toBeLessThan(5_000);
+    await until(() => nothingPending(stateOf(s.lines)), 'the refresh to be forgotten');
+  }, 60_000);
+
   it('coalesces a flood of events per page and stays within the rate limit', async () => {
     const s = openSession(['pages', 'comments'], {});
     const port = await s.port;
