@@ -208,7 +208,9 @@ describe('webhooks in a capture', () => {
     const database = emulator.groundTruth().databases[0]!.id;
     const created = emulator.workspace.addDataSource(database);
     const sent = Date.now();
-    expect(await deliver(port, 'data_source.created', created, { parent: { id: database, type: 'database' } })).toBe(200);
+    expect(
+      await deliver(port, 'data_source.created', created, { parent: { id: database, type: 'database' } }),
+    ).toBe(200);
     await until(() => docs(s.lines, 0).some((doc) => doc.id === created), 'the new data source');
     expect(Date.now() - sent).toBeLessThan(5_000);
     await until(() => nothingPending(stateOf(s.lines)), 'the refresh to be forgotten');
