@@ -93,7 +93,10 @@ export class WebhookQueue {
       });
     }
     // Nothing of this capture needs them (a binding removed, a key not understood): forgotten.
-    if (dropped.length > 0) void this.#persist(Object.fromEntries(dropped.map((key) => [key, null])));
+    if (dropped.length > 0) {
+      // A failed write poisons the writer: the capture's own next commit reports it.
+      this.#persist(Object.fromEntries(dropped.map((key) => [key, null]))).catch(() => {});
+    }
   }
 
   /** Queues `target` for each binding it concerns; false when none does. */
@@ -184,6 +187,21 @@ export class WebhookQueue {
       forgotten[key] = null;
     }
     if (Object.keys(forgotten).length > 0) await this.#persist(forgotten);
+  }
+
+  /**
+   * What binding `index` does next: the targets queued for it (after WEBHOOK_GATHER_MS, so that a
+   * burst of events makes one targeted sweep), as soon as there are some, else nothing once the
+   * clock reaches `sweepAt` (its next full sweep is due). Rejects when `signal` aborts.
+   */
+  async nextWork(index: number, sweepAt: number, signal: AbortSignal): Promise<RefreshTarget[]> {
+    const { clock } = this.#options;
+    if (this.queued(index) === 0) {
+      const waitMs = sweepAt - clock.now();
+      if (waitMs <= 0 || !(await this.wait(index, waitMs, signal))) return [];
+    }
+    await clock.sleep(WEBHOOK_GATHER_MS, signal);
+    return this.take(index);
   }
 
   /** How many targets are queued for binding `index`. */
