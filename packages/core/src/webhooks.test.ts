@@ -77,6 +77,9 @@ describe('readWebhookEvent', () => {
   it('ignores types that change nothing captured and calls anything else malformed', () => {
     expect(readWebhookEvent(event({ type: 'file_upload.created' })).outcome).toBe('ignored');
     expect(readWebhookEvent(event({ type: 'view.updated' })).outcome).toBe('ignored');
+    // Rows changed: their page events name them.
+    expect(readWebhookEvent(event({ type: 'data_source.content_updated' })).outcome).toBe('ignored');
+    expect(readWebhookEvent(event({ type: 'database.content_updated' })).outcome).toBe('ignored');
     for (const body of [
       '{',
       '[]',
