@@ -132,20 +132,22 @@ export class WebhookQueue {
    * captures what the event names.
    */
   async accept(targets: readonly RefreshTarget[]): Promise<'accepted' | 'ignored' | 'full'> {
-    const fresh = targets.filter((target) => !this.#pending.has(refreshTargetKey(target)));
-    if (this.#pending.size + fresh.length > MAX_PENDING_TARGETS) return 'full';
+    const fresh = new Map<string, RefreshTarget>();
+    for (const target of targets) {
+      const key = refreshTargetKey(target);
+      if (!this.#pending.has(key)) fresh.set(key, target);
+    }
+    if (this.#pending.size + fresh.size > MAX_PENDING_TARGETS) return 'full';
     const at = this.#options.clock.now();
-    const newKeys = fresh
-      .map((target) => refreshTargetKey(target))
-      .filter((key, i, keys) => keys.indexOf(key) === i);
-    const concerned = newKeys.filter((key) =>
-      [...this.#inboxes.values()].some((inbox) =>
-        targetConcernsStream(refreshTargetFromKey(key)!, inbox.streamName),
-      ),
+    const streams = [...new Set([...this.#inboxes.values()].map((inbox) => inbox.streamName))];
+    const concerned = [...fresh].filter(([, target]) =>
+      streams.some((name) => targetConcernsStream(target, name)),
     );
     // Written before any binding may take them, so that `done`'s null patch always comes after.
     const durable =
-      concerned.length > 0 ? this.#persist(Object.fromEntries(concerned.map((key) => [key, at]))) : undefined;
+      concerned.length > 0
+        ? this.#persist(Object.fromEntries(concerned.map(([key]) => [key, at])))
+        : undefined;
     const waits: Promise<void>[] = durable === undefined ? [] : [durable];
     let routed = false;
     for (const target of targets) {
