@@ -1,7 +1,7 @@
 // The built bundle with webhooks on, driven as the runtime does: the listener answers Notion's
 // verification request and signed events from inside the single-file bundle.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { signWebhookBody } from '@source-notion/core';
 import { type Emulator, startTestEmulator } from '@source-notion/notion-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorLog, spawnConnector } from './connector-process.js';
+import { runPreview } from './preview/preview.js';
 
 const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const VERIFICATION = 'secret_bundleVerification0123456789abcdef';
@@ -135,5 +136,50 @@ describe('the bundle with webhooks on', () => {
     expect(exit.code).toBe(0);
     expect(exit.protocolErrors).toEqual([]);
     expect(JSON.stringify(second.logs)).not.toContain(VERIFICATION);
+  }, 60_000);
+
+  it('preview with listen: stays open after the sweeps, and keeps what events name until interrupted', async () => {
+    const port = await freePort();
+    const output = mkdtempSync(join(workDir, 'preview-'));
+    const logs: ConnectorLog[] = [];
+    const stop = new AbortController();
+    let swept = false;
+    const preview = runPreview({
+      connector: { command: process.execPath, args: [bundle] },
+      config: {
+        credentials: { auth_type: 'token', token: emulator.token },
+        advanced: { requests_per_minute: 10_000 },
+        webhooks: { enabled: true, port, verification_token: VERIFICATION },
+      },
+      statePath: join(output, 'state.json'),
+      outputDir: output,
+      sessions: 1,
+      env: { PATH: process.env.PATH ?? '', NOTION_API_BASE_URL: emulator.url },
+      signal: stop.signal,
+      listen: true,
+      onLog: (log) => logs.push(log),
+      onUpdate: (stats) => {
+        swept = stats.streams.length > 0 && stats.streams.every((stream) => stream.swept);
+      },
+    });
+    await until(() => swept, 'every binding to sweep once');
+    const page = emulator.groundTruth().pages.find((p) => !p.in_trash)!.id;
+    const commentId = emulator.workspace.addComment(page);
+    const body = JSON.stringify({
+      id: 'evt-preview-1',
+      timestamp: new Date().toISOString(),
+      type: 'comment.created',
+      entity: { id: commentId, type: 'comment' },
+      data: { page_id: page },
+    });
+    expect(await post(port, body, { 'x-notion-signature': await signWebhookBody(body, VERIFICATION) })).toBe(
+      200,
+    );
+    await until(() => logs.some((log) => log.msg.startsWith('refreshed what')), 'the refresh');
+    stop.abort();
+    const result = await preview;
+    expect(result.interrupted).toBe(true);
+    expect(readFileSync(result.files.comments!, 'utf8')).toContain(commentId);
+    expect(logs.some((log) => log.msg.startsWith('listening for Notion webhooks'))).toBe(true);
   }, 60_000);
 });
