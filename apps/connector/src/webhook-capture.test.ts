@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import {
   cloneObjects,
@@ -53,7 +53,7 @@ interface Session {
 function openSession(
   streams: string[],
   state: unknown,
-  options: { replace?: Record<string, AnyStream>; webhooks?: boolean } = {},
+  options: { replace?: Record<string, AnyStream>; webhooks?: boolean; port?: number } = {},
 ): Session {
   const output = new PassThrough();
   const lines: Line[] = [];
@@ -100,7 +100,7 @@ function openSession(
     stop: stop.signal,
     stopGraceMs: 200,
     streams: streams.map((name) => options.replace?.[name] ?? findStream(name)!),
-    webhookListen: { host: '127.0.0.1', port: 0 },
+    webhookListen: { host: '127.0.0.1', port: options.port ?? 0 },
     onWebhookListening: resolvePort,
   });
   sessions.push(stop);
@@ -285,4 +285,18 @@ describe('webhooks in a capture', () => {
     control.stop.abort(new Error('stdin closed'));
     await control.done;
   }, 60_000);
+
+  it('ends the capture with what to fix when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const s = openSession(['users'], {}, { port });
+      await expect(s.done).rejects.toThrow(
+        new RegExp(`cannot listen for webhooks on port ${port}.*webhooks\\.port`),
+      );
+    } finally {
+      taken.close();
+    }
+  });
 });
