@@ -216,6 +216,19 @@ describe('webhooks in a capture', () => {
     await until(() => nothingPending(stateOf(s.lines)), 'the refresh to be forgotten');
   }, 60_000);
 
+  it('reads a database again when an event names it, although its data sources did not change', async () => {
+    const s = openSession(['databases'], {});
+    const port = await s.port;
+    await until(() => sweepsDone(s, 1), 'the backfill');
+    const database = emulator.groundTruth().databases[0]!.id;
+    emulator.resetCounters();
+    expect(await deliver(port, 'database.schema_updated', database)).toBe(200);
+    await until(() => s.logs.some((log) => log.includes('refreshed what')), 'the refresh');
+    const reads = emulator.requests().filter((r) => r.method === 'GET' && r.path.includes(database));
+    expect(reads).toHaveLength(1);
+    expect(docs(s.lines, 0).filter((doc) => doc.id === database).length).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+
   it('coalesces a flood of events per page and stays within the rate limit', async () => {
     const s = openSession(['pages', 'comments'], {});
     const port = await s.port;

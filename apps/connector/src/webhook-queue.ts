@@ -41,7 +41,7 @@ export interface WebhookQueueOptions {
   /** The connector state the session opened with (its `webhooksV1.pending`, if any, is restored). */
   state: unknown;
   /** Called when an accepted target names a data source or database (a fresh listing is due). */
-  onDataSourceChange?: ((at: number) => void) | undefined;
+  onDataSourceChange?: ((at: number, target: RefreshTarget) => void) | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -113,7 +113,7 @@ export class WebhookQueue {
     if (entry.waiting.size === 0) return false;
     this.#pending.set(key, entry);
     if (target.kind === 'data_source' || target.kind === 'database')
-      this.#options.onDataSourceChange?.(acceptedAt);
+      this.#options.onDataSourceChange?.(acceptedAt, target);
     return true;
   }
 

@@ -39,7 +39,8 @@ export async function openWebhooks(options: OpenWebhooksOptions): Promise<Webhoo
     bindings: options.bindings,
     state: options.state,
     // A data source or database changed: the next listing must not replay one made before.
-    onDataSourceChange: (at) => hub.dataSourceListings.notBefore?.(at),
+    onDataSourceChange: (at, target) =>
+      hub.dataSourceListings.notBefore?.(at, target.kind === 'database' ? [target.id] : []),
   });
   if (!enabled) return queue.size > 0 ? { queue, listener: undefined } : undefined;
   const port = options.listen?.port ?? config.webhooks!.port;
