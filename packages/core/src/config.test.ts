@@ -28,10 +28,10 @@ describe('parseEndpointConfig', () => {
   it('parses a token config and fills in every default', () => {
     const config = parseEndpointConfig({ credentials: { auth_type: 'token', token: TOKEN } }, { now: NOW });
     expect(config).toEqual({
+      webhooks: { enabled: false, port: 8080, verification_token: undefined, max_body_bytes: 65_536 },
       credentials: { auth_type: 'token', token: TOKEN },
       start_date: '2024-05-10T12:00:00.000Z',
       advanced: { requests_per_minute: 180, notion_version: DEFAULT_NOTION_VERSION, inline_comments: false },
-      webhooks: { enabled: false, port: 8080, verification_token: undefined, max_body_bytes: 65_536 },
     });
     expect(notionToken(config)).toBe(TOKEN);
   });

@@ -118,12 +118,12 @@ export type OAuthCredentials = {
 };
 
 export interface EndpointConfig {
+  /** Absent in configs built by hand (tests, tools): webhooks off. */
+  webhooks?: WebhooksConfig | undefined;
   credentials: TokenCredentials | OAuthCredentials;
   /** ISO-8601 date-time (UTC, `toISOString()` form). */
   start_date: string;
   advanced: { requests_per_minute: number; notion_version: NotionVersion; inline_comments: boolean };
-  /** Absent in configs built by hand (tests, tools): webhooks off. */
-  webhooks?: WebhooksConfig | undefined;
 }
 
 export interface ParseEndpointConfigOptions {
@@ -183,6 +183,7 @@ function normalize(raw: Record<string, unknown>): Record<string, unknown> {
 }
 
 const FIELD_HINTS: Record<string, string> = {
+  ...WEBHOOKS_FIELD_HINTS,
   credentials:
     'set credentials.auth_type to "token" with credentials.token, or to "OAuth2.0" with client_id, client_secret and access_token',
   'credentials.auth_type': 'set it to "token" (an internal integration token) or "OAuth2.0"',
@@ -196,7 +197,6 @@ const FIELD_HINTS: Record<string, string> = {
   'advanced.requests_per_minute': `use a whole number from ${MIN_REQUESTS_PER_MINUTE} to ${MAX_REQUESTS_PER_MINUTE} (180 on most Notion plans)`,
   'advanced.notion_version': `use one of ${NOTION_VERSIONS.map((v) => `"${v}"`).join(', ')}`,
   'advanced.inline_comments': 'use true or false',
-  ...WEBHOOKS_FIELD_HINTS,
 };
 
 function describeIssue(
