@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import type { JsonSchema } from './json-schema.js';
 import { registerSecret } from './logger.js';
+import { WEBHOOKS_FIELD_HINTS, type WebhooksConfig, webhooksSchema } from './webhooks-config.js';
 
 /**
  * The Notion API versions the connector speaks, oldest first. Never 2022-06-28: it fails on
@@ -107,6 +108,7 @@ export const endpointConfigSchema = z
       order: 1,
     }),
     advanced: advancedSchema.prefault({}).meta({ order: 2 }),
+    webhooks: webhooksSchema.prefault({}).meta({ order: 3 }),
   })
   .meta({
     title: 'Notion',
@@ -122,6 +124,8 @@ export type OAuthCredentials = {
 };
 
 export interface EndpointConfig {
+  /** Absent in configs built by hand (tests, tools): webhooks off. */
+  webhooks?: WebhooksConfig | undefined;
   credentials: TokenCredentials | OAuthCredentials;
   /** ISO-8601 date-time (UTC, `toISOString()` form). */
   start_date: string;
@@ -147,6 +151,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function registerSecretsIn(raw: unknown): void {
   if (!isRecord(raw)) return;
+  if (isRecord(raw.webhooks) && typeof raw.webhooks.verification_token === 'string') {
+    if (raw.webhooks.verification_token !== '') registerSecret(raw.webhooks.verification_token);
+  }
   if (typeof raw.access_token === 'string' && raw.access_token !== '') registerSecret(raw.access_token);
   if (!isRecord(raw.credentials)) return;
   for (const field of SECRET_FIELDS) {
@@ -179,10 +186,16 @@ function normalize(raw: Record<string, unknown>): Record<string, unknown> {
   }
   if (out.start_date === null || out.start_date === '') delete out.start_date;
   if (out.advanced === null) delete out.advanced;
+  if (out.webhooks === null) delete out.webhooks;
+  if (isRecord(out.webhooks) && out.webhooks.verification_token === '') {
+    out.webhooks = { ...out.webhooks };
+    delete (out.webhooks as Record<string, unknown>).verification_token;
+  }
   return out;
 }
 
 const FIELD_HINTS: Record<string, string> = {
+  ...WEBHOOKS_FIELD_HINTS,
   credentials:
     'set credentials.auth_type to "token" with credentials.token, or to "OAuth2.0" with client_id, client_secret and access_token',
   'credentials.auth_type': 'set it to "token" (an internal integration token) or "OAuth2.0"',
@@ -324,6 +337,12 @@ export function parseEndpointConfig(raw: unknown, options: ParseEndpointConfigOp
       notion_version: parsed.advanced.notion_version,
       inline_comments: parsed.advanced.inline_comments,
       include_transcripts: parsed.advanced.include_transcripts,
+    },
+    webhooks: {
+      enabled: parsed.webhooks.enabled,
+      port: parsed.webhooks.port,
+      verification_token: parsed.webhooks.verification_token,
+      max_body_bytes: parsed.webhooks.max_body_bytes,
     },
   };
 }

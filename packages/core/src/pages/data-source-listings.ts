@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { mapConcurrent } from '../map-concurrent.js';
 import type { NotionClient } from '../notion-client.js';
+import { compactId } from '../notion-ids.js';
 import type { NotionObject } from '../notion-objects.js';
 import {
   DatabaseResolver,
@@ -90,6 +91,13 @@ export interface LearnedObjects {
 export interface DataSourceListings {
   /** Every reachable data source: a replay of a recent listing, or a new one. */
   list(notion: NotionClient, request?: DataSourceListingRequest): DataSourceListing;
+  /**
+   * Listings started before `at` (clock ms) are not replayed any more: a webhook event said a
+   * data source or database changed then, and the next caller lists anew; `databaseIds` (the
+   * databases the event named) are read again although what search lists of them did not change.
+   * Optional: stand-ins for tests may leave it out.
+   */
+  notBefore?(at: number, databaseIds?: readonly string[]): void;
   /** Data sources and databases found outside search: every later listing of the capture includes them. */
   learn(objects: LearnedObjects): void;
   /**
@@ -244,6 +252,11 @@ export function createDataSourceListings(
   const resolved: ResolvedDatabases = new Map();
   let late: Promise<void> = Promise.resolve();
   return {
+    notBefore(at, databaseIds = []) {
+      listings.notBefore(at);
+      const named = new Set(databaseIds.map(compactId));
+      for (const id of resolved.keys()) if (named.has(compactId(id))) resolved.delete(id);
+    },
     list(notion, request = {}) {
       const needsObjects = request.needsObjects === true;
       let run = listings.replayable().find((r) => !needsObjects || !r.dropped);
