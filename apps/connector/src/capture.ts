@@ -57,6 +57,7 @@ export interface CaptureOptions {
   /**
    * The `acknowledge` requests read from stdin. With `webhooks.enabled` the session asks for
    * explicit acknowledgements and answers an event 200 only once its checkpoint is acknowledged.
+   * Default: none ever arrive (tests that turn webhooks on pass theirs and acknowledge).
    */
   acks?: CheckpointAcks;
 }
