@@ -16,6 +16,7 @@ import {
 } from '@source-notion/core';
 import type { OpenRequest, TransactionWriter } from '@source-notion/flow-capture';
 import { bindingState, bindingStatePatch, openedResponse, parseInterval } from '@source-notion/flow-capture';
+import { CheckpointAcks, countCheckpoints } from './checkpoint-acks.js';
 import { DescribedError, describeError, errorFields } from './describe-error.js';
 import type { Runtime } from './notion-session.js';
 import { openNotionClient } from './notion-session.js';
@@ -53,6 +54,12 @@ export interface CaptureOptions {
   webhookListen?: { host: string; port?: number };
   /** Called with the port the webhook listener bound (tests, preview). */
   onWebhookListening?: (port: number) => void;
+  /**
+   * The `acknowledge` requests read from stdin. With `webhooks.enabled` the session asks for
+   * explicit acknowledgements and answers an event 200 only once its checkpoint is acknowledged.
+   * Default: none ever arrive (tests that turn webhooks on pass theirs and acknowledge).
+   */
+  acks?: CheckpointAcks;
 }
 
 export interface CaptureResult {
@@ -144,9 +151,15 @@ function planBindings(
  * with a message that says what to fix.
  */
 export async function runCapture(options: CaptureOptions): Promise<CaptureResult> {
-  const { request, writer, runtime } = options;
+  const { request, runtime } = options;
   const { clock, logger } = runtime;
   const config = parseEndpointConfig(request.capture.config, { now: new Date(clock.now()) });
+  // With webhooks, an event is answered 200 once the runtime committed (acknowledged) the
+  // checkpoint holding its refreshes: written to stdout is not yet durable.
+  const writer = countCheckpoints(
+    options.writer,
+    config.webhooks?.enabled === true ? (options.acks ?? new CheckpointAcks()) : undefined,
+  );
   const plans = planBindings(request, config, runtime, options.streams);
   const notion = options.notion ?? openNotionClient(config, runtime);
   const status = createStatusReporter({
@@ -340,7 +353,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
   };
 
   try {
-    await writer.respond(openedResponse(false));
+    await writer.respond(openedResponse(writer.explicit));
     webhooks = await openWebhooks({
       config,
       state: request.state,
@@ -350,6 +363,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       logger,
       hub,
       listen: options.webhookListen,
+      signal: timers.signal,
     });
     if (webhooks?.listener !== undefined) options.onWebhookListening?.(webhooks.listener.port);
     logger.info(

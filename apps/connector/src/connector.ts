@@ -11,6 +11,7 @@ import {
 import { probeCapabilities } from './capabilities.js';
 import type { CaptureOptions } from './capture.js';
 import { runCapture } from './capture.js';
+import { CheckpointAcks } from './checkpoint-acks.js';
 import { describeError, errorFields } from './describe-error.js';
 import { discoveredBindings } from './discover.js';
 import { createLineReader } from './line-reader.js';
@@ -83,6 +84,8 @@ export async function runConnector(io: ConnectorIo): Promise<number> {
     } else if ('open' in request) {
       const stop = new AbortController();
       stopListening = io.onTerminate?.(() => stop.abort(new Error('SIGTERM')));
+      // Sent by the runtime after each commit when `opened` asked for them (webhooks on).
+      const acks = new CheckpointAcks();
       void (async () => {
         for (;;) {
           const next = await reader.next();
@@ -90,15 +93,15 @@ export async function runConnector(io: ConnectorIo): Promise<number> {
           if (next.trim() === '') continue;
           try {
             const extra = parseRequest(next);
-            if (!('acknowledge' in extra))
-              logger.warn(`ignoring a ${requestType(extra)} request received during open`);
+            if ('acknowledge' in extra) acks.acknowledge(extra.acknowledge.checkpoints);
+            else logger.warn(`ignoring a ${requestType(extra)} request received during open`);
           } catch (error) {
             logger.warn(`ignoring an unreadable line on stdin during open: ${describeError(error)}`);
           }
         }
         stop.abort(new Error('stdin closed'));
       })().catch((error: unknown) => stop.abort(error instanceof Error ? error : new Error(String(error))));
-      await runCapture({ request: request.open, writer, runtime, stop: stop.signal, ...io.capture });
+      await runCapture({ request: request.open, writer, runtime, stop: stop.signal, acks, ...io.capture });
     } else {
       throw new ProtocolError(
         'received acknowledge before open: the first request must be spec, discover, validate, apply or open',

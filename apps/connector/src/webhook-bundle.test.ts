@@ -66,11 +66,18 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 function open(port: number, webhooks: Record<string, unknown>) {
   const logs: ConnectorLog[] = [];
   const responses: Array<Record<string, unknown>> = [];
+  // The runtime's part: each checkpoint acknowledged once "committed", as `opened` asks.
+  let acknowledge = false;
   const run = spawnConnector({
     command: { command: process.execPath, args: [bundle] },
     env: { PATH: process.env.PATH ?? '', NOTION_API_BASE_URL: emulator.url, LOG_LEVEL: 'info' },
     onLog: (log) => logs.push(log),
-    onResponse: (response) => responses.push(response),
+    onResponse: (response) => {
+      responses.push(response);
+      const opened = response.opened as { explicitAcknowledgements?: boolean } | undefined;
+      if (opened !== undefined) acknowledge = opened.explicitAcknowledgements === true;
+      if ('checkpoint' in response && acknowledge) run.send({ acknowledge: { checkpoints: 1 } });
+    },
   });
   run.send({
     open: {
@@ -127,6 +134,8 @@ describe('the bundle with webhooks on', () => {
       'the listener',
     );
     expect(await post(port, body)).toBe(401);
+    // With webhooks on the connector asks for acknowledgements, and answers 200 only once acknowledged.
+    expect(second.responses[0]).toEqual({ opened: { explicitAcknowledgements: true } });
     expect(await post(port, body, { 'x-notion-signature': signature })).toBe(200);
     // The refresh was in a checkpoint before the 200.
     const pending = second.responses.find((r) => JSON.stringify(r).includes('webhooksV1'));

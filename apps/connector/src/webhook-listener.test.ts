@@ -4,6 +4,7 @@ import { createLogger, registerSecret, signWebhookBody } from '@source-notion/co
 import { createFakeClock } from '@source-notion/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebhookListener, WEBHOOK_REPLAY_WINDOW_MS, type WebhookListener } from './webhook-listener.js';
+import type { AcceptOutcome } from './webhook-queue.js';
 
 const NOTION_TOKEN = 'ntn_listener_test_token_not_real_0123456789';
 const VERIFICATION = 'secret_listenerVerification0123456789abcdef';
@@ -12,6 +13,7 @@ const PAGE = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
 interface Reply {
   status: number;
   body: string;
+  retryAfter: string | undefined;
 }
 
 function post(
@@ -34,7 +36,9 @@ function post(
         res.on('data', (chunk: Buffer) => {
           text += chunk.toString('utf8');
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text, retryAfter: res.headers['retry-after'] }),
+        );
       },
     );
     req.on('error', reject);
@@ -68,7 +72,8 @@ afterEach(async () => {
   while (open.length > 0) await open.pop()?.close();
 });
 
-async function setup(webhooks: Partial<WebhooksConfig> = {}) {
+/** `outcomes`: what accept answers, in turn (then 'accepted'). */
+async function setup(webhooks: Partial<WebhooksConfig> = {}, outcomes: AcceptOutcome[] = []) {
   registerSecret(NOTION_TOKEN);
   const clock = createFakeClock(Date.now());
   const lines: string[] = [];
@@ -79,7 +84,7 @@ async function setup(webhooks: Partial<WebhooksConfig> = {}) {
     logger: createLogger({ level: 'debug', write: (line) => void lines.push(line) }),
     accept: async (targets) => {
       accepted.push([...targets]);
-      return 'accepted';
+      return outcomes.shift() ?? 'accepted';
     },
     host: '127.0.0.1',
   });
@@ -123,6 +128,20 @@ describe('webhook listener', () => {
     expect((await post(port, other, await signed(other), '/webhooks')).status).toBe(200);
     expect(accepted).toEqual([[{ kind: 'page', id: PAGE }], [{ kind: 'comments', id: PAGE }]]);
     expect((await post(port, body, await signed(body), '/elsewhere')).status).toBe(404);
+  });
+
+  it('asks Notion to deliver again (503, Retry-After) an event whose checkpoint is not committed in time', async () => {
+    const { port, accepted } = await setup({}, ['uncommitted']);
+    const body = event();
+    const first = await post(port, body, await signed(body));
+    expect(first.status).toBe(503);
+    expect(first.retryAfter).toBe('30');
+    // Not answered 200, so not remembered: Notion's retry is accepted (at once once committed).
+    expect((await post(port, body, await signed(body))).status).toBe(200);
+    expect(accepted).toHaveLength(2);
+    // Answered 200 once: a further delivery is a duplicate, not queued again.
+    expect((await post(port, body, await signed(body))).status).toBe(200);
+    expect(accepted).toHaveLength(2);
   });
 
   it('refuses unsigned, badly signed, oversized, malformed and stale requests, logging no secret', async () => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Clock, Logger, RefreshTarget, WebhooksConfig } from '@source-notion/core';
 import { readWebhookEvent, registerSecret, revealSecret, verifyWebhookBody } from '@source-notion/core';
+import type { AcceptOutcome } from './webhook-queue.js';
 
 /** Events whose `timestamp` is older than this are refused as replays (Notion retries within it). */
 export const WEBHOOK_REPLAY_WINDOW_MS = 24 * 60 * 60_000;
@@ -19,7 +20,7 @@ export interface WebhookListenerOptions {
   clock: Clock;
   logger: Logger;
   /** Durably queues the refreshes an event asks for (WebhookQueue.accept). */
-  accept(targets: readonly RefreshTarget[]): Promise<'accepted' | 'ignored' | 'full'>;
+  accept(targets: readonly RefreshTarget[]): Promise<AcceptOutcome>;
   /** Default 0.0.0.0 (every interface: Flow's gateway forwards to it); tests use 127.0.0.1. */
   host?: string;
 }
@@ -40,9 +41,11 @@ type Reply = { status: number; message: string; headers?: Record<string, string>
  *   into `webhooks.verification_token` (the one place it is ever logged).
  * - Every other request is an event: 409 while no verification token is configured, 413 past
  *   `max_body_bytes`, 401 without a valid `X-Notion-Signature`, 400 when the body is not an event
- *   Notion documents or its timestamp is outside the replay window, 503 when too much is pending;
- *   else 200 once the refreshes it asks for are durable (WebhookQueue.accept). An event id seen
- *   before is answered 200 and not queued again.
+ *   Notion documents or its timestamp is outside the replay window, 503 when too much is pending
+ *   or when the runtime has not committed the event's checkpoint within
+ *   WEBHOOK_COMMIT_TIMEOUT_MS (Notion delivers it again); else 200 once the refreshes it asks for
+ *   are durable (WebhookQueue.accept). An event id accepted before is answered 200 and not queued
+ *   again.
  *
  * Refusals are logged (a few per minute, then counted) without the body, the token or the
  * verification token. Nothing a request sends can fail the capture.
@@ -138,6 +141,14 @@ export async function startWebhookListener(options: WebhookListenerOptions): Pro
     if (outcome === 'full') {
       warn('full', 'webhook: too many refreshes pending; asking Notion to deliver later', fields);
       return { status: 503, message: 'busy', headers: { 'retry-after': '60' } };
+    }
+    if (outcome === 'uncommitted') {
+      warn(
+        'uncommitted',
+        'webhook: the runtime has not committed the event’s checkpoint yet; asking Notion to deliver it again',
+        fields,
+      );
+      return { status: 503, message: 'not committed yet', headers: { 'retry-after': '30' } };
     }
     remember(event.id, now);
     logger.debug(`webhook: event ${outcome}`, { ...fields, attempt: event.attempt_number });

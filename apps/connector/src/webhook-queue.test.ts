@@ -2,7 +2,13 @@ import { compactId, createSilentLogger, type RefreshTarget } from '@source-notio
 import { createFakeClock } from '@source-notion/core/testing';
 import type { Transaction, TransactionWriter } from '@source-notion/flow-capture';
 import { describe, expect, it } from 'vitest';
-import { MAX_PENDING_TARGETS, WEBHOOK_GATHER_MS, WebhookQueue } from './webhook-queue.js';
+import { CheckpointAcks, countCheckpoints } from './checkpoint-acks.js';
+import {
+  MAX_PENDING_TARGETS,
+  WEBHOOK_COMMIT_TIMEOUT_MS,
+  WEBHOOK_GATHER_MS,
+  WebhookQueue,
+} from './webhook-queue.js';
 
 const PAGE = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
 const OTHER = '2f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
@@ -12,24 +18,46 @@ const BINDINGS = [
   { index: 2, streamName: 'users' },
 ];
 
-function setup(state: unknown = {}) {
+/** A queue writing through a fake output; the runtime's acknowledgements are the test's (`acks`). */
+function setup(state: unknown = {}, options: { autoAck?: boolean } = {}) {
+  const autoAck = options.autoAck ?? true;
+  const acks = new CheckpointAcks();
   const commits: Transaction[] = [];
   let release: (() => void) | undefined;
   const writer: TransactionWriter = {
-    commit: (tx) => {
+    commit: async (tx) => {
       commits.push(tx);
-      return release === undefined ? Promise.resolve() : new Promise((resolve) => (release = resolve));
+      if (release !== undefined) await new Promise<void>((resolve) => (release = resolve));
+      // The runtime commits and acknowledges each checkpoint (unless the test does it by hand).
+      if (autoAck) setImmediate(() => acks.acknowledge(1));
     },
     respond: async () => {},
     flush: async () => {},
   };
   const clock = createFakeClock(Date.UTC(2026, 0, 1));
-  const queue = new WebhookQueue({ writer, clock, logger: createSilentLogger(), bindings: BINDINGS, state });
+  const stop = new AbortController();
+  const queue = new WebhookQueue({
+    writer: countCheckpoints(writer, acks),
+    clock,
+    logger: createSilentLogger(),
+    bindings: BINDINGS,
+    state,
+    signal: stop.signal,
+  });
   const patches = () =>
     commits.map(
       (tx) => (tx.patch as { webhooksV1: { pending: Record<string, unknown> } }).webhooksV1.pending,
     );
-  return { queue, commits, patches, clock, hold: () => (release = () => {}), release: () => release?.() };
+  return {
+    queue,
+    commits,
+    patches,
+    clock,
+    acks,
+    stop,
+    hold: () => (release = () => {}),
+    release: () => release?.(),
+  };
 }
 
 const page: RefreshTarget = { kind: 'page', id: PAGE };
@@ -135,5 +163,74 @@ describe('WebhookQueue', () => {
     const idle = queue.nextWork(0, clock.now() + 1_000, stop.signal);
     await clock.advance(1_000);
     expect(await idle).toEqual([]);
+  });
+  it('accepts only once the runtime acknowledged the checkpoint holding the refresh', async () => {
+    const { queue, acks, commits } = setup({}, { autoAck: false });
+    let outcome: string | undefined;
+    const accepted = queue.accept([page]).then((o) => {
+      outcome = o;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    // Written (the binding may refresh it already) but not committed: no answer yet.
+    expect(commits).toHaveLength(1);
+    expect(queue.take(0)).toEqual([page]);
+    expect(outcome).toBeUndefined();
+    // Another event naming the same page waits for the same checkpoint.
+    let again: string | undefined;
+    const second = queue.accept([page]).then((o) => {
+      again = o;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(again).toBeUndefined();
+    acks.acknowledge(1);
+    await Promise.all([accepted, second]);
+    expect([outcome, again]).toEqual(['accepted', 'accepted']);
+  });
+
+  it('counts acknowledged checkpoints in the order written, several per acknowledge', async () => {
+    const { queue, acks } = setup({}, { autoAck: false });
+    const outcomes: string[] = [];
+    const first = queue.accept([page]).then((o) => outcomes.push(`first ${o}`));
+    const second = queue.accept([{ kind: 'page', id: OTHER }]).then((o) => outcomes.push(`second ${o}`));
+    const third = queue.accept([comments]).then((o) => outcomes.push(`third ${o}`));
+    await new Promise((resolve) => setImmediate(resolve));
+    acks.acknowledge(1);
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(outcomes).toEqual(['first accepted']);
+    // One acknowledge for the two checkpoints that followed (the runtime combined them).
+    acks.acknowledge(2);
+    await Promise.all([second, third]);
+    expect(outcomes).toEqual(['first accepted', 'second accepted', 'third accepted']);
+    expect(acks.acknowledged).toBe(3);
+  });
+
+  it('gives up after WEBHOOK_COMMIT_TIMEOUT_MS, and accepts the retry at once once committed', async () => {
+    const { queue, acks, clock, patches } = setup({}, { autoAck: false });
+    const first = queue.accept([page]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await clock.advance(WEBHOOK_COMMIT_TIMEOUT_MS - 1);
+    let settled = false;
+    void first.then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    expect(await first).toBe('uncommitted');
+    // The refresh stays queued; Notion's retry waits for the same checkpoint, now committed.
+    expect(queue.size).toBe(1);
+    acks.acknowledge(1);
+    expect(await queue.accept([page])).toBe('accepted');
+    expect(patches()).toHaveLength(1);
+  });
+
+  it('gives up at once when the session ends', async () => {
+    const { queue, stop } = setup({}, { autoAck: false });
+    const waiting = queue.accept([page]);
+    await new Promise((resolve) => setImmediate(resolve));
+    stop.abort(new Error('stdin closed'));
+    expect(await waiting).toBe('uncommitted');
+    expect(await queue.accept([comments])).toBe('uncommitted');
   });
 });

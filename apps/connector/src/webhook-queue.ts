@@ -1,6 +1,6 @@
 import type { Clock, Logger, RefreshTarget } from '@source-notion/core';
 import { refreshTargetFromKey, refreshTargetKey, targetConcernsStream } from '@source-notion/core';
-import type { TransactionWriter } from '@source-notion/flow-capture';
+import type { CountingWriter } from './checkpoint-acks.js';
 
 /**
  * The member of the connector state that holds the refreshes accepted from webhook events and
@@ -15,13 +15,20 @@ export const MAX_PENDING_TARGETS = 20_000;
  * between two targeted sweeps), so that a burst of events makes one sweep.
  */
 export const WEBHOOK_GATHER_MS = 1_000;
+/**
+ * How long `accept` waits for the runtime to commit the checkpoint holding an event's refreshes
+ * before giving up ('uncommitted': the listener answers 503 with Retry-After, so Notion delivers
+ * the event again rather than a request hanging). The refreshes stay queued; the event's retry is
+ * answered 200 as soon as their checkpoint is committed.
+ */
+export const WEBHOOK_COMMIT_TIMEOUT_MS = 30_000;
 
 interface Entry {
   target: RefreshTarget;
   acceptedAt: number;
   /** The bindings (indexes) that have not refreshed it since it was (last) accepted. */
   waiting: Set<number>;
-  /** Resolves once the entry is in a checkpoint written to the runtime. */
+  /** Resolves once the checkpoint holding the entry is committed by the runtime. */
   durable: Promise<void>;
 }
 
@@ -33,7 +40,8 @@ interface BindingInbox {
 }
 
 export interface WebhookQueueOptions {
-  writer: TransactionWriter;
+  /** The capture's writer, counting its checkpoints and knowing which the runtime committed. */
+  writer: CountingWriter;
   clock: Clock;
   logger: Logger;
   /** The capture's bindings: index → stream name. */
@@ -42,7 +50,12 @@ export interface WebhookQueueOptions {
   state: unknown;
   /** Called when an accepted target names a data source or database (a fresh listing is due). */
   onDataSourceChange?: ((at: number, target: RefreshTarget) => void) | undefined;
+  /** Aborts when the session ends: `accept`s still waiting for a commit give up at once. */
+  signal?: AbortSignal | undefined;
 }
+
+/** What `accept` made of an event's targets. */
+export type AcceptOutcome = 'accepted' | 'ignored' | 'full' | 'uncommitted';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -117,7 +130,8 @@ export class WebhookQueue {
     return true;
   }
 
-  #persist(patch: Record<string, number | null>): Promise<void> {
+  /** Writes `patch` of the pending refreshes in a checkpoint; resolves with its number. */
+  #persist(patch: Record<string, number | null>): Promise<number> {
     return this.#options.writer.commit({
       binding: 0,
       docs: [],
@@ -125,13 +139,36 @@ export class WebhookQueue {
     });
   }
 
+  /** Whether `durable` resolved within WEBHOOK_COMMIT_TIMEOUT_MS (false too when the session ends). */
+  async #within(durable: Promise<unknown>): Promise<boolean> {
+    const { clock, signal } = this.#options;
+    const local = new AbortController();
+    const onAbort = () => local.abort(signal?.reason);
+    if (signal?.aborted) return false;
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await Promise.race([
+        durable.then(() => true),
+        clock.sleep(WEBHOOK_COMMIT_TIMEOUT_MS, local.signal).then(
+          () => false,
+          () => false,
+        ),
+      ]);
+    } finally {
+      local.abort();
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   /**
-   * Accepts the targets of one verified event: resolves once each is in a checkpoint written to
-   * the runtime (at once for targets pending already: their checkpoint is awaited). 'full' when
+   * Accepts the targets of one verified event: resolves 'accepted' once each is in a checkpoint the
+   * runtime committed (acknowledged, when the writer asked for acknowledgements; else written), at
+   * once for targets whose checkpoint is committed already. 'uncommitted' when that takes longer
+   * than WEBHOOK_COMMIT_TIMEOUT_MS or the session ends first (the targets stay queued), 'full' when
    * MAX_PENDING_TARGETS are pending (nothing accepted), 'ignored' when no binding of the capture
    * captures what the event names.
    */
-  async accept(targets: readonly RefreshTarget[]): Promise<'accepted' | 'ignored' | 'full'> {
+  async accept(targets: readonly RefreshTarget[]): Promise<AcceptOutcome> {
     const fresh = new Map<string, RefreshTarget>();
     for (const target of targets) {
       const key = refreshTargetKey(target);
@@ -146,7 +183,9 @@ export class WebhookQueue {
     // Written before any binding may take them, so that `done`'s null patch always comes after.
     const durable =
       concerned.length > 0
-        ? this.#persist(Object.fromEntries(concerned.map(([key]) => [key, at])))
+        ? this.#persist(Object.fromEntries(concerned.map(([key]) => [key, at]))).then((checkpoint) =>
+            this.#options.writer.committed(checkpoint),
+          )
         : undefined;
     const waits: Promise<void>[] = durable === undefined ? [] : [durable];
     let routed = false;
@@ -156,8 +195,11 @@ export class WebhookQueue {
       if (prior !== undefined) waits.push(prior.durable);
       if (this.#route(key, target, at, durable ?? prior?.durable ?? Promise.resolve())) routed = true;
     }
-    await Promise.all(waits);
-    return routed ? 'accepted' : 'ignored';
+    if (!routed) {
+      await Promise.all(waits);
+      return 'ignored';
+    }
+    return (await this.#within(Promise.all(waits))) ? 'accepted' : 'uncommitted';
   }
 
   /** The targets queued for binding `index` (taken: `done` reports them refreshed). */

@@ -1,5 +1,5 @@
 import type { CaptureHub, Clock, EndpointConfig, Logger } from '@source-notion/core';
-import type { TransactionWriter } from '@source-notion/flow-capture';
+import type { CountingWriter } from './checkpoint-acks.js';
 import { DescribedError } from './describe-error.js';
 import { startWebhookListener, type WebhookListener } from './webhook-listener.js';
 import { WebhookQueue } from './webhook-queue.js';
@@ -15,12 +15,15 @@ export interface OpenWebhooksOptions {
   /** The connector state the session opened with. */
   state: unknown;
   bindings: ReadonlyArray<{ index: number; streamName: string }>;
-  writer: TransactionWriter;
+  /** The capture's writer (`countCheckpoints`): every checkpoint of the session goes through it. */
+  writer: CountingWriter;
   clock: Clock;
   logger: Logger;
   hub: CaptureHub;
   /** Where to bind instead of 0.0.0.0:`webhooks.port` (tests). */
   listen?: { host: string; port?: number } | undefined;
+  /** Aborts when the session ends. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function openWebhooks(options: OpenWebhooksOptions): Promise<Webhoo
     logger,
     bindings: options.bindings,
     state: options.state,
+    signal: options.signal,
     // A data source or database changed: the next listing must not replay one made before.
     onDataSourceChange: (at, target) =>
       hub.dataSourceListings.notBefore?.(at, target.kind === 'database' ? [target.id] : []),

@@ -111,7 +111,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Runs the connector the way the Flow runtime does: spec, discover, validate, then `sessions`
  * open sessions, each ended (stdin EOF) once every binding completed a sweep. Documents are
  * committed at checkpoints into per-collection stores reduced by key (deletions applied), the
- * checkpoints are merged into the state file, and the collections are written as JSONL.
+ * checkpoints are merged into the state file (each acknowledged once merged, when `opened` asks for
+ * acknowledgements), and the collections are written as JSONL.
  */
 export async function runPreview(options: PreviewOptions): Promise<PreviewResult> {
   const now = options.now ?? (() => Date.now());
@@ -221,12 +222,18 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     }
     update();
     let pending: Array<{ binding: number; doc: Record<string, unknown> }> = [];
+    // Playing the runtime's part: when `opened` asks for acknowledgements (webhooks on), each
+    // checkpoint is acknowledged once merged into the state (the connector answers a webhook event
+    // 200 only then).
+    let acknowledge = false;
     const run = spawnConnector({
       command: options.connector,
       env,
       keepResponses: false,
       onResponse: (response) => {
-        if (isRecord(response.captured)) {
+        if (isRecord(response.opened)) {
+          acknowledge = response.opened.explicitAcknowledgements === true;
+        } else if (isRecord(response.captured)) {
           pending.push(response.captured as { binding: number; doc: Record<string, unknown> });
         } else if (isRecord(response.checkpoint)) {
           const checkpointState = isRecord(response.checkpoint.state) ? response.checkpoint.state : {};
@@ -244,6 +251,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
           }
           pending = [];
           stats.transactions += 1;
+          if (acknowledge) run.send({ acknowledge: { checkpoints: 1 } });
           update();
         }
       },
