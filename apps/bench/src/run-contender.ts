@@ -20,6 +20,12 @@ export interface SessionOutcome {
   sweeps: Record<string, Record<string, unknown>>;
 }
 
+/** The connector's webhook listener (config `webhooks`): where it listens and the subscription's token. */
+export interface WebhookListener {
+  port: number;
+  verificationToken: string;
+}
+
 /** The start date handed to the connector: before anything the emulator generates. */
 export const BENCH_START_DATE = '2015-01-01T00:00:00.000Z';
 
@@ -31,9 +37,10 @@ export const BENCH_START_DATE = '2015-01-01T00:00:00.000Z';
 export function openRequest(
   target: Target,
   state: unknown,
-  options: { defaultIntervals?: boolean } = {},
+  options: { defaultIntervals?: boolean; webhooks?: WebhookListener | undefined } = {},
 ): Record<string, unknown> {
   const daily = options.defaultIntervals !== true;
+  const { webhooks } = options;
   return {
     open: {
       capture: {
@@ -42,6 +49,15 @@ export function openRequest(
           credentials: { auth_type: 'token', token: target.token },
           start_date: BENCH_START_DATE,
           advanced: { requests_per_minute: target.requestsPerMinute },
+          ...(webhooks
+            ? {
+                webhooks: {
+                  enabled: true,
+                  port: webhooks.port,
+                  verification_token: webhooks.verificationToken,
+                },
+              }
+            : {}),
         },
         ...(daily ? { intervalSeconds: 86_400 } : {}),
         bindings: STREAM_NAMES.map((stream) => ({
@@ -82,6 +98,10 @@ export interface ConnectorSessionOptions {
   until?: () => boolean;
   /** Each stderr line of the connector. */
   onStderr?: (line: string) => void;
+  /** Each stdout message of the connector, parsed (after the reducer has applied it). */
+  onMessage?: (message: unknown) => void;
+  /** Webhooks on: the connector listens on this port for the subscription with this token. */
+  webhooks?: WebhookListener | undefined;
 }
 
 /**
@@ -108,9 +128,10 @@ export async function runConnectorSession(options: ConnectorSessionOptions): Pro
         : { SOURCE_NOTION_CLOCK_START: String(Math.floor(options.clockStartMs)) }),
       LOG_LEVEL: 'info',
     }),
-    input: `${JSON.stringify(openRequest(options.target, options.state, { defaultIntervals: options.defaultIntervals }))}\n`,
+    input: `${JSON.stringify(openRequest(options.target, options.state, { defaultIntervals: options.defaultIntervals, webhooks: options.webhooks }))}\n`,
     onMessage: (message) => {
       reducer.apply(message);
+      options.onMessage?.(message);
       if (!isDone()) documentsAtDone = reducer.documents;
     },
     onStderr: (line) => {

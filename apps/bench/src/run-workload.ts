@@ -217,6 +217,7 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
   let backfill: MeasuredWorkload | undefined;
   let incremental: MeasuredWorkload | undefined;
   let steady: MeasuredWorkload | undefined;
+  let steadyWebhooks: MeasuredWorkload | undefined;
   for (const [timeScale, group] of groups) {
     const emulator = await launchEmulator(
       {
@@ -255,8 +256,25 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
       const connectorBackfill = firstSessions.get('connector');
       if (spec.steady && connectorBackfill) {
         if (connectorBackfill.run.ok) {
-          steady = await runSteady({ ...spec, steady: spec.steady }, emulator, context, connectorBackfill);
+          const polled = await runSteady(
+            { ...spec, steady: spec.steady },
+            emulator,
+            context,
+            connectorBackfill,
+          );
+          steady = polled.workload;
+          // Webhooks on carries on from where polling alone left the capture.
+          if (spec.steady.webhooks === undefined && spec.steadyWebhooks)
+            steadyWebhooks = (
+              await runSteady({ ...spec, steady: spec.steadyWebhooks }, emulator, context, polled.last)
+            ).workload;
         } else context.log(`${spec.steady.name}: skipped (the backfill failed)`);
+      } else if (spec.steadyWebhooks && connectorBackfill) {
+        if (connectorBackfill.run.ok)
+          steadyWebhooks = (
+            await runSteady({ ...spec, steady: spec.steadyWebhooks }, emulator, context, connectorBackfill)
+          ).workload;
+        else context.log(`${spec.steadyWebhooks.name}: skipped (the backfill failed)`);
       }
       if (!spec.incremental) continue;
 
@@ -284,7 +302,9 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
       await emulator.close();
     }
   }
-  return [backfill, incremental, steady].filter((w): w is MeasuredWorkload => w !== undefined);
+  return [backfill, incremental, steady, steadyWebhooks].filter(
+    (w): w is MeasuredWorkload => w !== undefined,
+  );
 }
 
 function timeScaleOf(spec: WorkloadSpec, contender: ContenderName): number {
