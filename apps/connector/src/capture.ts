@@ -1,4 +1,10 @@
-import type { EndpointConfig, NotionClient, StreamContext, StreamDocument } from '@source-notion/core';
+import type {
+  EndpointConfig,
+  NotionClient,
+  RefreshTarget,
+  StreamContext,
+  StreamDocument,
+} from '@source-notion/core';
 import {
   cloneObjects,
   createCaptureHub,
@@ -16,6 +22,8 @@ import { openNotionClient } from './notion-session.js';
 import { createStatusReporter, formatDuration } from './status-reporter.js';
 import type { AnyStream } from './streams.js';
 import { resolveBinding } from './validate.js';
+import { WEBHOOK_GATHER_MS } from './webhook-queue.js';
+import { openWebhooks, type Webhooks } from './webhooks.js';
 
 /** Between two sweeps of a binding when neither its resource config nor the capture says. */
 export const DEFAULT_INTERVAL_MS = 5 * 60_000;
@@ -42,6 +50,10 @@ export interface CaptureOptions {
   notion?: NotionClient;
   /** The streams bindings may name. Default: all six. */
   streams?: readonly AnyStream[];
+  /** Where the webhook listener binds instead of 0.0.0.0:`webhooks.port` (tests: 127.0.0.1, port 0). */
+  webhookListen?: { host: string; port?: number };
+  /** Called with the port the webhook listener bound (tests, preview). */
+  onWebhookListening?: (port: number) => void;
 }
 
 export interface CaptureResult {
@@ -203,7 +215,11 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
     transactions += 1;
   };
 
-  const runSweep = async (plan: BindingPlan, start: unknown): Promise<SweepOutcome> => {
+  const runSweep = async (
+    plan: BindingPlan,
+    start: unknown,
+    targets?: RefreshTarget[],
+  ): Promise<SweepOutcome> => {
     // Merged in place with every checkpoint (a copy: the stream reads `start` itself), so a
     // checkpoint costs its own size rather than the whole state's. The copy shares the strings.
     let state: unknown = cloneObjects(start);
@@ -220,6 +236,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       hub,
       progress: (progress) => status.progress(plan.stream.name, progress, documents + buffer.length),
       notice: (message) => status.notice(plan.stream.name, message),
+      targets,
     };
     try {
       for await (const event of plan.stream.read(ctx, start)) {
@@ -264,11 +281,52 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
     };
   };
 
+  let webhooks: Webhooks | undefined;
+
+  /** A sweep of what webhook events named (see WebhookQueue), then those targets forgotten. */
+  const runTargeted = async (plan: BindingPlan, state: unknown, targets: RefreshTarget[]) => {
+    const startedAt = clock.now();
+    const outcome = await runSweep(plan, state, targets);
+    if (outcome.completed) {
+      await webhooks?.queue.done(plan.index, targets);
+      plan.logger.info(`refreshed what ${targets.length} webhook target(s) named`, {
+        documents: outcome.documents,
+        deletions: outcome.deletions,
+        durationMs: clock.now() - startedAt,
+      });
+    }
+    return outcome;
+  };
+
   const runBinding = async (plan: BindingPlan): Promise<void> => {
     let state = plan.state;
     let sweep = 0;
+    let nextSweepAt = clock.now();
     try {
       while (!stopping.signal.aborted) {
+        if (webhooks !== undefined && webhooks.queue.queued(plan.index) > 0) {
+          // Gathered for a moment, so that a burst of events makes one targeted sweep.
+          try {
+            await clock.sleep(WEBHOOK_GATHER_MS, stopping.signal);
+          } catch {
+            return;
+          }
+          const targets = webhooks.queue.take(plan.index);
+          const outcome = await runTargeted(plan, state, targets);
+          state = outcome.state;
+          if (!outcome.completed) return;
+          continue;
+        }
+        if (clock.now() < nextSweepAt) {
+          try {
+            const waitMs = nextSweepAt - clock.now();
+            if (webhooks === undefined) await clock.sleep(waitMs, stopping.signal);
+            else await webhooks.queue.wait(plan.index, waitMs, stopping.signal);
+          } catch {
+            return;
+          }
+          continue;
+        }
         sweep += 1;
         const startedAt = clock.now();
         plan.logger.debug(`starting sweep ${sweep} of ${plan.stream.name}`);
@@ -287,11 +345,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
           state = plan.stream.initialState(config);
           plan.persisted = 'invalid';
         }
-        try {
-          await clock.sleep(plan.intervalMs, stopping.signal);
-        } catch {
-          return;
-        }
+        nextSweepAt = clock.now() + plan.intervalMs;
       }
     } catch (error) {
       if (failure === undefined) failure = { error, stream: plan.stream.name };
@@ -306,6 +360,17 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
 
   try {
     await writer.respond(openedResponse(false));
+    webhooks = await openWebhooks({
+      config,
+      state: request.state,
+      bindings: plans.map((plan) => ({ index: plan.index, streamName: plan.stream.name })),
+      writer,
+      clock,
+      logger,
+      hub,
+      listen: options.webhookListen,
+    });
+    if (webhooks?.listener !== undefined) options.onWebhookListening?.(webhooks.listener.port);
     logger.info(
       `capture opened: ${plans.length} binding(s) (${plans.map((p) => `${p.stream.name} every ${formatDuration(p.intervalMs)}`).join(', ')})`,
       { eventType: 'connectorStatus' },
@@ -320,6 +385,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
     await Promise.all(plans.map((plan) => runBinding(plan)));
     await writer.flush();
   } finally {
+    await webhooks?.listener?.close();
     timers.abort();
     options.stop.removeEventListener('abort', onStop);
     if (options.notion === undefined) await notion.close().catch(() => {});

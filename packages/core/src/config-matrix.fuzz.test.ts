@@ -203,7 +203,12 @@ describe('bad-config matrix', () => {
       const outcome = attempt(raw);
       expect(outcome.ok).toBe(true);
       if (outcome.ok)
-        expect(Object.keys(outcome.config).sort()).toEqual(['advanced', 'credentials', 'start_date']);
+        expect(Object.keys(outcome.config).sort()).toEqual([
+          'advanced',
+          'credentials',
+          'start_date',
+          'webhooks',
+        ]);
     }
   });
 

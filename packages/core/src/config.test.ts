@@ -31,8 +31,42 @@ describe('parseEndpointConfig', () => {
       credentials: { auth_type: 'token', token: TOKEN },
       start_date: '2024-05-10T12:00:00.000Z',
       advanced: { requests_per_minute: 180, notion_version: DEFAULT_NOTION_VERSION, inline_comments: false },
+      webhooks: { enabled: false, port: 8080, verification_token: undefined, max_body_bytes: 65_536 },
     });
     expect(notionToken(config)).toBe(TOKEN);
+  });
+
+  it('parses webhooks, registers the verification token as a secret and names a bad field', () => {
+    const verification = 'secret_verification0123456789abcdef';
+    const config = parseEndpointConfig(
+      {
+        credentials: { auth_type: 'token', token: TOKEN },
+        webhooks: { enabled: true, port: 9090, verification_token: verification, max_body_bytes: 4096 },
+      },
+      { now: NOW },
+    );
+    expect(config.webhooks).toEqual({
+      enabled: true,
+      port: 9090,
+      verification_token: verification,
+      max_body_bytes: 4096,
+    });
+    expect(redactSecrets(`token ${verification.slice(0, 30)}!${verification}`)).not.toContain(verification);
+    // An empty token is as if it were absent (the user has not pasted it yet).
+    const empty = parseEndpointConfig(
+      {
+        credentials: { auth_type: 'token', token: TOKEN },
+        webhooks: { enabled: true, verification_token: '' },
+      },
+      { now: NOW },
+    );
+    expect(empty.webhooks?.verification_token).toBeUndefined();
+    const error = configError({
+      credentials: { auth_type: 'token', token: TOKEN },
+      webhooks: { port: 70_000 },
+    });
+    expect(error.field).toBe('webhooks.port');
+    expect(error.message).toMatch(/out of range.*1 to 65535/);
   });
 
   it('parses an OAuth config and uses its access token', () => {

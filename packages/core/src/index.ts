@@ -2,6 +2,8 @@
 export { type Clock, createSystemClock, type SystemClockOptions } from './clock.js';
 // The endpoint config: parsing it, its JSON schema for spec, the token it carries.
 export {
+  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+  DEFAULT_WEBHOOK_PORT,
   type EndpointConfig,
   endpointConfigJsonSchema,
   type NotionVersion,
@@ -10,6 +12,7 @@ export {
   type ParseEndpointConfigOptions,
   parseEndpointConfig,
   type TokenCredentials,
+  type WebhooksConfig,
 } from './config.js';
 // Errors callers catch and tell apart.
 export {
@@ -37,8 +40,10 @@ export {
   type LoggerOptions,
   type LogLevel,
   parseLogLevel,
+  RevealedSecret,
   redactSecrets,
   registerSecret,
+  revealSecret,
 } from './logger.js';
 // Bounded concurrency.
 export { mapConcurrent } from './map-concurrent.js';
@@ -116,9 +121,10 @@ export { type SearchOutcome, searchListing } from './pages/search-listing.js';
 // What a page stream implements for the page engine.
 export type { PageOutcome, PageSweepHandler, PageWorkItem } from './pages/sweep-handler.js';
 // The page engine's options.
-export type { PageSweepOptions } from './pages/sweep-plan.js';
+export { type PageSweepOptions, WEBHOOK_SAFETY_NET_INTERVAL_MS } from './pages/sweep-plan.js';
 // What a page sweep counts.
 export type { PageSweepStats } from './pages/sweep-run.js';
+export { runTargetedSweep } from './pages/targeted-sweep.js';
 // A page's block tree, walked iteratively.
 export {
   type NotionBlock,
@@ -177,3 +183,15 @@ export {
   type SweepWindow,
   sweepWindow,
 } from './sweep-window.js';
+// Webhook events as change signals: signatures, bodies, what they ask to refresh.
+export {
+  type RefreshTarget,
+  readWebhookEvent,
+  refreshTargetFromKey,
+  refreshTargetKey,
+  signWebhookBody,
+  targetConcernsStream,
+  verifyWebhookBody,
+  type WebhookEvent,
+  type WebhookEventReading,
+} from './webhooks.js';

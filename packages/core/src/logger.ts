@@ -63,11 +63,50 @@ export function redactSecrets(text: string): string {
 const SENSITIVE_KEY =
   /^(authorization|proxy-authorization|cookie|set-cookie|token|access_token|refresh_token|client_secret|password|secret)$/i;
 
-/** A JSON-safe, redacted copy of a log value (errors expanded, cycles cut, secrets removed). */
-export function sanitizeForLog(value: unknown): unknown {
+/**
+ * A secret the user must see once, logged as it is (the one sanctioned exception to redaction:
+ * the webhook subscription's verification token, which the user pastes into the config). Only a
+ * logger writes its value; anywhere else (JSON, strings, errors) it shows as `[REDACTED]`.
+ */
+export class RevealedSecret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  /** @internal The value, for the logger. */
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return REDACTED;
+  }
+  toJSON(): string {
+    return REDACTED;
+  }
+}
+
+/** Marks `value` to be logged unredacted, once (see RevealedSecret). */
+export function revealSecret(value: string): RevealedSecret {
+  return new RevealedSecret(value);
+}
+
+/** Placeholders of revealed secrets in a line, put back after the redaction passes. */
+const REVEAL_NONCE = Math.random().toString(36).slice(2, 10);
+const REVEAL_PLACEHOLDER = new RegExp(`@@reveal-${REVEAL_NONCE}-(\\d+)@@`, 'g');
+
+/**
+ * A JSON-safe, redacted copy of a log value (errors expanded, cycles cut, secrets removed).
+ * `reveals` (the logger's): RevealedSecrets become placeholders whose values it collects.
+ */
+export function sanitizeForLog(value: unknown, reveals?: string[]): unknown {
   const seen = new WeakSet<object>();
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'string') return redactSecrets(v);
+    if (v instanceof RevealedSecret) {
+      if (reveals === undefined) return REDACTED;
+      reveals.push(v.reveal());
+      return `@@reveal-${REVEAL_NONCE}-${reveals.length - 1}@@`;
+    }
     if (v === null || typeof v === 'number' || typeof v === 'boolean') return v;
     if (typeof v === 'bigint') return v.toString();
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return undefined;
@@ -128,9 +167,14 @@ function makeLogger(threshold: number, write: (line: string) => void, base: LogF
   const log = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (SEVERITY[level] < threshold) return;
     const merged = fields === undefined ? base : { ...base, ...fields };
+    const reveals: string[] = [];
     let line: string;
     try {
-      line = JSON.stringify({ level, msg: redactSecrets(String(msg)), fields: sanitizeForLog(merged) });
+      line = JSON.stringify({
+        level,
+        msg: redactSecrets(String(msg)),
+        fields: sanitizeForLog(merged, reveals),
+      });
     } catch (error) {
       line = JSON.stringify({
         level,
@@ -139,7 +183,13 @@ function makeLogger(threshold: number, write: (line: string) => void, base: LogF
       });
     }
     // A last pass over the whole line catches anything the structured pass could not see.
-    write(`${redactSecrets(line)}\n`);
+    let out = redactSecrets(line);
+    if (reveals.length > 0) {
+      out = out.replace(REVEAL_PLACEHOLDER, (_match, i: string) =>
+        JSON.stringify(reveals[Number(i)] ?? '').slice(1, -1),
+      );
+    }
+    write(`${out}\n`);
   };
   return {
     debug: (msg, fields) => log('debug', msg, fields),

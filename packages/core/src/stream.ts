@@ -7,6 +7,7 @@ import type { MergePatch } from './merge-patch.js';
 import type { NotionClient } from './notion-client.js';
 import type { CaptureHub } from './pages/capture-hub.js';
 import type { StreamDocument } from './stream-documents.js';
+import type { RefreshTarget } from './webhooks.js';
 
 /** The Notion resources the capture emits, one collection each. */
 export const STREAM_NAMES = ['users', 'databases', 'data_sources', 'pages', 'blocks', 'comments'] as const;
@@ -61,6 +62,12 @@ export interface StreamContext {
    * the connector shows it as a `connectorStatus` line. Optional.
    */
   notice?: ((message: string) => void) | undefined;
+  /**
+   * Set when the sweep was woken by webhook events: what they named. A stream on the page engine
+   * then refreshes only those pages (a targeted sweep: runPageSweep); any other stream ignores
+   * them and sweeps as usual (the data_sources and databases streams list again). Optional.
+   */
+  targets?: readonly RefreshTarget[] | undefined;
 }
 
 export interface Stream<State> {

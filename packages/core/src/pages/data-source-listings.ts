@@ -95,6 +95,12 @@ export interface DataSourceListings {
   settled(): Promise<void>;
   /** The data sources and databases learned outside search so far in this capture. */
   learnedIds(): { dataSources: string[]; databases: string[] };
+  /**
+   * Listings started before `at` (clock ms) are not replayed any more: a webhook event said a
+   * data source or database changed then, and the next caller lists anew. Optional: stand-ins
+   * for tests may leave it out.
+   */
+  notBefore?(at: number): void;
 }
 
 export interface DataSourceListingsHooks {
@@ -236,6 +242,7 @@ export function createDataSourceListings(
   const resolved: ResolvedDatabases = new Map();
   let late: Promise<void> = Promise.resolve();
   return {
+    notBefore: (at) => listings.notBefore(at),
     list(notion, request = {}) {
       const needsObjects = request.needsObjects === true;
       let run = listings.replayable().find((r) => !needsObjects || !r.dropped);

@@ -31,6 +31,7 @@ import { listChangedPages, queueKnownPages } from './sweep-listing.js';
 import { type PageSweepOptions, planSweep, type SweepPlan } from './sweep-plan.js';
 import { processQueue } from './sweep-processing.js';
 import { emptyPageSweepStats, type PageSweepStats, requestCounts, type SweepRun } from './sweep-run.js';
+import { runTargetedSweep } from './targeted-sweep.js';
 import { WorkQueue } from './work-queue.js';
 
 /**
@@ -57,6 +58,8 @@ import { WorkQueue } from './work-queue.js';
  * 5. The final checkpoint moves the cursor to the newest `last_edited_time` listed, but never past
  *    the minute the listing started in (an edit made while the listing ran may not be in it), and
  *    not at all when discovery skipped a data source (its rows were not all read).
+ *
+ * With `ctx.targets` (webhook events), a targeted sweep instead: runTargetedSweep.
  */
 export async function* runPageSweep(
   ctx: StreamContext,
@@ -65,6 +68,11 @@ export async function* runPageSweep(
   options: PageSweepOptions = {},
   stats: PageSweepStats = emptyPageSweepStats(),
 ): AsyncGenerator<StreamEvent<PageSweepState>, void, undefined> {
+  if (ctx.targets !== undefined) {
+    // Woken by webhook events: only what they name (see runTargetedSweep).
+    yield* runTargetedSweep(ctx, state, handler, ctx.targets, options, stats);
+    return;
+  }
   const controller = new AbortController();
   const onAbort = () => controller.abort(ctx.signal.reason);
   if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
@@ -82,6 +90,7 @@ export async function* runPageSweep(
       ctx.clock.now(),
       ctx.config.start_date,
       rpm,
+      ctx.config.webhooks?.enabled === true,
     );
     logStretch(ctx, plan);
     const run: SweepRun = {

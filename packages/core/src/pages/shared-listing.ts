@@ -54,6 +54,8 @@ export class SharedListings<T, R extends ListingRun<T> = ListingRun<T>> {
   readonly #options: SharedListingsOptions;
   readonly #objects: ObjectPolicy<T>;
   #runs: R[] = [];
+  /** Listings started before this clock time are not replayed (see notBefore). */
+  #notBefore = Number.NEGATIVE_INFINITY;
 
   constructor(options: SharedListingsOptions, objects: ObjectPolicy<T>) {
     this.#options = options;
@@ -65,9 +67,20 @@ export class SharedListings<T, R extends ListingRun<T> = ListingRun<T>> {
     const { clock, reuseWindowMs } = this.#options;
     const now = clock.now();
     this.#runs = this.#runs.filter(
-      (run) => !run.failed && (!run.done || now - run.finishedAt <= reuseWindowMs),
+      (run) =>
+        !run.failed &&
+        run.startedAt >= this.#notBefore &&
+        (!run.done || now - run.finishedAt <= reuseWindowMs),
     );
     return this.#runs;
+  }
+
+  /**
+   * Listings started before `at` (clock ms) are no longer replayed: something changed then (a
+   * webhook event named an object), and a listing older than the change may not show it.
+   */
+  notBefore(at: number): void {
+    this.#notBefore = Math.max(this.#notBefore, at);
   }
 
   /** A new listing's run (started now); `start` then fills it. */

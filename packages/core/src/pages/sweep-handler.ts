@@ -31,9 +31,16 @@ export interface PageWorkItem {
    * channel); pending: from state; scan: known but missing from a full enumeration; vanished: a
    * known child page whose child_page block vanished from its parent's re-read tree (checked with
    * one GET, by this sweep or another); parent: re-read because a child page of it was edited,
-   * trashed, restored or is gone (its child_page block changed, its edit time did not).
+   * trashed, restored or is gone (its child_page block changed, its edit time did not); signal: named
+   * by a webhook event (a targeted sweep: see `signal`).
    */
-  reason: 'new' | 'changed' | 'child' | 'pending' | 'scan' | 'vanished' | 'parent';
+  reason: 'new' | 'changed' | 'child' | 'pending' | 'scan' | 'vanished' | 'parent' | 'signal';
+  /**
+   * With reason 'signal', what the event named: 'page' (the page changed: checked with one GET,
+   * skipped when the state has that version already) or 'comments' (its comments changed, which
+   * moves nothing on the page: always processed).
+   */
+  signal?: 'page' | 'comments' | undefined;
   /** With reason 'vanished' (or 'scan'): the page answered 404 to the check (another sweep's GET). */
   gone?: boolean | undefined;
   /** With reason 'vanished': this sweep checks the page and publishes the result to the others. */

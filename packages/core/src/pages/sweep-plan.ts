@@ -2,6 +2,13 @@ import type { PageSweepState } from './page-state.js';
 
 const MINUTE = 60_000;
 
+/**
+ * With webhooks on, deletion scans and full refreshes (comments) run at most this often: events
+ * name the pages that changed, trashed pages and comments, and polling stays as the safety net
+ * for events that never arrive. One week.
+ */
+export const WEBHOOK_SAFETY_NET_INTERVAL_MS = 7 * 24 * 60 * MINUTE;
+
 export interface PageSweepOptions {
   /** Re-read window below the cursor for data source queries (minute-rounded timestamps). Default 2 minutes. */
   overlapMs?: number;
@@ -99,7 +106,8 @@ export function budgetedInterval(
  * `deletionScanIntervalMs` once pages are known; a full refresh every `refreshIntervalMs` (both
  * stretched to their share of the `requestsPerMinute` budget, from what the last one cost);
  * listing bounds at the cursor less the overlaps (search: the wider one), or `start_date` on a
- * backfill or scan.
+ * backfill or scan. With `webhooks` (events on), scans and refreshes are at least
+ * WEBHOOK_SAFETY_NET_INTERVAL_MS apart.
  */
 export function planSweep(
   state: PageSweepState,
@@ -108,17 +116,20 @@ export function planSweep(
   now: number,
   startDate: string,
   requestsPerMinute = 180,
+  webhooks = false,
 ): SweepPlan {
   const overlapMs = options.overlapMs ?? 2 * MINUTE;
   const searchOverlapMs = Math.max(overlapMs, options.searchOverlapMs ?? 15 * MINUTE);
-  const baseScanMs = options.deletionScanIntervalMs ?? 60 * MINUTE;
+  const safetyNet = webhooks ? WEBHOOK_SAFETY_NET_INTERVAL_MS : 0;
+  const baseScanMs = Math.max(options.deletionScanIntervalMs ?? 60 * MINUTE, safetyNet);
   const scanIntervalMs = budgetedInterval(
     baseScanMs,
     state.scanCost,
     options.scanBudgetShare ?? 0.015,
     requestsPerMinute,
   );
-  const baseRefreshMs = options.refreshIntervalMs;
+  const baseRefreshMs =
+    options.refreshIntervalMs === undefined ? undefined : Math.max(options.refreshIntervalMs, safetyNet);
   const refreshIntervalMs =
     baseRefreshMs === undefined
       ? undefined

@@ -82,7 +82,12 @@ async function processPage(run: SweepRun, item: PageWorkItem): Promise<Work> {
   const prior = ledger.record(compactId(item.id));
   // What the handler reads from now on is no older than this.
   if (item.page === undefined) item.readAt = ctx.clock.now();
-  const check = item.reason === 'scan' || item.reason === 'vanished';
+  // A page a webhook event named is checked too (its comments only when the state does not know it).
+  const signalled = item.reason === 'signal';
+  const check =
+    item.reason === 'scan' ||
+    item.reason === 'vanished' ||
+    (signalled && (item.signal === 'page' || prior === undefined));
   if (item.reason === 'scan' && item.page === undefined) {
     // Checked already since this sweep started (another stream's GET, or a tree walked that
     // still lists its child_page block): no GET of its own.
@@ -112,7 +117,9 @@ async function processPage(run: SweepRun, item: PageWorkItem): Promise<Work> {
   if (check && item.gone === true) return { docs: handler.gone(item.id, prior), record: null };
   if (check && item.page !== undefined) {
     const { page } = item;
-    if (prior?.isUnchanged(page.last_edited_time, isInTrash(page)) === true) return 'unchanged';
+    const changedOnly = !signalled || item.signal === 'page';
+    if (changedOnly && prior?.isUnchanged(page.last_edited_time, isInTrash(page)) === true)
+      return 'unchanged';
     item.lastEditedTime = page.last_edited_time;
     item.trashed = isInTrash(page);
   }
