@@ -75,24 +75,29 @@ export async function runSteady(
   context.log(
     `${steady.name}: connector, ${churn.planned} changes over ${totalDays} emulated day(s), the last ${steady.days} measured (×${steady.timeScale}, about ${Math.round(durationMs / steady.timeScale / 1000)} s real)…`,
   );
-  let verification: number | null = null;
-  if (steady.webhooks) {
-    const subscribed = await emulator.subscribeWebhooks({
+  // The subscription starts once the connector listens (its verification request is answered);
+  // a later session (after a daily restart) gets the events retried while it was starting.
+  let subscribed: Promise<{ status: number | null }> | undefined;
+  const subscribe = (line: string) => {
+    if (!steady.webhooks || subscribed) return;
+    if (!line.includes('listening for Notion webhooks') && !line.includes('sweepCompleted')) return;
+    subscribed = emulator.subscribeWebhooks({
       ...steady.webhooks,
       url: `http://127.0.0.1:${port}/`,
       verificationToken: BENCH_VERIFICATION_TOKEN,
     });
-    verification = subscribed.status;
-  }
+  };
   const lines: TimedLogLine[] = [];
   const sessions = await runSessions(spec, emulator, context, backfill, {
     webhooks: listener,
     until: () => emulatedNow() >= mark.at + durationMs + (steady.settleMs ?? 0),
     clockNow: emulatedNow,
     onStderr: (line) => {
+      subscribe(line);
       if (line.includes('sweep')) lines.push({ at: emulatedNow(), line });
     },
   });
+  const verification = subscribed ? (await subscribed).status : null;
   const outcome = sessions.at(-1) ?? backfill;
   const status = await emulator.churnStatus(true);
   const deliveries = steady.webhooks ? await emulator.webhookDeliveries() : [];
