@@ -169,6 +169,8 @@ export async function runSteady(
               delivered: deliveries.filter((d) => d.status === 'delivered').length,
               failed: deliveries.filter((d) => d.status === 'failed').length,
               attempts: deliveries.reduce((sum, d) => sum + d.attempts, 0),
+              // Events that needed more than one POST (the listener down between sessions, or busy).
+              retried: deliveries.filter((d) => d.attempts > 1).length,
               duplicates: deliveries.reduce((sum, d) => sum + d.duplicates, 0),
               byType: countTypes(deliveries.map((d) => d.type)),
               settleSeconds: (steady.settleMs ?? 0) / 1000,
