@@ -120,6 +120,10 @@ await check('labels', () => {
   assert(labels.FLOW_RUNTIME_PROTOCOL === 'capture', `FLOW_RUNTIME_PROTOCOL=${labels.FLOW_RUNTIME_PROTOCOL}`);
   assert(labels.FLOW_RUNTIME_CODEC === 'json', `FLOW_RUNTIME_CODEC=${labels.FLOW_RUNTIME_CODEC}`);
   assert(labels['org.opencontainers.image.version'] === version, 'org.opencontainers.image.version');
+  // The webhook listener's port, public through Flow's gateway.
+  assert(labels['dev.estuary.port-public.8080'] === 'true', 'dev.estuary.port-public.8080');
+  const exposed = inspect.Config?.ExposedPorts ?? inspect.ContainerConfig?.ExposedPorts ?? {};
+  assert('8080/tcp' in exposed, `EXPOSE 8080 (exposed: ${Object.keys(exposed).join(', ') || 'none'})`);
   return `FLOW_RUNTIME_PROTOCOL=capture, FLOW_RUNTIME_CODEC=json, version ${version}`;
 });
 await check('non-root user', () => {

@@ -22,7 +22,6 @@ import { openNotionClient } from './notion-session.js';
 import { createStatusReporter, formatDuration } from './status-reporter.js';
 import type { AnyStream } from './streams.js';
 import { resolveBinding } from './validate.js';
-import { WEBHOOK_GATHER_MS } from './webhook-queue.js';
 import { openWebhooks, type Webhooks } from './webhooks.js';
 
 /** Between two sweeps of a binding when neither its resource config nor the capture says. */
@@ -283,48 +282,30 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
 
   let webhooks: Webhooks | undefined;
 
-  /** A sweep of what webhook events named (see WebhookQueue), then those targets forgotten. */
-  const runTargeted = async (plan: BindingPlan, state: unknown, targets: RefreshTarget[]) => {
-    const startedAt = clock.now();
-    const outcome = await runSweep(plan, state, targets);
-    if (outcome.completed) {
-      await webhooks?.queue.done(plan.index, targets);
-      plan.logger.info(`refreshed what ${targets.length} webhook target(s) named`, {
-        documents: outcome.documents,
-        deletions: outcome.deletions,
-        durationMs: clock.now() - startedAt,
-      });
-    }
-    return outcome;
-  };
-
   const runBinding = async (plan: BindingPlan): Promise<void> => {
     let state = plan.state;
     let sweep = 0;
     let nextSweepAt = clock.now();
     try {
       while (!stopping.signal.aborted) {
-        if (webhooks !== undefined && webhooks.queue.queued(plan.index) > 0) {
-          // Gathered for a moment, so that a burst of events makes one targeted sweep.
-          try {
-            await clock.sleep(WEBHOOK_GATHER_MS, stopping.signal);
-          } catch {
-            return;
-          }
-          const targets = webhooks.queue.take(plan.index);
-          const outcome = await runTargeted(plan, state, targets);
+        let targets: RefreshTarget[] = [];
+        try {
+          if (webhooks !== undefined)
+            targets = await webhooks.queue.nextWork(plan.index, nextSweepAt, stopping.signal);
+          else if (nextSweepAt > clock.now()) await clock.sleep(nextSweepAt - clock.now(), stopping.signal);
+        } catch {
+          return;
+        }
+        if (targets.length > 0) {
+          // What webhook events named (WebhookQueue): a targeted sweep, then those targets forgotten.
+          const outcome = await runSweep(plan, state, targets);
           state = outcome.state;
           if (!outcome.completed) return;
-          continue;
-        }
-        if (clock.now() < nextSweepAt) {
-          try {
-            const waitMs = nextSweepAt - clock.now();
-            if (webhooks === undefined) await clock.sleep(waitMs, stopping.signal);
-            else await webhooks.queue.wait(plan.index, waitMs, stopping.signal);
-          } catch {
-            return;
-          }
+          await webhooks?.queue.done(plan.index, targets);
+          plan.logger.info(`refreshed what ${targets.length} webhook target(s) named`, {
+            documents: outcome.documents,
+            deletions: outcome.deletions,
+          });
           continue;
         }
         sweep += 1;

@@ -11,7 +11,7 @@ export const USAGE = `source-notion ${CONNECTOR_VERSION}: the Notion capture con
 
 Usage:
   source-notion                 speak the Flow capture protocol on stdin/stdout (what the runtime runs)
-  source-notion preview --config config.yaml [--state state.json] [--output dir] [--sessions N]
+  source-notion preview --config config.yaml [--state state.json] [--output dir] [--sessions N] [--webhook-port PORT]
                                 run a capture locally the way Flow would and write each collection as JSONL
   source-notion --version       print the version
   source-notion --help          print this help
@@ -21,6 +21,8 @@ preview options:
   --state FILE     connector state to resume from and to merge checkpoints into (default: <output>/state.json)
   --output DIR     where <collection>.jsonl files are written, reduced by key (default: ./notion-preview)
   --sessions N     connector sessions to run one after another, each ending after one sweep of every binding (default 1)
+  --webhook-port P listen for Notion's webhooks on local port P (forward the subscription's URL to it) and keep
+                   capturing what they name until interrupted (Ctrl-C); webhooks.verification_token comes from the config
 
 Environment:
 ${environmentHelp()}`;

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import {
   cloneObjects,
@@ -30,7 +30,17 @@ afterAll(async () => {
   await emulator?.close();
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: protocol lines read loosely in assertions
 type Line = Record<string, any>;
+
+interface CaptureState {
+  bindingStateV1?: Record<string, unknown>;
+  webhooksV1?: { pending: Record<string, number | null> };
+}
+
+/** True once the state holds no pending refresh (every one forgotten with a null). */
+const nothingPending = (state: CaptureState) =>
+  Object.values(state.webhooksV1?.pending ?? {}).every((v) => v === null);
 
 interface Session {
   lines: Line[];
@@ -43,7 +53,7 @@ interface Session {
 function openSession(
   streams: string[],
   state: unknown,
-  options: { replace?: Record<string, AnyStream>; webhooks?: boolean } = {},
+  options: { replace?: Record<string, AnyStream>; webhooks?: boolean; port?: number } = {},
 ): Session {
   const output = new PassThrough();
   const lines: Line[] = [];
@@ -90,7 +100,7 @@ function openSession(
     stop: stop.signal,
     stopGraceMs: 200,
     streams: streams.map((name) => options.replace?.[name] ?? findStream(name)!),
-    webhookListen: { host: '127.0.0.1', port: 0 },
+    webhookListen: { host: '127.0.0.1', port: options.port ?? 0 },
     onWebhookListening: resolvePort,
   });
   sessions.push(stop);
@@ -106,11 +116,11 @@ async function until(condition: () => boolean, what: string, ms = 20_000): Promi
 }
 
 /** The connector state the session's checkpoints built. */
-function stateOf(lines: Line[], start: unknown = {}): unknown {
+function stateOf(lines: Line[], start: unknown = {}): CaptureState {
   let state = cloneObjects(start);
   for (const line of lines)
     if (line.checkpoint) state = mergePatchInPlace(state, line.checkpoint.state.updated);
-  return state;
+  return state as CaptureState;
 }
 
 const docs = (lines: Line[], binding: number) =>
@@ -160,7 +170,7 @@ describe('webhooks in a capture', () => {
     let sent = Date.now();
     expect(await deliver(port, 'comment.created', commentId, { page_id: commented })).toBe(200);
     // Answered only once the refresh is in a checkpoint: a crash cannot lose it.
-    const pendingKey = Object.keys(stateOf(s.lines).webhooksV1.pending)[0];
+    const pendingKey = Object.keys(stateOf(s.lines).webhooksV1?.pending ?? {})[0];
     expect(pendingKey).toMatch(/^comments:/);
     await until(() => docs(s.lines, 2).some((doc) => doc.id === commentId), 'the comment');
     const commentMs = Date.now() - sent;
@@ -185,13 +195,25 @@ describe('webhooks in a capture', () => {
     const trashMs = Date.now() - sent;
 
     // Every refresh done: nothing stays pending.
-    await until(
-      () => Object.values((stateOf(s.lines) as any).webhooksV1.pending).every((v) => v === null),
-      'the pending refreshes to be forgotten',
-    );
+    await until(() => nothingPending(stateOf(s.lines)), 'the pending refreshes to be forgotten');
     expect(Math.max(commentMs, editMs, trashMs)).toBeLessThan(5_000);
     s.stop.abort(new Error('stdin closed'));
     await s.done;
+  }, 60_000);
+
+  it('lists data sources again when an event names one, without waiting for the interval', async () => {
+    const s = openSession(['data_sources'], {});
+    const port = await s.port;
+    await until(() => sweepsDone(s, 1), 'the backfill');
+    const database = emulator.groundTruth().databases[0]!.id;
+    const created = emulator.workspace.addDataSource(database);
+    const sent = Date.now();
+    expect(
+      await deliver(port, 'data_source.created', created, { parent: { id: database, type: 'database' } }),
+    ).toBe(200);
+    await until(() => docs(s.lines, 0).some((doc) => doc.id === created), 'the new data source');
+    expect(Date.now() - sent).toBeLessThan(5_000);
+    await until(() => nothingPending(stateOf(s.lines)), 'the refresh to be forgotten');
   }, 60_000);
 
   it('coalesces a flood of events per page and stays within the rate limit', async () => {
@@ -206,10 +228,7 @@ describe('webhooks in a capture', () => {
       Array.from({ length: 300 }, (_, i) => deliver(port, 'page.properties_updated', pages[i % 3]!)),
     );
     expect(statuses.every((status) => status === 200)).toBe(true);
-    await until(
-      () => Object.values((stateOf(s.lines) as any).webhooksV1.pending).every((v) => v === null),
-      'the flood to be refreshed',
-    );
+    await until(() => nothingPending(stateOf(s.lines)), 'the flood to be refreshed');
     const after = emulator.counters();
     // 300 events for 3 pages: one targeted sweep per stream for each burst gathered (a GET per page
     // and stream each; 7 requests measured), not the two or more requests per event that
@@ -255,22 +274,29 @@ describe('webhooks in a capture', () => {
       () => docs(second.lines, 0).some((doc) => doc.id === commentId),
       'the comment after the restart',
     );
-    await until(
-      () => Object.values((stateOf(second.lines, state) as any).webhooksV1.pending).every((v) => v === null),
-      'the pending refresh to be forgotten',
-    );
+    await until(() => nothingPending(stateOf(second.lines, state)), 'the pending refresh to be forgotten');
     second.stop.abort(new Error('stdin closed'));
     await second.done;
 
     // Without the pending refresh, the incremental sweep alone would not have seen the comment.
-    const control = openSession(
-      ['comments'],
-      { bindingStateV1: (state as any).bindingStateV1 },
-      { webhooks: false },
-    );
+    const control = openSession(['comments'], { bindingStateV1: state.bindingStateV1 }, { webhooks: false });
     await until(() => sweepsDone(control, 1), 'the control sweep');
     expect(docs(control.lines, 0).some((doc) => doc.id === commentId)).toBe(false);
     control.stop.abort(new Error('stdin closed'));
     await control.done;
   }, 60_000);
+
+  it('ends the capture with what to fix when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const s = openSession(['users'], {}, { port });
+      await expect(s.done).rejects.toThrow(
+        new RegExp(`cannot listen for webhooks on port ${port}.*webhooks\\.port`),
+      );
+    } finally {
+      taken.close();
+    }
+  });
 });

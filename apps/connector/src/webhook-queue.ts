@@ -93,7 +93,10 @@ export class WebhookQueue {
       });
     }
     // Nothing of this capture needs them (a binding removed, a key not understood): forgotten.
-    if (dropped.length > 0) void this.#persist(Object.fromEntries(dropped.map((key) => [key, null])));
+    if (dropped.length > 0) {
+      // A failed write poisons the writer: the capture's own next commit reports it.
+      this.#persist(Object.fromEntries(dropped.map((key) => [key, null]))).catch(() => {});
+    }
   }
 
   /** Queues `target` for each binding it concerns; false when none does. */
@@ -129,20 +132,22 @@ export class WebhookQueue {
    * captures what the event names.
    */
   async accept(targets: readonly RefreshTarget[]): Promise<'accepted' | 'ignored' | 'full'> {
-    const fresh = targets.filter((target) => !this.#pending.has(refreshTargetKey(target)));
-    if (this.#pending.size + fresh.length > MAX_PENDING_TARGETS) return 'full';
+    const fresh = new Map<string, RefreshTarget>();
+    for (const target of targets) {
+      const key = refreshTargetKey(target);
+      if (!this.#pending.has(key)) fresh.set(key, target);
+    }
+    if (this.#pending.size + fresh.size > MAX_PENDING_TARGETS) return 'full';
     const at = this.#options.clock.now();
-    const newKeys = fresh
-      .map((target) => refreshTargetKey(target))
-      .filter((key, i, keys) => keys.indexOf(key) === i);
-    const concerned = newKeys.filter((key) =>
-      [...this.#inboxes.values()].some((inbox) =>
-        targetConcernsStream(refreshTargetFromKey(key)!, inbox.streamName),
-      ),
+    const streams = [...new Set([...this.#inboxes.values()].map((inbox) => inbox.streamName))];
+    const concerned = [...fresh].filter(([, target]) =>
+      streams.some((name) => targetConcernsStream(target, name)),
     );
     // Written before any binding may take them, so that `done`'s null patch always comes after.
     const durable =
-      concerned.length > 0 ? this.#persist(Object.fromEntries(concerned.map((key) => [key, at]))) : undefined;
+      concerned.length > 0
+        ? this.#persist(Object.fromEntries(concerned.map(([key]) => [key, at])))
+        : undefined;
     const waits: Promise<void>[] = durable === undefined ? [] : [durable];
     let routed = false;
     for (const target of targets) {
@@ -184,6 +189,21 @@ export class WebhookQueue {
       forgotten[key] = null;
     }
     if (Object.keys(forgotten).length > 0) await this.#persist(forgotten);
+  }
+
+  /**
+   * What binding `index` does next: the targets queued for it (after WEBHOOK_GATHER_MS, so that a
+   * burst of events makes one targeted sweep), as soon as there are some, else nothing once the
+   * clock reaches `sweepAt` (its next full sweep is due). Rejects when `signal` aborts.
+   */
+  async nextWork(index: number, sweepAt: number, signal: AbortSignal): Promise<RefreshTarget[]> {
+    const { clock } = this.#options;
+    if (this.queued(index) === 0) {
+      const waitMs = sweepAt - clock.now();
+      if (waitMs <= 0 || !(await this.wait(index, waitMs, signal))) return [];
+    }
+    await clock.sleep(WEBHOOK_GATHER_MS, signal);
+    return this.take(index);
   }
 
   /** How many targets are queued for binding `index`. */

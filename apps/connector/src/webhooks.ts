@@ -42,9 +42,10 @@ export async function openWebhooks(options: OpenWebhooksOptions): Promise<Webhoo
     onDataSourceChange: (at) => hub.dataSourceListings.notBefore?.(at),
   });
   if (!enabled) return queue.size > 0 ? { queue, listener: undefined } : undefined;
+  const port = options.listen?.port ?? config.webhooks!.port;
   try {
     const listener = await startWebhookListener({
-      config: { ...config.webhooks!, port: options.listen?.port ?? config.webhooks!.port },
+      config: { ...config.webhooks!, port },
       clock,
       logger,
       accept: (targets) => queue.accept(targets),
@@ -53,7 +54,7 @@ export async function openWebhooks(options: OpenWebhooksOptions): Promise<Webhoo
     return { queue, listener };
   } catch (error) {
     throw new DescribedError(
-      `cannot listen for webhooks on port ${config.webhooks!.port}: ${(error as Error).message} (set webhooks.port to a free port, or turn webhooks off)`,
+      `cannot listen for webhooks on port ${port}: ${(error as Error).message} (set webhooks.port to a free port, or turn webhooks off)`,
       { cause: error },
     );
   }

@@ -2,8 +2,6 @@
 export { type Clock, createSystemClock, type SystemClockOptions } from './clock.js';
 // The endpoint config: parsing it, its JSON schema for spec, the token it carries.
 export {
-  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
-  DEFAULT_WEBHOOK_PORT,
   type EndpointConfig,
   endpointConfigJsonSchema,
   type NotionVersion,
@@ -12,7 +10,6 @@ export {
   type ParseEndpointConfigOptions,
   parseEndpointConfig,
   type TokenCredentials,
-  type WebhooksConfig,
 } from './config.js';
 // Errors callers catch and tell apart.
 export {
@@ -195,3 +192,8 @@ export {
   type WebhookEvent,
   type WebhookEventReading,
 } from './webhooks.js';
+export {
+  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+  DEFAULT_WEBHOOK_PORT,
+  type WebhooksConfig,
+} from './webhooks-config.js';

@@ -80,7 +80,8 @@ export type WebhookEvent = z.output<typeof webhookEventSchema>;
  *   stream), checked with one GET first (404 or trashed: its deletions);
  * - `comments`: the comments of page `id` (a comment was added, edited, resolved or deleted: the
  *   page's `last_edited_time` does not move);
- * - `data_source` / `database`: the data sources and databases streams list again.
+ * - `data_source` / `database`: the data sources and databases streams list again (not for
+ *   `*.content_updated`: rows changed, and each row's page events name it).
  */
 export interface RefreshTarget {
   kind: 'page' | 'comments' | 'data_source' | 'database';
@@ -137,6 +138,10 @@ export function readWebhookEvent(body: string): WebhookEventReading {
     isNotionId(entity.id)
       ? { outcome: 'targets', event, targets: [{ kind, id: entity.id }] }
       : { outcome: 'malformed', reason: `${type}: the entity id is not a Notion id` };
+  if (type === 'data_source.content_updated' || type === 'database.content_updated') {
+    // Rows added, changed or removed: each row's own page.* event names it.
+    return { outcome: 'ignored', event, reason: `${type}: its rows arrive as page events` };
+  }
   if (includes(PAGE_EVENT_TYPES, type)) return entityTarget('page');
   if (includes(DATA_SOURCE_EVENT_TYPES, type)) return entityTarget('data_source');
   if (includes(DATABASE_EVENT_TYPES, type)) return entityTarget('database');

@@ -28,6 +28,22 @@ describe('parsePreviewArgs', () => {
     });
   });
 
+  it('takes a local port to listen for webhooks on', () => {
+    expect(parsePreviewArgs(['--config', 'c.yaml', '--webhook-port', '8787'], '/w')).toMatchObject({
+      webhookPort: 8787,
+      sessions: 1,
+    });
+    expect(() => parsePreviewArgs(['--config', 'c', '--webhook-port', '0'])).toThrow(
+      /--webhook-port must be/,
+    );
+    expect(() => parsePreviewArgs(['--config', 'c', '--webhook-port', 'x'])).toThrow(
+      /--webhook-port must be/,
+    );
+    expect(() => parsePreviewArgs(['--config', 'c', '--webhook-port', '9000', '--sessions', '2'])).toThrow(
+      /drop --sessions/,
+    );
+  });
+
   it('rejects what it cannot use', () => {
     expect(() => parsePreviewArgs([])).toThrow(/--config is required/);
     expect(() => parsePreviewArgs(['--config', 'c', '--sessions', '0'])).toThrow(/--sessions must be/);

@@ -12,6 +12,8 @@ export interface PreviewArgs {
   state: string;
   output: string;
   sessions: number;
+  /** `--webhook-port`: listen for Notion's webhooks on this local port until interrupted. */
+  webhookPort?: number;
 }
 
 /** Parses `preview` arguments; throws an Error that says what is wrong. */
@@ -23,6 +25,7 @@ export function parsePreviewArgs(argv: readonly string[], cwd = process.cwd()): 
       state: { type: 'string', short: 's' },
       output: { type: 'string', short: 'o' },
       sessions: { type: 'string', short: 'n' },
+      'webhook-port': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -35,12 +38,22 @@ export function parsePreviewArgs(argv: readonly string[], cwd = process.cwd()): 
   if (!Number.isInteger(sessions) || sessions < 1)
     throw new Error(`--sessions must be a whole number of 1 or more, got ${values.sessions}`);
   const output = resolve(cwd, values.output ?? 'notion-preview');
-  return {
+  const args: PreviewArgs = {
     config: resolve(cwd, values.config),
     state: values.state === undefined ? join(output, 'state.json') : resolve(cwd, values.state),
     output,
     sessions,
   };
+  const port = values['webhook-port'];
+  if (port !== undefined) {
+    const webhookPort = Number(port);
+    if (!Number.isInteger(webhookPort) || webhookPort < 1 || webhookPort > 65_535)
+      throw new Error(`--webhook-port must be a port number from 1 to 65535, got ${port}`);
+    if (sessions > 1)
+      throw new Error('--webhook-port keeps one session open until interrupted: drop --sessions');
+    args.webhookPort = webhookPort;
+  }
+  return args;
 }
 
 /** Reads the endpoint config YAML and checks it the way the connector will (clear errors early). */
@@ -77,17 +90,41 @@ export async function runPreviewCommand(argv: readonly string[], io: CliIo): Pro
   const display = createProgressDisplay(io.stdout);
   try {
     const args = parsePreviewArgs(argv);
-    const config = await readConfigFile(args.config);
+    const read = await readConfigFile(args.config);
+    // Listening: webhooks on at the port given, the rest of `webhooks` (verification_token) from the file.
+    const config =
+      args.webhookPort === undefined
+        ? read
+        : {
+            ...read,
+            webhooks: {
+              ...(typeof read.webhooks === 'object' && read.webhooks !== null ? read.webhooks : {}),
+              enabled: true,
+              port: args.webhookPort,
+            },
+          };
+    if (args.webhookPort !== undefined) {
+      io.stdout.write(
+        `listening for Notion webhooks on http://localhost:${args.webhookPort}/ until interrupted (Ctrl-C)\n`,
+      );
+    }
     const result = await runPreview({
       connector: io.self,
       config,
+      listen: args.webhookPort !== undefined,
       statePath: args.state,
       outputDir: args.output,
       sessions: args.sessions,
       env: io.env,
       signal: interrupt.signal,
       onUpdate: (stats) => display.update(stats),
-      onLog: (log) => display.note(`${log.level}: ${redactSecrets(log.msg)}`),
+      onLog: (log) => {
+        // The verification token is shown as it is: the one thing the user must copy from here.
+        const token = log.fields.verification_token;
+        display.note(
+          `${log.level}: ${redactSecrets(log.msg)}${typeof token === 'string' ? `\n  verification_token: ${token}` : ''}`,
+        );
+      },
     });
     display.stop();
     io.stdout.write(`\n${renderSummary(result.stats, result.files, Date.now())}`);

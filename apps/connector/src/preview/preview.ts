@@ -56,6 +56,11 @@ export interface PreviewOptions {
   /** Aborting ends the session in flight cleanly (stdin EOF) and skips later sessions. */
   signal?: AbortSignal;
   now?: () => number;
+  /**
+   * Webhooks on (the config's `webhooks`): the session stays open after every binding swept, until
+   * `signal` aborts, and the listener's lines (its port, the verification token) go to `onLog`.
+   */
+  listen?: boolean;
 }
 
 export interface PreviewResult {
@@ -269,11 +274,13 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
                   typeof fields.documents === 'number' ? fields.documents : undefined;
                 swept.stats.sweptMs = typeof fields.durationMs === 'number' ? fields.durationMs : undefined;
               }
-              if (bindings.every((b) => b.stats.swept)) run.end();
+              if (bindings.every((b) => b.stats.swept) && options.listen !== true) run.end();
             }
           }
           update();
         } else if (log.level === 'warn' || log.level === 'error') {
+          options.onLog?.(log);
+        } else if (options.listen === true && /webhook/i.test(log.msg)) {
           options.onLog?.(log);
         }
       },

@@ -84,6 +84,12 @@ export interface LearnedObjects {
 export interface DataSourceListings {
   /** Every reachable data source: a replay of a recent listing, or a new one. */
   list(notion: NotionClient, request?: DataSourceListingRequest): DataSourceListing;
+  /**
+   * Listings started before `at` (clock ms) are not replayed any more: a webhook event said a
+   * data source or database changed then, and the next caller lists anew. Optional: stand-ins
+   * for tests may leave it out.
+   */
+  notBefore?(at: number): void;
   /** Data sources and databases found outside search: every later listing of the capture includes them. */
   learn(objects: LearnedObjects): void;
   /**
@@ -95,12 +101,6 @@ export interface DataSourceListings {
   settled(): Promise<void>;
   /** The data sources and databases learned outside search so far in this capture. */
   learnedIds(): { dataSources: string[]; databases: string[] };
-  /**
-   * Listings started before `at` (clock ms) are not replayed any more: a webhook event said a
-   * data source or database changed then, and the next caller lists anew. Optional: stand-ins
-   * for tests may leave it out.
-   */
-  notBefore?(at: number): void;
 }
 
 export interface DataSourceListingsHooks {

@@ -142,6 +142,14 @@ async function* settlePage(
     const { error } = settled;
     if (run.signal.aborted || !isPageScopedError(error) || handler.isFatal?.(error) === true) throw error;
     stats.failed++;
+    if (item.reason === 'signal' && !ledger.has(key)) {
+      // A page a webhook event named that this stream never captured: nothing to retry it for.
+      ctx.logger.warn('could not read a page a webhook event named; skipping it', {
+        pageId: item.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
     ctx.logger.warn('could not process a page; capturing the others and retrying it next sweep', {
       pageId: item.id,
       requestId: (error as { requestId?: string }).requestId,
