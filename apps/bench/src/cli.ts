@@ -18,11 +18,12 @@ import {
   CONNECTOR_BUNDLE,
   ensureConnectorBundle,
 } from './bundle.js';
-import { markdownTable, steadyTable, targetsTable } from './report.js';
+import { latencyTable, markdownTable, steadyTable, targetsTable } from './report.js';
 import { evaluateTargets } from './results.js';
 import { type MeasuredWorkload, runWorkload } from './run-workload.js';
 import { rateChartSvg } from './svg-chart.js';
-import { workloads } from './workloads.js';
+import { runWebhookLatency } from './webhook-latency.js';
+import { webhookLatency, workloads } from './workloads.js';
 
 const COLORS = { connector: '#1f77b4', baseline: '#ff7f0e' } as const;
 
@@ -101,8 +102,10 @@ async function main(): Promise<void> {
     ...(spec.blocksComparison ? [spec.blocksComparison.name] : []),
     ...(spec.incremental ? [spec.incremental.name] : []),
     ...(spec.steady ? [spec.steady.name] : []),
+    ...(spec.steadyWebhooks ? [spec.steadyWebhooks.name] : []),
   ];
-  const names = specs.flatMap((spec) => [spec.name, ...followUps(spec)]);
+  const latencySpec = webhookLatency(mode);
+  const names = [...specs.flatMap((spec) => [spec.name, ...followUps(spec)]), latencySpec.name];
   // A whole workload name selects that workload alone; anything else is a prefix.
   const selects = (name: string, workload: string) =>
     names.includes(name) ? workload === name : workload.startsWith(name);
@@ -116,8 +119,13 @@ async function main(): Promise<void> {
       (c) => !(c === 'baseline' && options['no-baseline']) && !(c === 'connector' && !connectorBundle),
     );
     if (contenders.length === 0) continue;
+    // Selected through a follow-up only: the steady states not asked for are left out.
+    const wanted = <T extends { name: string }>(follow: T | undefined): T | undefined =>
+      follow && (!only || only.some((name) => selects(name, spec.name) || selects(name, follow.name)))
+        ? follow
+        : undefined;
     const results = await runWorkload(
-      { ...spec, contenders },
+      { ...spec, contenders, steady: wanted(spec.steady), steadyWebhooks: wanted(spec.steadyWebhooks) },
       {
         connectorBundle,
         baselineBundle,
@@ -148,9 +156,22 @@ async function main(): Promise<void> {
     }
   }
 
+  if (connectorBundle && (!only || only.some((name) => selects(name, latencySpec.name))))
+    measured.push(
+      await runWebhookLatency(latencySpec, {
+        connectorBundle,
+        baselineBundle,
+        emulatorBundle,
+        connectorNodeArgs: [],
+        log,
+      }),
+    );
+
   const targets = evaluateTargets(measured);
-  const table = markdownTable(measured);
+  // Workloads measured as runs (the latency workload has its own table).
+  const table = measured.some((w) => w.runs.length > 0) ? markdownTable(measured) : '';
   const steady = steadyTable(measured);
+  const latency = latencyTable(measured);
   const targetLines = targetsTable(targets);
   const incremental = measured.find((w) => w.kind === 'incremental');
   const connectorIncremental = incremental?.runs.find((r) => r.contender === 'connector');
@@ -202,6 +223,7 @@ async function main(): Promise<void> {
     table,
     '',
     ...(steady ? [steady, ''] : []),
+    ...(latency ? [latency, ''] : []),
     ratio === null
       ? ''
       : `Incremental sweep: the baseline re-walks everything and makes ${ratio.toFixed(1)}× the connector's requests.\n`,

@@ -170,6 +170,22 @@ export async function handleCommand(host: EmulatorHost, command: EmulatorCommand
       host.churn = scheduleChurn(emulator, changes, host.options.timeScale ?? 1);
       return { id: command.id, churn: host.churn.status() };
     }
+    case 'apply': {
+      const at = emulator.now();
+      const fn = (emulator.workspace as unknown as Record<string, (...args: unknown[]) => unknown>)[
+        command.op
+      ];
+      if (typeof fn !== 'function') throw new Error(`unknown mutation ${command.op}`);
+      return { id: command.id, applied: { result: fn.apply(emulator.workspace, command.args) ?? null, at } };
+    }
+    case 'subscribeWebhooks': {
+      // A rescaled emulator carries the subscription on, without a second verification request.
+      host.options = { ...host.options, webhooks: { ...command.options, verifyOnStart: false } };
+      const verification = await emulator.subscribeWebhooks(command.options);
+      return { id: command.id, verification: { status: verification.status } };
+    }
+    case 'webhookDeliveries':
+      return { id: command.id, deliveries: emulator.webhookDeliveries() };
     case 'churnStatus': {
       const status = host.churn?.status();
       if (command.stop) host.churn?.stop();

@@ -1,8 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
+import type { WebhookDelivery, WebhookOptions } from '@source-notion/notion-emulator';
 import { BENCH_DIR } from './bundle.js';
 import type { ChurnPlan, ChurnStatus } from './churn.js';
 import type {
+  AppliedMutation,
   EmulatorProcessOptions,
   EmulatorReply,
   MutationOutcome,
@@ -34,6 +36,12 @@ export interface EmulatorHandle {
   churn(plan: ChurnPlan): Promise<ChurnStatus>;
   /** How the churn stands; `stop` cancels the changes not made yet. */
   churnStatus(stop?: boolean): Promise<ChurnStatus>;
+  /** One workspace mutation by name (`editPage`, `addComment`, `trashPage`, …), made now. */
+  apply(op: string, args: unknown[]): Promise<AppliedMutation>;
+  /** Starts the webhook subscription (kept across `rescale`); resolves with the verification's status. */
+  subscribeWebhooks(options: WebhookOptions): Promise<{ status: number | null }>;
+  /** Every webhook event queued so far and how its delivery stands. */
+  webhookDeliveries(): Promise<WebhookDelivery[]>;
   close(): Promise<void>;
 }
 
@@ -121,6 +129,10 @@ export function launchEmulator(options: EmulatorProcessOptions, bundle?: string)
       churn: (plan) => call({ cmd: 'churn', plan }, 'churn') as Promise<ChurnStatus>,
       churnStatus: (stop) =>
         call({ cmd: 'churnStatus', stop: stop === true }, 'churn') as Promise<ChurnStatus>,
+      apply: (op, args) => call({ cmd: 'apply', op, args }, 'applied') as Promise<AppliedMutation>,
+      subscribeWebhooks: (options) =>
+        call({ cmd: 'subscribeWebhooks', options }, 'verification') as Promise<{ status: number | null }>,
+      webhookDeliveries: () => call({ cmd: 'webhookDeliveries' }, 'deliveries') as Promise<WebhookDelivery[]>,
       close: () =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) {

@@ -1,3 +1,4 @@
+import type { WebhookDelivery, WebhookOptions } from '@source-notion/notion-emulator';
 import type { ChurnPlan, ChurnStatus } from './churn.js';
 import type { WorkspaceShape } from './workspace-shape.js';
 
@@ -59,7 +60,12 @@ export type EmulatorCommand =
   | { id: number; cmd: 'mutate'; plan: MutationPlan }
   | { id: number; cmd: 'rescale'; timeScale: number }
   | { id: number; cmd: 'churn'; plan: ChurnPlan }
-  | { id: number; cmd: 'churnStatus'; stop?: boolean };
+  | { id: number; cmd: 'churnStatus'; stop?: boolean }
+  /** One workspace mutation by name (the admin API's), made now. */
+  | { id: number; cmd: 'apply'; op: string; args: unknown[] }
+  /** Starts the webhook subscription (kept across `rescale`); the verification request follows. */
+  | { id: number; cmd: 'subscribeWebhooks'; options: WebhookOptions }
+  | { id: number; cmd: 'webhookDeliveries' };
 
 export type EmulatorReply =
   | { ready: true; url: string; token: string }
@@ -70,4 +76,13 @@ export type EmulatorReply =
   | { id: number; requests: RequestRecord[] }
   | { id: number; mutation: MutationOutcome }
   | { id: number; url: string }
-  | { id: number; churn: ChurnStatus };
+  | { id: number; churn: ChurnStatus }
+  | { id: number; applied: AppliedMutation }
+  | { id: number; verification: { status: number | null } }
+  | { id: number; deliveries: WebhookDelivery[] };
+
+/** A mutation made through the emulator process: its result and the emulated time it was made. */
+export interface AppliedMutation {
+  result: unknown;
+  at: number;
+}

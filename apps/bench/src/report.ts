@@ -1,3 +1,4 @@
+import { LATENCY_KINDS } from './latency-figures.js';
 import {
   cpuSecondsPer1kDocuments,
   documentMismatches,
@@ -141,6 +142,44 @@ export function steadyTable(workloads: readonly WorkloadResult[]): string {
       'other',
       'sweeps done',
       'changes made',
+    ],
+    rows,
+  );
+}
+
+/** The webhook-latency workload: per kind of change and mode, latency from the mutation (and from the event's delivery). */
+export function latencyTable(workloads: readonly WorkloadResult[]): string {
+  const seconds = (v: number | null) => (v === null ? '–' : fixed(v, 1));
+  const rows = workloads.flatMap((workload) =>
+    (workload.latency ?? []).flatMap((mode) =>
+      LATENCY_KINDS.map((kind) => {
+        const k = mode.byKind[kind];
+        return [
+          mode.ok ? workload.name : `${workload.name} (failed: ${escapeCell(mode.error ?? 'unknown')})`,
+          mode.webhooks
+            ? `webhooks (×${mode.timeScale})`
+            : `polling, every ${mode.pollingIntervalSeconds} s (×${mode.timeScale})`,
+          kind,
+          `${k.samples - k.unseen} / ${k.samples}`,
+          seconds(k.fromMutation.medianSeconds),
+          seconds(k.fromMutation.p95Seconds),
+          mode.webhooks ? seconds(k.fromDelivery.medianSeconds) : '–',
+          mode.webhooks ? seconds(k.fromDelivery.p95Seconds) : '–',
+        ];
+      }),
+    ),
+  );
+  if (rows.length === 0) return '';
+  return alignedTable(
+    [
+      'latency',
+      'mode',
+      'change',
+      'seen',
+      'median from mutation (s)',
+      'p95 from mutation (s)',
+      'median from delivery (s)',
+      'p95 from delivery (s)',
     ],
     rows,
   );

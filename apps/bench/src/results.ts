@@ -1,4 +1,5 @@
 import type { FloorBreakdown } from './floor.js';
+import { LATENCY_KINDS, type LatencyMode } from './latency-figures.js';
 import type { CaptureComparison } from './workspace-shape.js';
 
 export type ContenderName = 'connector' | 'baseline';
@@ -84,6 +85,8 @@ export interface WorkloadResult {
   chart?: string | undefined;
   /** The steady state's figures (kind `steady`). */
   steady?: SteadyFigures | undefined;
+  /** Webhook latency (kind `latency`): webhooks on, then polling alone. */
+  latency?: LatencyMode[] | undefined;
   /** Whether the generated workspace has the shape the workload asks for (large-workspace). */
   shapeChecks?: Target[] | undefined;
 }
@@ -147,10 +150,35 @@ export type WorkloadKind =
   | 'steady'
   | 'markdown-backfill'
   | 'blocks-comparison'
+  | 'steady-webhooks'
+  | 'latency'
   | 'other';
 
 /** Largest share of the daily budget a steady state may spend. */
 export const STEADY_BUDGET_SHARE_LIMIT = 0.2;
+/** Largest share with webhooks on (issue 15). */
+export const STEADY_WEBHOOKS_BUDGET_SHARE_LIMIT = 0.05;
+/** Largest median seconds from an event's delivery to its document on stdout (issue 15). */
+export const WEBHOOK_LATENCY_LIMIT_SECONDS = 5;
+
+/** Webhooks on: every change seen, the median from delivery within the limit, per kind of change. */
+function latencyTargets(workload: WorkloadResult): Target[] {
+  const on = workload.latency?.find((mode) => mode.webhooks);
+  if (!on) return [];
+  return LATENCY_KINDS.flatMap((kind) => {
+    const k = on.byKind[kind];
+    const t = [
+      check(`${workload.name}: ${kind} changes seen with webhooks on`, k.samples - k.unseen, '==', k.samples),
+      check(
+        `${workload.name}: ${kind} median seconds from delivery to stdout`,
+        k.fromDelivery.medianSeconds,
+        '<=',
+        WEBHOOK_LATENCY_LIMIT_SECONDS,
+      ),
+    ];
+    return on.ok ? t : t.map((target) => ({ ...target, met: false }));
+  });
+}
 
 /**
  * The targets of issue 6, evaluated on the connector's runs. A run that failed misses every target
@@ -159,6 +187,10 @@ export const STEADY_BUDGET_SHARE_LIMIT = 0.2;
 export function evaluateTargets(workloads: ReadonlyArray<WorkloadResult & { kind: WorkloadKind }>): Target[] {
   const targets: Target[] = [];
   for (const workload of workloads) {
+    if (workload.kind === 'latency') {
+      targets.push(...latencyTargets(workload));
+      continue;
+    }
     const run = workload.runs.find((r) => r.contender === 'connector');
     if (!run) continue;
     const ok = (t: Target): Target => (run.ok ? t : { ...t, met: false });
@@ -221,6 +253,19 @@ export function evaluateTargets(workloads: ReadonlyArray<WorkloadResult & { kind
       );
       // The capture at the end of a day of churn is reported, not a target: the last changes may be in flight.
       continue;
+    } else if (workload.kind === 'steady-webhooks') {
+      targets.push(check(`${w}: session ran its days, no binding failed`, run.ok ? 1 : 0, '==', 1));
+      targets.push(
+        ok(
+          check(
+            `${w}: requests per emulated day ÷ daily budget`,
+            round(workload.steady?.budgetShare ?? null),
+            '<=',
+            STEADY_WEBHOOKS_BUDGET_SHARE_LIMIT,
+          ),
+        ),
+      );
+      // Compared once the session has run on past the churn (settleMs): a target here.
     }
     targets.push(ok(check(`${w}: documents differing from ground truth`, documentMismatches(run), '==', 0)));
   }

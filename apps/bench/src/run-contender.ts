@@ -21,6 +21,12 @@ export interface SessionOutcome {
   sweeps: Record<string, Record<string, unknown>>;
 }
 
+/** The connector's webhook listener (config `webhooks`): where it listens and the subscription's token. */
+export interface WebhookListener {
+  port: number;
+  verificationToken: string;
+}
+
 /** The start date handed to the connector: before anything the emulator generates. */
 export const BENCH_START_DATE = '2015-01-01T00:00:00.000Z';
 
@@ -33,9 +39,14 @@ export const BENCH_START_DATE = '2015-01-01T00:00:00.000Z';
 export function openRequest(
   target: Target,
   state: unknown,
-  options: { defaultIntervals?: boolean; streams?: readonly StreamName[] } = {},
+  options: {
+    defaultIntervals?: boolean;
+    streams?: readonly StreamName[];
+    webhooks?: WebhookListener | undefined;
+  } = {},
 ): Record<string, unknown> {
   const daily = options.defaultIntervals !== true;
+  const { webhooks } = options;
   return {
     open: {
       capture: {
@@ -44,6 +55,15 @@ export function openRequest(
           credentials: { auth_type: 'token', token: target.token },
           start_date: BENCH_START_DATE,
           advanced: { requests_per_minute: target.requestsPerMinute },
+          ...(webhooks
+            ? {
+                webhooks: {
+                  enabled: true,
+                  port: webhooks.port,
+                  verification_token: webhooks.verificationToken,
+                },
+              }
+            : {}),
         },
         ...(daily ? { intervalSeconds: 86_400 } : {}),
         bindings: (options.streams ?? FLOOR_STREAMS).map((stream) => ({
@@ -86,6 +106,10 @@ export interface ConnectorSessionOptions {
   onStderr?: (line: string) => void;
   /** The bindings (default: the six the floor covers). */
   streams?: readonly StreamName[] | undefined;
+  /** Each stdout message of the connector, parsed (after the reducer has applied it). */
+  onMessage?: (message: unknown) => void;
+  /** Webhooks on: the connector listens on this port for the subscription with this token. */
+  webhooks?: WebhookListener | undefined;
 }
 
 /**
@@ -113,9 +137,10 @@ export async function runConnectorSession(options: ConnectorSessionOptions): Pro
         : { SOURCE_NOTION_CLOCK_START: String(Math.floor(options.clockStartMs)) }),
       LOG_LEVEL: 'info',
     }),
-    input: `${JSON.stringify(openRequest(options.target, options.state, { defaultIntervals: options.defaultIntervals, streams }))}\n`,
+    input: `${JSON.stringify(openRequest(options.target, options.state, { defaultIntervals: options.defaultIntervals, streams, webhooks: options.webhooks }))}\n`,
     onMessage: (message) => {
       reducer.apply(message);
+      options.onMessage?.(message);
       if (!isDone()) documentsAtDone = reducer.documents;
     },
     onStderr: (line) => {

@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import type { WebhookOptions } from '@source-notion/notion-emulator';
 import { DAY_MS } from './churn.js';
 import type { EmulatorHandle } from './emulator-handle.js';
 import { incrementalFloor } from './floor.js';
 import type { RunResult, SteadyFigures } from './results.js';
-import { runConnectorSession, type SessionOutcome } from './run-contender.js';
+import { runConnectorSession, type SessionOutcome, type WebhookListener } from './run-contender.js';
 import type { BenchContext, MeasuredWorkload } from './run-workload.js';
 import {
   attributeRequests,
@@ -14,6 +15,7 @@ import {
   sweepWindowsFromLogs,
   type TimedLogLine,
 } from './steady-attribution.js';
+import { BENCH_VERIFICATION_TOKEN, freePort } from './webhook-listener.js';
 import type { WorkloadSpec } from './workloads.js';
 import { compareCapture, expectedIds } from './workspace-shape.js';
 
@@ -35,6 +37,16 @@ export interface SteadySpec {
   timeScale: number;
   /** Real seconds before the session is abandoned. */
   timeoutSeconds: number;
+  /**
+   * Webhooks on: the emulator delivers its events (these options) to the connector's listener,
+   * which runs with `webhooks.enabled`; the kind is then `steady-webhooks`.
+   */
+  webhooks?: Omit<WebhookOptions, 'url' | 'verificationToken'>;
+  /**
+   * Emulated ms the session goes on after the last day, with the churn over, before the capture is
+   * compared with the ground truth (the last changes' events and refreshes land). Default 0.
+   */
+  settleMs?: number;
 }
 
 /**
@@ -49,9 +61,11 @@ export async function runSteady(
   emulator: EmulatorHandle,
   context: BenchContext,
   backfill: SessionOutcome,
-): Promise<MeasuredWorkload> {
+): Promise<{ workload: MeasuredWorkload; last: SessionOutcome }> {
   const { steady } = spec;
   await emulator.rescale(steady.timeScale);
+  const port = steady.webhooks ? await freePort() : 0;
+  const listener = steady.webhooks ? { port, verificationToken: BENCH_VERIFICATION_TOKEN } : undefined;
   const mark = await emulator.mark();
   const perf0 = performance.now();
   const emulatedNow = () => mark.at + (performance.now() - perf0) * steady.timeScale;
@@ -61,16 +75,32 @@ export async function runSteady(
   context.log(
     `${steady.name}: connector, ${churn.planned} changes over ${totalDays} emulated day(s), the last ${steady.days} measured (×${steady.timeScale}, about ${Math.round(durationMs / steady.timeScale / 1000)} s real)…`,
   );
+  // The subscription starts once the connector listens (its verification request is answered);
+  // a later session (after a daily restart) gets the events retried while it was starting.
+  let subscribed: Promise<{ status: number | null }> | undefined;
+  const subscribe = (line: string) => {
+    if (!steady.webhooks || subscribed) return;
+    if (!line.includes('listening for Notion webhooks') && !line.includes('sweepCompleted')) return;
+    subscribed = emulator.subscribeWebhooks({
+      ...steady.webhooks,
+      url: `http://127.0.0.1:${port}/`,
+      verificationToken: BENCH_VERIFICATION_TOKEN,
+    });
+  };
   const lines: TimedLogLine[] = [];
   const sessions = await runSessions(spec, emulator, context, backfill, {
-    until: () => emulatedNow() >= mark.at + durationMs,
+    webhooks: listener,
+    until: () => emulatedNow() >= mark.at + durationMs + (steady.settleMs ?? 0),
     clockNow: emulatedNow,
     onStderr: (line) => {
+      subscribe(line);
       if (line.includes('sweep')) lines.push({ at: emulatedNow(), line });
     },
   });
+  const verification = subscribed ? (await subscribed).status : null;
   const outcome = sessions.at(-1) ?? backfill;
   const status = await emulator.churnStatus(true);
+  const deliveries = steady.webhooks ? await emulator.webhookDeliveries() : [];
   const after = await emulator.shape();
   const records = await emulator.requests(mark.index);
   const start = mark.at + steady.warmupDays * DAY_MS;
@@ -131,6 +161,22 @@ export async function runSteady(
           )
         ).toFixed(1),
       ),
+      ...(steady.webhooks
+        ? {
+            webhooks: {
+              verificationStatus: verification,
+              events: deliveries.length,
+              delivered: deliveries.filter((d) => d.status === 'delivered').length,
+              failed: deliveries.filter((d) => d.status === 'failed').length,
+              attempts: deliveries.reduce((sum, d) => sum + d.attempts, 0),
+              // Events that needed more than one POST (the listener down between sessions, or busy).
+              retried: deliveries.filter((d) => d.attempts > 1).length,
+              duplicates: deliveries.reduce((sum, d) => sum + d.duplicates, 0),
+              byType: countTypes(deliveries.map((d) => d.type)),
+              settleSeconds: (steady.settleMs ?? 0) / 1000,
+            },
+          }
+        : {}),
       ...(outcome.run.ok ? {} : { stderrTail: outcome.run.stderrTail.slice(-5) }),
     },
   };
@@ -139,9 +185,9 @@ export async function runSteady(
   context.log(
     `  connector: ${run.ok ? 'ok' : `FAILED (${run.error})`}; ${Math.round(perDay)} requests per emulated day = ${(figures.budgetShare * 100).toFixed(1)}% of the daily budget (${REQUEST_KINDS.map((k) => `${k} ${Math.round(figures.byKind[k])}`).join(', ')}); ${status.applied} changes made, ${status.failed} failed`,
   );
-  return {
+  const workload: MeasuredWorkload = {
     name: steady.name,
-    kind: 'steady',
+    kind: steady.webhooks ? 'steady-webhooks' : 'steady',
     description: steady.description,
     requestsPerMinute: spec.rpm,
     timeScale: steady.timeScale,
@@ -165,6 +211,13 @@ export async function runSteady(
       },
     ],
   };
+  return { workload, last: outcome };
+}
+
+function countTypes(types: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const type of types) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
 }
 
 function perDayOf(counts: Record<RequestKind, number>, days: number): Record<RequestKind, number> {
@@ -191,7 +244,12 @@ async function runSessions(
   emulator: EmulatorHandle,
   context: BenchContext,
   backfill: SessionOutcome,
-  options: { until: () => boolean; clockNow: () => number; onStderr: (line: string) => void },
+  options: {
+    until: () => boolean;
+    clockNow: () => number;
+    onStderr: (line: string) => void;
+    webhooks?: WebhookListener | undefined;
+  },
 ): Promise<SessionOutcome[]> {
   const sessions: SessionOutcome[] = [];
   let previous: SessionOutcome = backfill;
@@ -210,6 +268,7 @@ async function runSessions(
       timeoutMs: Math.max(1_000, deadline - performance.now()),
       nodeArgs: context.connectorNodeArgs,
       defaultIntervals: true,
+      webhooks: options.webhooks,
       ...(spec.emulatorClock ? { clockStartMs: options.clockNow() } : {}),
       until: options.until,
       onStderr: options.onStderr,

@@ -230,6 +230,7 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
   let steady: MeasuredWorkload | undefined;
   let blocksComparison: MeasuredWorkload | undefined;
   const markdown = spec.streams?.includes('page_markdown') === true;
+  let steadyWebhooks: MeasuredWorkload | undefined;
   for (const [timeScale, group] of groups) {
     const emulator = await launchEmulator(
       {
@@ -292,8 +293,25 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
       }
       if (spec.steady && connectorBackfill) {
         if (connectorBackfill.run.ok) {
-          steady = await runSteady({ ...spec, steady: spec.steady }, emulator, context, connectorBackfill);
+          const polled = await runSteady(
+            { ...spec, steady: spec.steady },
+            emulator,
+            context,
+            connectorBackfill,
+          );
+          steady = polled.workload;
+          // Webhooks on carries on from where polling alone left the capture.
+          if (spec.steady.webhooks === undefined && spec.steadyWebhooks)
+            steadyWebhooks = (
+              await runSteady({ ...spec, steady: spec.steadyWebhooks }, emulator, context, polled.last)
+            ).workload;
         } else context.log(`${spec.steady.name}: skipped (the backfill failed)`);
+      } else if (spec.steadyWebhooks && connectorBackfill) {
+        if (connectorBackfill.run.ok)
+          steadyWebhooks = (
+            await runSteady({ ...spec, steady: spec.steadyWebhooks }, emulator, context, connectorBackfill)
+          ).workload;
+        else context.log(`${spec.steadyWebhooks.name}: skipped (the backfill failed)`);
       }
       if (!spec.incremental) continue;
 
@@ -321,7 +339,7 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
       await emulator.close();
     }
   }
-  return [backfill, blocksComparison, incremental, steady].filter(
+  return [backfill, blocksComparison, incremental, steady, steadyWebhooks].filter(
     (w): w is MeasuredWorkload => w !== undefined,
   );
 }

@@ -1,8 +1,9 @@
 import type { StreamName } from '@source-notion/core';
-import { type FaultKind, NOTION_LATENCY } from '@source-notion/notion-emulator';
+import { type FaultKind, NOTION_LATENCY, type WebhookOptions } from '@source-notion/notion-emulator';
 import type { ShapeRequirements } from './large-workspace.js';
 import type { ContenderName, WorkloadKind } from './results.js';
 import type { SteadySpec } from './run-steady.js';
+import type { LatencySpec } from './webhook-latency.js';
 
 /** Notion-like response times (emulated ms): the emulator's lognormal, median 350 ms, p99 2 s. */
 export const LATENCY = NOTION_LATENCY;
@@ -44,6 +45,8 @@ export interface WorkloadSpec {
   shapeRequirements?: ShapeRequirements;
   /** After the connector's backfill, a steady state of churn measured against the daily budget. */
   steady?: SteadySpec;
+  /** Then (or, without `steady`, after the backfill) the same with webhooks on (SteadySpec.webhooks). */
+  steadyWebhooks?: SteadySpec;
   /**
    * The connector's clock starts at the emulator's time in every session (SOURCE_NOTION_CLOCK_START),
    * so its schedules (deletion scans, the daily comment refresh, the daily restart) carry on across
@@ -83,6 +86,35 @@ export interface WorkloadSpec {
 }
 
 export type BenchMode = 'quick' | 'full';
+
+/** Notion-like delivery: within about a minute, aggregated, a few duplicates, some out of order. */
+export const BENCH_WEBHOOKS = {
+  delayMs: 30_000,
+  aggregateMs: 30_000,
+  duplicateRate: 0.02,
+  reorder: 0.1,
+} as const satisfies Omit<WebhookOptions, 'url'>;
+
+/**
+ * Latency from a mutation to its document on the connector's stdout, webhooks on vs polling alone
+ * (webhook-latency.ts). Webhooks on runs at a low time scale, so that the connector's own
+ * milliseconds of work stay small in emulated time; polling alone waits minutes to a day, at a high
+ * one. Quick: the tiny workspace, three samples of each kind.
+ */
+export function webhookLatency(mode: BenchMode): LatencySpec {
+  const quick = mode === 'quick';
+  return {
+    name: 'webhook-latency',
+    description: `latency from a mutation (a page edit, a new comment, a page moved to the trash; one every 45 emulated seconds) to its document on stdout, on a ${quick ? 'tiny' : 'small'} workspace at 180 requests/minute, webhooks on (delivered after 30 s, aggregated over 30 s) vs polling alone (the connector's default intervals)`,
+    workspace: quick ? { size: 'tiny', seed: 15 } : { size: 'small', seed: 15 },
+    rpm: 180,
+    samplesPerKind: quick ? 3 : 8,
+    spacingMs: 45_000,
+    on: { timeScale: quick ? 20 : 10, webhooks: BENCH_WEBHOOKS, maxWaitMs: 10 * 60_000 },
+    off: { timeScale: quick ? 1_440 : 300, maxWaitMs: 26 * 3_600_000 },
+    timeoutSeconds: quick ? 600 : 1_800,
+  };
+}
 
 /** The config maximum of `advanced.requests_per_minute`: what the connector is told without a limit. */
 export const UNLIMITED_RPM = 10_000;
@@ -297,6 +329,17 @@ function largeWorkspace(quick: boolean): WorkloadSpec {
     timeScale: quick ? 60 : 40,
     latency: LATENCY,
     contenders: ['connector'],
+    steadyWebhooks: {
+      name: 'large-workspace-steady-webhooks',
+      description: `the same churn with webhooks on (the emulator delivers its events 30 s after each change, aggregated over 30 s, 2% duplicated, 10% out of order, to the connector's listener), the connector at its default intervals, 180 requests/minute`,
+      fraction: 0.01,
+      warmupDays: 0.5,
+      days: 1,
+      timeScale: quick ? 1_440 : 200,
+      timeoutSeconds: quick ? 600 : 1_800,
+      webhooks: BENCH_WEBHOOKS,
+      settleMs: 10 * 60_000,
+    },
     steady: {
       name: 'large-workspace-steady-1pct',
       description: `a day of 1% churn a day on the large workspace (edits, new pages, pages moved to the trash, spread over the day), the connector at its default intervals, 180 requests/minute`,

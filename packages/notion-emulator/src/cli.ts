@@ -4,6 +4,7 @@ import { DEFAULT_TOKEN, type EmulatorOptions, startEmulator } from './emulator.j
 import { parseFaults } from './server/faults.js';
 import { NOTION_LATENCY, parseLatency } from './server/latency.js';
 import { parseLimits } from './server/limits.js';
+import { parseWebhookFlag } from './webhooks/webhook-options.js';
 import type { SizePreset } from './workspace/model.js';
 import { SIZE_PRESETS, type WorkspaceOptions } from './workspace/options.js';
 
@@ -33,6 +34,10 @@ const USAGE = `Usage: notion-emulator [options]
   --limits SPEC|off     Notion's real limits (on by default), e.g. searchPositionCap=11200,
                         searchCapMode=reject,cursorTtlSeconds=180,searchOmitPageRate=0.005,
                         searchOmitDataSourceRate=0.05,computedReferenceLimit=25 (a value of off = none)
+  --webhooks URL[,k=v]  POST Notion's webhook events for mutations to URL (signed; verification request
+                        first), e.g. http://127.0.0.1:8080/,delayMs=2000,aggregateMs=1000,duplicateRate=0.1,
+                        reorder=0.2,maxAttempts=8,retryBaseMs=60000,verificationToken=secret_…,
+                        events=page.created+comment.created (times in emulated ms)
   --help
 `;
 
@@ -70,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
       faults: { type: 'string' },
       'time-scale': { type: 'string' },
       'query-limit': { type: 'string' },
+      webhooks: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -119,6 +125,7 @@ async function main(argv: string[]): Promise<void> {
   if (queryLimit !== undefined) options.queryResultLimit = queryLimit;
   if (values.faults) options.faults = parseFaults(values.faults);
   if (values.limits !== undefined) options.limits = parseLimits(values.limits);
+  if (values.webhooks !== undefined) options.webhooks = parseWebhookFlag(values.webhooks);
 
   const started = performance.now();
   const emulator = await startEmulator(options);
@@ -132,7 +139,12 @@ async function main(argv: string[]): Promise<void> {
       `  workspace: seed ${seed}, ${summary.pages} pages, ${summary.blocks} blocks, ${summary.data_sources} data sources, ${summary.users} users`,
       `  limits: ${options.limits === false ? 'off' : 'on (Notion-like: search cap, cursor expiry, omissions, 25-reference rollups)'}`,
       `  rpm: ${options.rpm ?? 'off'}, time scale: ${timeScale}, latency: ${options.latency ? `${options.latency.medianMs}/${options.latency.p99Ms} ms` : 'off'}`,
-      `  admin: ${emulator.url}/__emulator/{ground-truth,requests,counters,now,reset,mutations,faults}`,
+      `  admin: ${emulator.url}/__emulator/{ground-truth,requests,counters,now,reset,mutations,faults,webhooks}`,
+      ...(options.webhooks
+        ? [
+            `  webhooks: to ${emulator.webhookSubscription()?.url}, verification token ${emulator.webhookSubscription()?.verificationToken}`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );

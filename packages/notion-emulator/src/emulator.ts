@@ -6,6 +6,7 @@ import {
   type GroundTruthSummary,
   summarizeGroundTruth,
 } from './ground-truth.js';
+import { createRandom, hashInts } from './random.js';
 import { handleAdmin, MUTATIONS, type MutationName } from './server/admin.js';
 import type { TokenConfig } from './server/api-context.js';
 import { createCursorCodec } from './server/cursor.js';
@@ -17,6 +18,12 @@ import { createLatencySampler, type LatencyOptions } from './server/latency.js';
 import { type LimitOptions, resolveLimits } from './server/limits.js';
 import { RateLimiter } from './server/rate-limit.js';
 import { type Counters, RequestLog, type RequestLogEntry } from './server/request-log.js';
+import {
+  type WebhookDelivery,
+  WebhookDispatcher,
+  type WebhookVerification,
+} from './webhooks/webhook-dispatcher.js';
+import { resolveWebhookOptions, type WebhookOptions } from './webhooks/webhook-options.js';
 import { normalizeUuid } from './workspace/ids.js';
 import type { WorkspaceOptions } from './workspace/options.js';
 import { Workspace } from './workspace/workspace.js';
@@ -75,6 +82,12 @@ export interface EmulatorOptions {
    * details (search indexing lag, file URL expiry) stay as first answered. Default false.
    */
   responseCache?: boolean;
+  /**
+   * A webhook subscription: the emulator POSTs the events Notion would send for its mutations to
+   * `url`, signed with the verification token, after `delayMs` of emulated time (see WebhookOptions).
+   * Default: none (subscribeWebhooks starts one later).
+   */
+  webhooks?: WebhookOptions;
 }
 
 /** The error one object answers (Emulator.failObject). */
@@ -115,6 +128,17 @@ export interface Emulator {
   clearObjectFailure(id: string): void;
   /** Emulated clock, epoch ms. */
   now(): number;
+  /**
+   * Starts (or re-points) the webhook subscription and POSTs its verification request
+   * `{"verification_token": …}`; resolves with the answer's status (null: no answer).
+   */
+  subscribeWebhooks(options: WebhookOptions): Promise<WebhookVerification>;
+  /** The subscription's URL and verification token; undefined without one. */
+  webhookSubscription(): { url: string; verificationToken: string } | undefined;
+  /** Every webhook event queued so far and how its delivery stands ([] without a subscription). */
+  webhookDeliveries(): WebhookDelivery[];
+  /** Resolves once no webhook event is waiting, in flight, or due for a retry or a duplicate. */
+  webhooksIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -176,6 +200,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return fn.apply(workspace, args);
   };
 
+  const reportError = (error: unknown): void =>
+    (options.onError ?? ((e) => console.error('notion-emulator: unexpected error', e)))(error);
+  let dispatcher: WebhookDispatcher | undefined;
+  const webhookRandom = createRandom(hashInts(seed, 0x70c));
+  const subscribe = (webhookOptions: WebhookOptions): WebhookDispatcher => {
+    const resolved = resolveWebhookOptions(webhookOptions, { seed, random: webhookRandom.next });
+    if (dispatcher) dispatcher.reconfigure(resolved);
+    else
+      dispatcher = new WebhookDispatcher({
+        options: resolved,
+        workspace,
+        clock,
+        scope: { readComments: [...tokens.values()][0]?.readComments ?? true },
+        onError: reportError,
+      });
+    return dispatcher;
+  };
+
   const failures = new Map<string, ApiError>();
   const failureKey = (id: string): string => {
     const key = normalizeUuid(id);
@@ -212,7 +254,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       failures.delete(failureKey(id));
     },
     now: () => clock.now(),
+    subscribeWebhooks: (webhookOptions) => subscribe(webhookOptions).verify(),
+    webhookSubscription: () =>
+      dispatcher && { url: dispatcher.url, verificationToken: dispatcher.verificationToken },
+    webhookDeliveries: () => dispatcher?.deliveries() ?? [],
+    webhooksIdle: () => dispatcher?.idle() ?? Promise.resolve(),
     close: async () => {
+      dispatcher?.close();
       await api.close();
     },
   };
@@ -229,11 +277,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     responseCache: options.responseCache === true,
     failures,
     admin: (method, adminUrl, body) => handleAdmin({ ...emulator, mutate }, method, adminUrl, body),
-    onError:
-      options.onError ??
-      ((error) => {
-        console.error('notion-emulator: unexpected error', error);
-      }),
+    onError: reportError,
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -247,5 +291,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const address = api.server.address() as AddressInfo;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   emulator.url = url;
+  if (options.webhooks) {
+    const started = subscribe(options.webhooks);
+    // The receiver may not be listening yet: the answer only shows in what the receiver saw.
+    if (options.webhooks.verifyOnStart !== false) void started.verify();
+  }
   return emulator;
 }

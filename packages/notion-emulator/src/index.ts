@@ -22,6 +22,15 @@ export { DEFAULT_LIMITS, type LimitOptions, NO_LIMITS, type ResolvedLimits } fro
 export type { Counters, RequestLogEntry } from './server/request-log.js';
 // An emulator with test defaults.
 export { startTestEmulator } from './test-emulator.js';
+// Webhook deliveries: what the emulator sends for its mutations, and how each delivery stands.
+export type { WebhookDelivery, WebhookVerification } from './webhooks/webhook-dispatcher.js';
+export type { WebhookEntityType, WebhookEventDraft, WebhookRef } from './webhooks/webhook-events.js';
+export {
+  AGGREGATED_EVENT_TYPES,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+  type WebhookOptions,
+} from './webhooks/webhook-options.js';
 // Editing a block.
 export type { EditBlockChanges } from './workspace/block-mutations.js';
 // Adding a comment.
@@ -30,6 +39,12 @@ export type { AddCommentOptions } from './workspace/comment-mutations.js';
 export type { AddDataSourceOptions, AddPageOptions } from './workspace/creation-mutations.js';
 // Workspace size presets.
 export type { SizePreset } from './workspace/model.js';
+// Hearing every workspace mutation.
+export type {
+  MutationListener,
+  WorkspaceMutation,
+  WorkspaceMutationName,
+} from './workspace/mutation-listener.js';
 // The workspace generator's knobs.
 export type { WorkspaceOptions } from './workspace/options.js';
 // Editing a page.

@@ -1,3 +1,5 @@
+import type { WebhookOptions } from '../webhooks/webhook-options.js';
+import type { WorkspaceMutationName } from '../workspace/mutation-listener.js';
 import type { ErrorCode } from './errors.js';
 import type { FaultKind, InjectOptions } from './faults.js';
 import type { AdminResponse } from './http-server.js';
@@ -15,6 +17,9 @@ export interface AdminTarget {
   failObject(id: string, failure: { status: number; code: ErrorCode; message?: string }): void;
   clearObjectFailure(id: string): void;
   mutate(op: string, args: unknown[]): unknown;
+  webhookDeliveries(): unknown;
+  webhookSubscription(): { url: string; verificationToken: string } | undefined;
+  subscribeWebhooks(options: WebhookOptions): Promise<unknown>;
 }
 
 export const MUTATIONS = [
@@ -33,7 +38,7 @@ export const MUTATIONS = [
   'addDataSource',
   'addPage',
   'hideFromSearch',
-] as const;
+] as const satisfies readonly WorkspaceMutationName[];
 export type MutationName = (typeof MUTATIONS)[number];
 
 function error(status: number, message: string): AdminResponse {
@@ -66,6 +71,8 @@ function parse(body: string): Record<string, unknown> | undefined {
  *   GET  /__emulator/now                        POST /__emulator/reset   (counters, request log, rate windows)
  *   POST /__emulator/mutations {op, args}       POST /__emulator/faults {kind, route?, count?}
  *   POST /__emulator/object-failures {id, status, code, message?}   (status 0: clears the id's failure)
+ *   GET  /__emulator/webhooks   (the subscription and every event's delivery)
+ *   POST /__emulator/webhooks {url, ...WebhookOptions}   (subscribes; the verification request follows)
  */
 export function handleAdmin(target: AdminTarget, method: string, url: URL, body: string): AdminResponse {
   const path = url.pathname.replace(/\/+$/, '');
@@ -123,6 +130,22 @@ export function handleAdmin(target: AdminTarget, method: string, url: URL, body:
             ...(typeof parsed.message === 'string' ? { message: parsed.message } : {}),
           });
         return { status: 200, body: { ok: true } };
+      }
+      case 'GET /__emulator/webhooks':
+        return {
+          status: 200,
+          body: {
+            subscription: target.webhookSubscription() ?? null,
+            deliveries: target.webhookDeliveries(),
+          },
+        };
+      case 'POST /__emulator/webhooks': {
+        const parsed = parse(body);
+        if (!parsed || typeof parsed.url !== 'string')
+          return error(400, 'body must be {"url": "<http(s) URL>", ...webhook options}');
+        const sent = target.subscribeWebhooks(parsed as unknown as WebhookOptions);
+        sent.catch(() => {}); // the outcome shows in what the receiver saw, and in GET /__emulator/webhooks
+        return { status: 200, body: { ok: true, subscription: target.webhookSubscription() ?? null } };
       }
       default:
         return error(404, `no admin route ${route}`);

@@ -10,6 +10,7 @@ import {
 import { generateWorkspaceData, type WorkspaceData } from './generate.js';
 import type { DatabaseRecord, DataSourceRecord, PageRecord, UserRecord } from './model.js';
 import type { MutationContext } from './mutation-context.js';
+import type { MutationListener, WorkspaceMutationName } from './mutation-listener.js';
 import type { ResolvedWorkspaceOptions, WorkspaceOptions } from './options.js';
 import { type FoundBlock, type FoundComment, PageContentStore } from './page-content-store.js';
 import {
@@ -40,6 +41,7 @@ export class Workspace {
   private readonly store: PageContentStore;
   private readonly visibility: Visibility;
   private readonly mutation: MutationContext;
+  private readonly listeners = new Set<MutationListener>();
 
   constructor(options: WorkspaceOptions = {}) {
     this.data = generateWorkspaceData(options);
@@ -62,6 +64,23 @@ export class Workspace {
   }
   now(): number {
     return this.clock();
+  }
+
+  /** Hears every mutation from now on (webhooks); returns the function that stops it. */
+  onMutation(listener: MutationListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Applies one mutation, telling the listeners before and after (the one place they hear from). */
+  private run<T>(op: WorkspaceMutationName, args: readonly unknown[], apply: () => T): T {
+    if (this.listeners.size === 0) return apply();
+    const after = [...this.listeners].map((listener) => listener({ op, args }));
+    const result = apply();
+    for (const done of after) done?.(result);
+    return result;
   }
 
   // ---------- lookups ----------
@@ -149,74 +168,80 @@ export class Workspace {
 
   /** Edits a page's properties (all derived values change) and optionally its title. */
   editPage(id: string, changes: EditPageChanges = {}): void {
-    editPage(this.mutation, id, changes);
+    this.run('editPage', [id, changes], () => editPage(this.mutation, id, changes));
   }
 
   /** Edits a block's content; bumps the block and its page. */
   editBlock(id: string, changes: EditBlockChanges = {}): void {
-    editBlock(this.mutation, id, changes);
+    this.run('editBlock', [id, changes], () => editBlock(this.mutation, id, changes));
   }
 
   /** Appends `count` blocks (paragraphs by default) to a page or block; returns their ids. */
   appendBlocks(parentId: string, count = 1, type: BlockType = 'paragraph'): string[] {
-    return appendBlocks(this.mutation, parentId, count, type);
+    return this.run('appendBlocks', [parentId, count, type], () =>
+      appendBlocks(this.mutation, parentId, count, type),
+    );
   }
 
   /** Deletes (trashes) a block: it leaves its parent's children; GET on it answers in_trash. */
   deleteBlock(id: string): void {
-    deleteBlock(this.mutation, id);
+    this.run('deleteBlock', [id], () => deleteBlock(this.mutation, id));
   }
 
   /** Moves a block (with its subtree) under another page or block, possibly in another page. */
   moveBlock(id: string, newParentId: string): void {
-    moveBlock(this.mutation, id, newParentId);
+    this.run('moveBlock', [id, newParentId], () => moveBlock(this.mutation, id, newParentId));
   }
 
   trashPage(id: string): void {
-    trashPage(this.mutation, id);
+    this.run('trashPage', [id], () => trashPage(this.mutation, id));
   }
 
   restorePage(id: string): void {
-    restorePage(this.mutation, id);
+    this.run('restorePage', [id], () => restorePage(this.mutation, id));
   }
 
   /** Deletes a page for good: 404 from now on, like an unshared page. */
   purgePage(id: string): void {
-    purgePage(this.mutation, id);
+    this.run('purgePage', [id], () => purgePage(this.mutation, id));
   }
 
   /** Stops sharing a page (and so its descendants) with the integration: 404. */
   unsharePage(id: string): void {
-    unsharePage(this.mutation, id);
+    this.run('unsharePage', [id], () => unsharePage(this.mutation, id));
   }
 
   sharePage(id: string): void {
-    sharePage(this.mutation, id);
+    this.run('sharePage', [id], () => sharePage(this.mutation, id));
   }
 
   /** Adds an unresolved comment on a page or block (does not bump the page); returns its id. */
   addComment(pageOrBlockId: string, options: AddCommentOptions = {}): string {
-    return addComment(this.mutation, pageOrBlockId, options);
+    return this.run('addComment', [pageOrBlockId, options], () =>
+      addComment(this.mutation, pageOrBlockId, options),
+    );
   }
 
   /** Resolves a comment's whole discussion (the API stops listing it). */
   resolveComment(id: string): void {
-    resolveComment(this.mutation, id);
+    this.run('resolveComment', [id], () => resolveComment(this.mutation, id));
   }
 
   /** Adds a data source (with a few rows) to a database; returns the data source id. */
   addDataSource(databaseId: string, options: AddDataSourceOptions = {}): string {
-    return addDataSource(this.mutation, databaseId, options);
+    return this.run('addDataSource', [databaseId, options], () =>
+      addDataSource(this.mutation, databaseId, options),
+    );
   }
 
   /** Creates a page under a page, a data source (a row) or the workspace (no parent id). */
   addPage(parentId?: string, options: AddPageOptions = {}): string {
-    return addPage(this.mutation, parentId, options);
+    return this.run('addPage', [parentId, options], () => addPage(this.mutation, parentId, options));
   }
 
   /** Search will never return this page or data source (search is not exhaustive). */
   hideFromSearch(id: string): void {
-    hideFromSearch(this.mutation, id);
+    this.run('hideFromSearch', [id], () => hideFromSearch(this.mutation, id));
   }
 }
 
