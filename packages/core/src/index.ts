@@ -77,6 +77,8 @@ export {
 } from './pages/capture-hub.js';
 // Climbing to the parent of a found page.
 export { type ParentRef, parentRefOf } from './pages/climb.js';
+// Page property values past 25 references, completed through the property item endpoint.
+export { type CompletedPages, completePageOnce, createCompletedPages } from './pages/completed-pages.js';
 // The data source listing the databases, data_sources and page streams share.
 export {
   type DataSourceListing,
@@ -107,6 +109,13 @@ export {
 } from './pages/page-markdown.js';
 // The Notion page object.
 export { type NotionPage, notionPageSchema, retrievePage } from './pages/page-objects.js';
+export {
+  completePage,
+  completePropertyValue,
+  isTruncatedProperty,
+  PROPERTY_REFERENCE_CAP,
+  truncatedProperties,
+} from './pages/page-properties.js';
 // The page engine's persisted state and its views during a sweep.
 export {
   initialPageSweepState,
