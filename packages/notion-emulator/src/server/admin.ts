@@ -33,6 +33,9 @@ export const MUTATIONS = [
   'addDataSource',
   'addPage',
   'hideFromSearch',
+  'addProperty',
+  'renameProperty',
+  'retypeProperty',
 ] as const;
 export type MutationName = (typeof MUTATIONS)[number];
 
