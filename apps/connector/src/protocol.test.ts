@@ -247,7 +247,14 @@ describe('spec', () => {
 describe('discover', () => {
   it('proposes one binding per stream, keyed by /id, with deletions reduced as deletes (snapshot)', async () => {
     const { bindings } = await discover('ntn_test_full_capabilities');
-    expect(bindings.map((b) => b.recommendedName)).toEqual([...STREAMS]);
+    // The six fixed streams, then one binding per data source: its rows as typed columns.
+    const dataSources = emulator.groundTruth().data_sources;
+    expect(bindings.map((b) => b.recommendedName).slice(0, STREAMS.length)).toEqual([...STREAMS]);
+    const typed = bindings.slice(STREAMS.length);
+    expect(typed.map((b) => (b.resourceConfig as { stream: string }).stream).sort()).toEqual(
+      dataSources.map((source) => `rows.${source.id}`).sort(),
+    );
+    expect(new Set(typed.map((b) => b.recommendedName)).size).toBe(dataSources.length);
     for (const binding of bindings) {
       expect(binding.key).toEqual(['/id']);
       expect(binding.disable).toBeUndefined();
@@ -572,6 +579,18 @@ describe('source-notion preview', () => {
     const state = JSON.parse(readFileSync(join(dir, 'out', 'state.json'), 'utf8')) as {
       bindingStateV1: object;
     };
-    expect(Object.keys(state.bindingStateV1).sort()).toEqual([...STREAMS].sort());
+    // Beside the six fixed collections, one per data source: its rows as typed columns.
+    const typed = Object.keys(state.bindingStateV1).filter((key) => !(STREAMS as readonly string[]).includes(key));
+    expect(typed.sort()).toEqual(['notes', 'projects', 'tasks']);
+    const rows = typed.flatMap((name) =>
+      readFileSync(join(dir, 'out', `${name}.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { id: string }).id),
+    );
+    const truthRows = expected.pages
+      .filter((page) => (page as { parent?: { type?: string } }).parent?.type === 'data_source_id')
+      .map((page) => (page as { id: string }).id);
+    expect(new Set(rows)).toEqual(new Set(truthRows));
   });
 });

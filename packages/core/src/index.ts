@@ -89,7 +89,12 @@ export {
   listDataSources,
 } from './pages/data-source-listings.js';
 // Naming an object skipped for one sweep (unreadable data source or database).
-export { parentDataSourceIdOf, titleOf, warnSkipped } from './pages/database-resolution.js';
+export {
+  parentDatabaseIdOf,
+  parentDataSourceIdOf,
+  titleOf,
+  warnSkipped,
+} from './pages/database-resolution.js';
 // What page discovery reports (data sources skipped, a search cut short).
 export { type DiscoveredPage, type DiscoveryStats, emptyDiscoveryStats } from './pages/discovery.js';
 // Pages found outside discovery, shared by the page sweeps of a capture while they run.
