@@ -580,7 +580,9 @@ describe('source-notion preview', () => {
       bindingStateV1: object;
     };
     // Beside the six fixed collections, one per data source: its rows as typed columns.
-    const typed = Object.keys(state.bindingStateV1).filter((key) => !(STREAMS as readonly string[]).includes(key));
+    const typed = Object.keys(state.bindingStateV1).filter(
+      (key) => !(STREAMS as readonly string[]).includes(key),
+    );
     expect(typed.sort()).toEqual(['notes', 'projects', 'tasks']);
     const rows = typed.flatMap((name) =>
       readFileSync(join(dir, 'out', `${name}.jsonl`), 'utf8')

@@ -127,7 +127,7 @@ describe('typed rows through the protocol', () => {
     const stream = `rows.${projects.id}`;
 
     const discovered = await call(emu, { discover: { connectorType: 'IMAGE', config: config(emu.token) } });
-    const bindings = (discovered[0]?.discovered as { bindings: Array<Line & { documentSchema: Schema }> })
+    const bindings = (discovered[0]!.discovered as { bindings: Array<Line & { documentSchema: Schema }> })
       .bindings;
     const binding = bindings.find((b) => (b.resourceConfig as { stream: string }).stream === stream)!;
     expect(binding.recommendedName).toBe('projects');
