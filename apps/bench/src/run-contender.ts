@@ -33,7 +33,7 @@ export const BENCH_START_DATE = '2015-01-01T00:00:00.000Z';
 export function openRequest(
   target: Target,
   state: unknown,
-  options: { defaultIntervals?: boolean; streams?: readonly StreamName[] } = {},
+  options: { defaultIntervals?: boolean; streams?: readonly string[] } = {},
 ): Record<string, unknown> {
   const daily = options.defaultIntervals !== true;
   return {
@@ -84,8 +84,11 @@ export interface ConnectorSessionOptions {
   until?: () => boolean;
   /** Each stderr line of the connector. */
   onStderr?: (line: string) => void;
-  /** The bindings (default: the six the floor covers). */
-  streams?: readonly StreamName[] | undefined;
+  /**
+   * The bindings (default: the six the floor covers): streams, and `rows.<data source id>` for a
+   * data source's typed rows.
+   */
+  streams?: readonly string[] | undefined;
 }
 
 /**
