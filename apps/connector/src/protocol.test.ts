@@ -562,12 +562,18 @@ describe('source-notion preview', () => {
     preview.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
     });
-    const guard = setTimeout(() => preview.kill('SIGINT'), 45_000);
+    let guarded = false;
+    const guard = setTimeout(() => {
+      guarded = true;
+      preview.kill('SIGINT');
+    }, 45_000);
     const code = await new Promise<number | null>((resolve) =>
       preview.once('close', (exitCode) => resolve(exitCode)),
     );
     clearTimeout(guard);
     expect(code, output).toBe(0);
+    // Every binding, the typed rows ones too, completed its sweep: the preview ended by itself.
+    expect(guarded, output).toBe(false);
     expect(output).toMatch(/collection\s+captured\s+deleted\s+total/);
     const expected = expectedCollections();
     for (const stream of STREAMS) {
