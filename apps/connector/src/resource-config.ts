@@ -6,7 +6,7 @@ import { z } from 'zod';
 export const SYNC_MODES = ['incremental', 'full_refresh'] as const satisfies readonly SyncMode[];
 
 /** `rows.<data source id>`: the typed rows of one data source (discover proposes one per data source). */
-const TYPED_ROWS_STREAM = /^rows\.[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+const TYPED_ROWS_STREAM = /^rows\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STREAM_CHOICES = `${STREAM_NAMES.join(', ')}, or rows.<data source id> (a data source's typed rows)`;
 
 /** One binding's resource config. `namespace` and `cursorField` come from older specs and are ignored. */
@@ -89,7 +89,7 @@ export function parseResourceConfig(raw: unknown, where = 'resourceConfig'): Res
       value === undefined
         ? `${field} is missing: set it to one of ${STREAM_CHOICES}`
         : typeof value === 'string' && value.startsWith('rows.')
-          ? `${field} ${JSON.stringify(value).slice(0, 60)} does not name a data source: use rows.<data source id> with the data source's UUID (as discover proposes it)`
+          ? `${field} ${JSON.stringify(value).slice(0, 60)} does not name a data source: use rows.<data source id>, the data source's UUID in lowercase with dashes (as discover proposes it)`
           : `${field} ${JSON.stringify(value)?.slice(0, 60)} is not a Notion stream: use one of ${STREAM_CHOICES}`;
   } else if (path === 'syncMode') {
     message = `${field} must be one of ${SYNC_MODES.join(', ')}`;
