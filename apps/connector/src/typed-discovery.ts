@@ -33,29 +33,40 @@ function slug(text: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
+/** Names taken more than once in `names`, or by one of the six fixed collections. */
+function clashes(names: Iterable<string>): Set<string> {
+  const seen = new Set<string>(STREAM_NAMES);
+  const taken = new Set<string>(STREAM_NAMES);
+  for (const name of names) {
+    if (seen.has(name)) taken.add(name);
+    seen.add(name);
+  }
+  return taken;
+}
+
 /**
- * Readable collection names for data sources, stable across discovers: the database title, with
- * the data source's own title after it when it differs (a database with several data sources),
- * as lowercase words joined by `_` ("Projects" → `projects`, "Projects / Archive" →
- * `projects_archive`); `untitled` without a title. Names that collide (with each other or with the
- * six fixed collections) get the data source id's first 8 hex digits appended.
+ * Readable collection names for data sources, stable across discovers, as lowercase words joined
+ * by `_`: the data source's title ("Tasks" → `tasks`), or the database's when the data source has
+ * none; where two data sources would share a name (or take a fixed collection's), the database
+ * title goes first (`roadmap_tasks`), and where that still collides, the data source id's first 8
+ * hex digits go last; `untitled` without any title.
  */
 export function recommendedNames(sources: readonly DataSourceTitles[]): Map<string, string> {
-  const base = new Map<string, string>();
-  for (const source of sources) {
-    const parts = [source.database, source.dataSource].filter(
-      (part, i, all): part is string =>
-        part !== undefined && part.trim() !== '' && (i === 0 || part !== all[0]),
-    );
-    base.set(source.id, slug(parts.join(' ')) || 'untitled');
-  }
-  const counts = new Map<string, number>();
-  for (const name of base.values()) counts.set(name, (counts.get(name) ?? 0) + 1);
-  const fixed = new Set<string>(STREAM_NAMES);
+  const titled = (text: string | undefined) => (text === undefined ? '' : slug(text));
   const names = new Map<string, string>();
-  for (const [id, name] of base) {
-    const clash = (counts.get(name) ?? 0) > 1 || fixed.has(name);
-    names.set(id, clash ? `${name}_${id.replace(/-/g, '').slice(0, 8)}` : name);
+  for (const source of sources)
+    names.set(source.id, titled(source.dataSource) || titled(source.database) || 'untitled');
+  let taken = clashes(names.values());
+  for (const source of sources) {
+    const name = names.get(source.id)!;
+    if (!taken.has(name)) continue;
+    const database = titled(source.database);
+    if (database !== '' && database !== name) names.set(source.id, `${database}_${name}`);
+  }
+  taken = clashes(names.values());
+  for (const source of sources) {
+    const name = names.get(source.id)!;
+    if (taken.has(name)) names.set(source.id, `${name}_${source.id.replace(/-/g, '').slice(0, 8)}`);
   }
   return names;
 }
@@ -67,21 +78,19 @@ export function recommendedNames(sources: readonly DataSourceTitles[]): Map<stri
  */
 export async function discoverTypedRows(notion: NotionClient, logger: Logger): Promise<TypedBinding[]> {
   const listing = listDataSources(notion, { needsObjects: true });
-  const sources: Array<{
-    id: string;
-    titles: DataSourceTitles;
-    properties: DataSourceProperties | undefined;
-  }> = [];
-  for await (const source of listing.results) {
-    if (isInTrash(source as { in_trash?: unknown })) continue;
+  const listed: Array<Record<string, unknown> & { id: string }> = [];
+  for await (const source of listing.results)
+    if (!isInTrash(source as { in_trash?: unknown })) listed.push(source);
+  // The databases the listing read are final once its results are.
+  const sources = listed.map((source) => {
     const databaseId = parentDatabaseIdOf(source);
     const database = databaseId === undefined ? undefined : listing.databases.get(databaseId);
-    sources.push({
+    return {
       id: source.id,
       titles: { id: source.id, database: titleOf(database), dataSource: titleOf(source) },
       properties: source.properties as DataSourceProperties | undefined,
-    });
-  }
+    };
+  });
   sources.sort((a, b) => a.id.localeCompare(b.id));
   const names = recommendedNames(sources.map((s) => s.titles));
   logger.info(`discovered ${sources.length} data source(s): one typed rows binding each`);
