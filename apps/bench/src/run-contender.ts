@@ -1,4 +1,3 @@
-import type { StreamName } from '@source-notion/core';
 import { type CaptureReducer, createCaptureReducer } from './capture-reducer.js';
 import { type ChildRunResult, runChild } from './child-run.js';
 import { FLOOR_STREAMS } from './workspace-shape.js';
