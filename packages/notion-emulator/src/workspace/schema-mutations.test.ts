@@ -69,5 +69,6 @@ describe('schema mutations', () => {
     expect(() => e.workspace.renameProperty(ds.id, 'Nope', 'X')).toThrow(/no property/);
     expect(() => e.workspace.addProperty(ds.id, 'relation', 'Link')).toThrow(/cannot create/);
     expect(() => e.workspace.retypeProperty(ds.id, 'title', 'number')).toThrow(/title/);
+    expect(() => e.workspace.addProperty(ds.id, 'title', 'Second title')).toThrow(/one title/);
   });
 });

@@ -34,6 +34,7 @@ function checkName(ds: DataSourceRecord, name: string, except?: number): void {
 
 function checkType(type: PropertyType): void {
   if (NEEDS_TARGET.has(type)) throw new WorkspaceError(`a schema mutation cannot create a ${type} property`);
+  if (type === 'title') throw new WorkspaceError('a data source has one title property');
 }
 
 /** A new definition of `type` (options drawn for select types), built beside the existing ones. */
