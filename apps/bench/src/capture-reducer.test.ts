@@ -29,6 +29,18 @@ describe('createCaptureReducer', () => {
     expect(reducer.state).toEqual({ bindingStateV1: { blocks: { cursor: 'a' }, pages: { cursor: 'b' } } });
   });
 
+  it('takes a sourced schema as no document, and only for a binding it knows', () => {
+    const reducer = createCaptureReducer(['pages', 'rows.ds']);
+    reducer.apply({ sourcedSchema: { binding: 1, schema_json: { type: 'object' } } });
+    reducer.apply(captured(1, { id: 'r1' }));
+    reducer.apply(checkpoint({}));
+    expect([...(reducer.collections['rows.ds'] ?? [])]).toEqual(['r1']);
+    expect(reducer.documents).toBe(1);
+    expect(() => reducer.apply({ sourcedSchema: { binding: 2, schema_json: {} } })).toThrow(
+      /unknown binding/,
+    );
+  });
+
   it('merges checkpoints as RFC 7396 patches and replaces without mergePatch', () => {
     const reducer = createCaptureReducer(['pages'], { state: { bindingStateV1: { pages: { a: 1, b: 2 } } } });
     reducer.apply(checkpoint({ bindingStateV1: { pages: { a: null, c: 3 } } }));

@@ -78,6 +78,13 @@ export function createCaptureReducer(
       opened = true;
       return;
     }
+    if (isRecord(message.sourcedSchema)) {
+      // A binding's widened schema (a data source's typed rows): the runtime's business, not a document.
+      const { binding } = message.sourcedSchema;
+      if (typeof binding !== 'number' || bindingCollections[binding] === undefined)
+        throw new RangeError(`sourcedSchema for unknown binding ${String(binding)}`);
+      return;
+    }
     throw new TypeError(`unexpected message on a capture's stdout: ${JSON.stringify(message).slice(0, 200)}`);
   };
 

@@ -114,7 +114,9 @@ export function cpuSecondsPer1kDocuments(run: RunResult): number | null {
 
 /** Documents that differ from the ground truth (missing + extra, every collection). */
 export function documentMismatches(run: RunResult): number {
-  return Object.values(run.comparison.collections).reduce((sum, c) => sum + c.missing + c.extra, 0);
+  const typed = run.comparison.typedRows;
+  const collections = [...Object.values(run.comparison.collections), ...(typed ? [typed] : [])];
+  return collections.reduce((sum, c) => sum + c.missing + c.extra, 0);
 }
 
 export function check(
@@ -268,6 +270,34 @@ export function evaluateTargets(workloads: ReadonlyArray<WorkloadResult & { kind
       // Compared once the session has run on past the churn (settleMs): a target here.
     }
     targets.push(ok(check(`${w}: documents differing from ground truth`, documentMismatches(run), '==', 0)));
+  }
+  targets.push(...typedRowsTargets(workloads));
+  return targets;
+}
+
+/**
+ * A workload `<base>-typed` (a typed rows binding per data source) against `<base>`, both in the
+ * run: typed rows add no request (requests ÷ minimum unchanged on a backfill), and on the overhead
+ * workload at most 15% CPU per row (the same rows in both: the ratio of their CPU seconds).
+ */
+function typedRowsTargets(workloads: ReadonlyArray<WorkloadResult & { kind: WorkloadKind }>): Target[] {
+  const targets: Target[] = [];
+  const connectorRun = (w: WorkloadResult | undefined) => w?.runs.find((r) => r.contender === 'connector');
+  for (const workload of workloads) {
+    if (!workload.name.endsWith('-typed')) continue;
+    const base = workloads.find((w) => w.name === workload.name.slice(0, -'-typed'.length));
+    const run = connectorRun(workload);
+    const baseRun = connectorRun(base);
+    if (!base || !run || !baseRun) continue;
+    const ok = (t: Target): Target => (run.ok && baseRun.ok ? t : { ...t, met: false });
+    const w = workload.name;
+    if (workload.kind === 'backfill') {
+      const more = requestsOverMinimum(workload, run) - requestsOverMinimum(base, baseRun);
+      targets.push(ok(check(`${w}: requests ÷ minimum, more than without typed rows`, round(more), '<=', 0)));
+    } else if (workload.kind === 'overhead') {
+      const ratio = baseRun.cpuSeconds > 0 ? run.cpuSeconds / baseRun.cpuSeconds : null;
+      targets.push(ok(check(`${w}: CPU per row ÷ without typed rows`, round(ratio), '<=', 1.15)));
+    }
   }
   return targets;
 }

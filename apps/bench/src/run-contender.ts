@@ -1,4 +1,3 @@
-import type { StreamName } from '@source-notion/core';
 import { type CaptureReducer, createCaptureReducer } from './capture-reducer.js';
 import { type ChildRunResult, runChild } from './child-run.js';
 import { FLOOR_STREAMS } from './workspace-shape.js';
@@ -41,7 +40,7 @@ export function openRequest(
   state: unknown,
   options: {
     defaultIntervals?: boolean;
-    streams?: readonly StreamName[];
+    streams?: readonly string[];
     webhooks?: WebhookListener | undefined;
   } = {},
 ): Record<string, unknown> {
@@ -104,8 +103,11 @@ export interface ConnectorSessionOptions {
   until?: () => boolean;
   /** Each stderr line of the connector. */
   onStderr?: (line: string) => void;
-  /** The bindings (default: the six the floor covers). */
-  streams?: readonly StreamName[] | undefined;
+  /**
+   * The bindings (default: the six the floor covers): streams, and `rows.<data source id>` for a
+   * data source's typed rows.
+   */
+  streams?: readonly string[] | undefined;
   /** Each stdout message of the connector, parsed (after the reducer has applied it). */
   onMessage?: (message: unknown) => void;
   /** Webhooks on: the connector listens on this port for the subscription with this token. */

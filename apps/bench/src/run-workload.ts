@@ -103,7 +103,7 @@ export function measure(
     cpuSeconds: run.sample.cpuSeconds,
     documents: outcome.documentsAtDone,
     documentsPerSecond: activeRealSeconds > 0 ? outcome.documentsAtDone / activeRealSeconds : 0,
-    comparison: compareCapture(reducer.collections, expectedIds(truth), streams),
+    comparison: compareCapture(reducer.collections, expectedIds(truth), streams, truth.rowDataSources),
     notes: {
       requestsByRoute: countBy(records, (r) => r.route ?? '(other)'),
       // Requests per 60 s of emulated time from the first request: how the budget was used.
@@ -184,7 +184,7 @@ async function session(
   emulator: EmulatorHandle,
   context: BenchContext,
   previous: SessionOutcome | undefined,
-  streams?: readonly StreamName[],
+  streams?: readonly string[],
 ): Promise<SessionOutcome> {
   const target: Target = {
     url: emulator.url,
@@ -359,18 +359,22 @@ async function measuredSession(
   truth: WorkspaceShape,
   workload: MeasuredWorkload,
 ): Promise<SessionOutcome> {
+  // With typedRows, a typed rows binding per data source beside the workload's streams.
+  const typed =
+    contender === 'connector' && spec.typedRows ? truth.dataSources.map((id) => `rows.${id}`) : [];
+  const bindings = typed.length > 0 ? [...(spec.streams ?? FLOOR_STREAMS), ...typed] : undefined;
   if (spec.instantApi) {
     // Fills the emulator's response cache with this contender's own requests; not measured.
     context.log(`  ${contender}: warm-up session (fills the emulator's response cache)…`);
     await emulator.resetRateLimits();
-    const warm = await session(contender, spec, timeScale, emulator, context, previous);
+    const warm = await session(contender, spec, timeScale, emulator, context, previous, bindings);
     if (!warm.run.ok)
       throw new Error(`${contender}: the warm-up session failed: ${warm.run.error ?? 'unknown error'}`);
   }
   await emulator.resetRateLimits();
   const emulatorBefore = sampleProcess(emulator.pid);
   const mark = await takeMark(emulator);
-  const outcome = await session(contender, spec, timeScale, emulator, context, previous);
+  const outcome = await session(contender, spec, timeScale, emulator, context, previous, bindings);
   const emulatorAfter = sampleProcess(emulator.pid);
   const records = await emulator.requests(mark.index);
   const streams = contender === 'connector' ? (spec.streams ?? FLOOR_STREAMS) : FLOOR_STREAMS;

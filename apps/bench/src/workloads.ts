@@ -83,6 +83,11 @@ export interface WorkloadSpec {
    * measured as its own workload: what a block walk costs next to `streams`.
    */
   blocksComparison?: { name: string; description: string };
+  /**
+   * The connector also captures one typed rows binding per data source (`rows.<id>`). A workload
+   * named `<base>-typed` is measured against `<base>`: the same requests, CPU within 15%.
+   */
+  typedRows?: boolean;
 }
 
 export type BenchMode = 'quick' | 'full';
@@ -229,11 +234,26 @@ export function workloads(mode: BenchMode): WorkloadSpec[] {
       timeoutSeconds: 900,
     },
   ];
+  // The same two workloads with a typed rows binding per data source: no request more, CPU within 15%.
+  const typedVariants = classic
+    .filter((spec) => ['backfill-small-180', 'overhead'].includes(spec.name))
+    .map(typed);
   return [
-    ...classic.map((spec) => ({ ...spec, limits: false as const })),
+    ...[...classic, ...typedVariants].map((spec) => ({ ...spec, limits: false as const })),
     largeWorkspace(quick),
     pageMarkdown(quick, scale180),
   ];
+}
+
+/** The typed rows variant of a workload: the same workspace, the connector alone, a binding per data source. */
+function typed(spec: WorkloadSpec): WorkloadSpec {
+  return {
+    ...spec,
+    name: `${spec.name}-typed`,
+    description: `${spec.description}, with a typed rows binding per data source`,
+    contenders: ['connector'],
+    typedRows: true,
+  };
 }
 
 /**

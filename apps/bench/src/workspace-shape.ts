@@ -147,6 +147,8 @@ export interface CaptureComparison {
   equal: boolean;
   /** The collections of the bindings captured. */
   collections: Partial<Record<StreamName, CollectionComparison>>;
+  /** The typed rows collections (`rows.<data source id>`) together, when the capture had some. */
+  typedRows?: CollectionComparison | undefined;
 }
 
 /**
@@ -157,6 +159,7 @@ export function compareCapture(
   captured: Readonly<Record<string, ReadonlySet<string>>>,
   expected: Readonly<Record<StreamName, readonly string[]>>,
   streams: readonly StreamName[] = FLOOR_STREAMS,
+  rowDataSources: Readonly<Record<string, string>> = {},
 ): CaptureComparison {
   let equal = true;
   const collections: Partial<Record<StreamName, CollectionComparison>> = {};
@@ -175,5 +178,27 @@ export function compareCapture(
       sampleExtra: extra.slice(0, 3),
     };
   }
-  return { equal, collections };
+  // A typed rows collection `rows.<data source id>` holds that data source's rows (rowDataSources).
+  const typed = Object.keys(captured).filter((name) => name.startsWith('rows.'));
+  if (typed.length === 0) return { equal, collections };
+  const want = new Set<string>();
+  const got = new Set<string>();
+  for (const name of typed) {
+    const dataSource = name.slice('rows.'.length);
+    for (const [page, source] of Object.entries(rowDataSources))
+      if (source === dataSource) want.add(`${name}/${page}`);
+    for (const id of captured[name] ?? []) got.add(`${name}/${id}`);
+  }
+  const missing = [...want].filter((id) => !got.has(id));
+  const extra = [...got].filter((id) => !want.has(id));
+  if (missing.length > 0 || extra.length > 0) equal = false;
+  const typedRows = {
+    expected: want.size,
+    captured: got.size,
+    missing: missing.length,
+    extra: extra.length,
+    sampleMissing: missing.slice(0, 3),
+    sampleExtra: extra.slice(0, 3),
+  };
+  return { equal, collections, typedRows };
 }

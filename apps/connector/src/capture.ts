@@ -1,5 +1,6 @@
 import type {
   EndpointConfig,
+  JsonSchema,
   NotionClient,
   RefreshTarget,
   StreamContext,
@@ -207,7 +208,13 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
    * so while it holds no valid state for the binding, the first checkpoint carries the whole
    * state (after clearing an invalid one) rather than the stream's patch of its initial state.
    */
-  const commit = async (plan: BindingPlan, docs: StreamDocument[], patch: unknown, fullState: unknown) => {
+  const commit = async (
+    plan: BindingPlan,
+    docs: StreamDocument[],
+    patch: unknown,
+    fullState: unknown,
+    schema?: JsonSchema,
+  ) => {
     if (plan.persisted !== 'valid') {
       if (plan.persisted === 'invalid') {
         await writer.commit({ binding: plan.index, docs: [], patch: bindingStatePatch(plan.stateKey, null) });
@@ -216,14 +223,20 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       await writer.commit({
         binding: plan.index,
         docs,
+        schema,
         // A snapshot: the sweep goes on merging later checkpoints into its state in place.
         patch: bindingStatePatch(plan.stateKey, cloneObjects(fullState ?? {})),
       });
       transactions += 1;
       return;
     }
-    if (docs.length === 0 && isEmptyPatch(patch)) return;
-    await writer.commit({ binding: plan.index, docs, patch: bindingStatePatch(plan.stateKey, patch ?? {}) });
+    if (docs.length === 0 && isEmptyPatch(patch) && schema === undefined) return;
+    await writer.commit({
+      binding: plan.index,
+      docs,
+      schema,
+      patch: bindingStatePatch(plan.stateKey, patch ?? {}),
+    });
     transactions += 1;
   };
 
@@ -236,6 +249,9 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
     // checkpoint costs its own size rather than the whole state's. The copy shares the strings.
     let state: unknown = cloneObjects(start);
     let buffer: StreamDocument[] = [];
+    // The widened schema the stream declared (`{schema}`): sent as a sourcedSchema with its next
+    // checkpoint, before that transaction's documents.
+    let schema: JsonSchema | undefined;
     let documents = 0;
     let deletions = 0;
     let warned = false;
@@ -263,10 +279,16 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
           }
           continue;
         }
+        if ('schema' in event) {
+          schema = event.schema;
+          continue;
+        }
         state = mergePatchInPlace(state, event.checkpoint);
         const docs = buffer;
         buffer = [];
-        await commit(plan, docs, event.checkpoint, state);
+        const declared = schema;
+        schema = undefined;
+        await commit(plan, docs, event.checkpoint, state, declared);
         documents += docs.length;
         if (stopping.signal.aborted) return { state, completed: false, documents, deletions };
       }
@@ -275,13 +297,13 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureResult
       if (abandon.signal.aborted) return { state, completed: false, documents, deletions };
       throw error;
     }
-    if (buffer.length > 0) {
+    if (buffer.length > 0 || schema !== undefined) {
       plan.logger.warn(
         `the ${plan.stream.name} stream ended its sweep with ${buffer.length} documents after its last checkpoint; committing them with an empty checkpoint`,
       );
       const docs = buffer;
       buffer = [];
-      await commit(plan, docs, {}, state);
+      await commit(plan, docs, {}, state, schema);
       documents += docs.length;
     }
     return {

@@ -19,6 +19,7 @@ import type { Runtime } from './notion-session.js';
 import { openNotionClient } from './notion-session.js';
 import { connectorSpec } from './spec.js';
 import { ALL_STREAMS } from './streams.js';
+import { discoverTypedRows } from './typed-discovery.js';
 import { validateBindings } from './validate.js';
 
 export interface ConnectorIo {
@@ -70,7 +71,12 @@ export async function runConnector(io: ConnectorIo): Promise<number> {
       await writer.respond(connectorSpec());
     } else if ('discover' in request) {
       const response = await withNotion(request.discover.config, runtime, async (notion) =>
-        discoveredBindings(ALL_STREAMS, await probeCapabilities(notion, logger), logger),
+        discoveredBindings(
+          ALL_STREAMS,
+          await probeCapabilities(notion, logger),
+          logger,
+          await discoverTypedRows(notion, logger),
+        ),
       );
       await writer.respond(response);
     } else if ('validate' in request) {

@@ -3,6 +3,7 @@ import type { DiscoveredBinding, DiscoveredResponse } from '@source-notion/flow-
 import { discoveredResponse } from '@source-notion/flow-capture';
 import type { Capabilities } from './capabilities.js';
 import type { AnyStream } from './streams.js';
+import type { TypedBinding } from './typed-discovery.js';
 
 /** Matches a deletion document: `_meta.op` is "d". */
 const DELETION = { properties: { _meta: { properties: { op: { const: 'd' } } } } } as const;
@@ -51,15 +52,20 @@ export function unreadableReason(stream: AnyStream, capabilities: Capabilities):
   return `the integration lacks the "${stream.capability}" capability`;
 }
 
-/** One binding per stream; bindings the token cannot read are proposed disabled, with a log saying why. */
+/**
+ * One binding per stream, then one per data source (`typed`: its rows as typed columns); bindings
+ * the token cannot read are proposed disabled, with a log saying why.
+ */
 export function discoveredBindings(
   streams: readonly AnyStream[],
   capabilities: Capabilities,
   logger: Logger,
+  typed: readonly TypedBinding[] = [],
 ): DiscoveredResponse {
-  const bindings = streams.map((stream): DiscoveredBinding => {
+  const named = [...streams.map((stream) => ({ stream, recommendedName: stream.name })), ...typed];
+  const bindings = named.map(({ stream, recommendedName }): DiscoveredBinding => {
     const binding: DiscoveredBinding = {
-      recommendedName: stream.name,
+      recommendedName,
       resourceConfig: { stream: stream.name, syncMode: preferredSyncMode(stream) },
       documentSchema: collectionSchema(stream),
       key: [...stream.key],

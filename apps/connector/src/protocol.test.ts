@@ -247,7 +247,16 @@ describe('spec', () => {
 describe('discover', () => {
   it('proposes one binding per stream, keyed by /id, with deletions reduced as deletes (snapshot)', async () => {
     const { bindings } = await discover('ntn_test_full_capabilities');
-    expect(bindings.map((b) => b.recommendedName)).toEqual([...STREAMS]);
+    // The six fixed streams, then one binding per data source: its rows as typed columns.
+    const dataSources = emulator.groundTruth().data_sources;
+    expect(bindings.map((b) => b.recommendedName).slice(0, STREAMS.length)).toEqual([...STREAMS]);
+    // The data sources the data source listing reaches (search, and their databases' siblings:
+    // the emulator's search omits some, as Notion's does).
+    const typed = bindings.slice(STREAMS.length);
+    const streams = typed.map((b) => (b.resourceConfig as { stream: string }).stream);
+    expect(streams.length).toBeGreaterThanOrEqual(2);
+    expect(dataSources.map((source) => `rows.${source.id}`)).toEqual(expect.arrayContaining(streams));
+    expect(new Set(typed.map((b) => b.recommendedName)).size).toBe(typed.length);
     for (const binding of bindings) {
       expect(binding.key).toEqual(['/id']);
       expect(binding.disable).toBeUndefined();
@@ -255,7 +264,9 @@ describe('discover', () => {
       expect(schema.if).toEqual({ properties: { _meta: { properties: { op: { const: 'd' } } } } });
       expect(schema.then).toEqual({ reduce: { strategy: 'merge', delete: true } });
     }
-    expect(bindings).toMatchSnapshot();
+    expect(bindings.slice(0, STREAMS.length)).toMatchSnapshot();
+    // A data source's typed rows: its readable name, its stream, the schema of its properties.
+    expect(typed.find((b) => b.recommendedName === 'projects')).toMatchSnapshot();
   });
 
   it('proposes the bindings a token cannot read as disabled, saying why', async () => {
@@ -555,12 +566,18 @@ describe('source-notion preview', () => {
     preview.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
     });
-    const guard = setTimeout(() => preview.kill('SIGINT'), 45_000);
+    let guarded = false;
+    const guard = setTimeout(() => {
+      guarded = true;
+      preview.kill('SIGINT');
+    }, 45_000);
     const code = await new Promise<number | null>((resolve) =>
       preview.once('close', (exitCode) => resolve(exitCode)),
     );
     clearTimeout(guard);
     expect(code, output).toBe(0);
+    // Every binding, the typed rows ones too, completed its sweep: the preview ended by itself.
+    expect(guarded, output).toBe(false);
     expect(output).toMatch(/collection\s+captured\s+deleted\s+total/);
     const expected = expectedCollections();
     for (const stream of STREAMS) {
@@ -572,6 +589,38 @@ describe('source-notion preview', () => {
     const state = JSON.parse(readFileSync(join(dir, 'out', 'state.json'), 'utf8')) as {
       bindingStateV1: object;
     };
-    expect(Object.keys(state.bindingStateV1).sort()).toEqual([...STREAMS].sort());
+    // Beside the six fixed collections, one per data source: its rows as typed columns.
+    const typed = Object.keys(state.bindingStateV1).filter(
+      (key) => !(STREAMS as readonly string[]).includes(key),
+    );
+    // Named by their titles (a data source search omits may be missing, as from discover).
+    const titles = new Map(
+      expected.data_sources.map((source) => {
+        const { title, id } = source as { title: Array<{ plain_text: string }>; id: string };
+        return [
+          title
+            .map((t) => t.plain_text)
+            .join('')
+            .toLowerCase(),
+          id,
+        ];
+      }),
+    );
+    expect(['notes', 'projects', 'tasks']).toEqual(expect.arrayContaining(typed));
+    expect(typed).toEqual(expect.arrayContaining(['projects', 'tasks']));
+    const typedSources = new Set(typed.map((name) => titles.get(name)));
+    const rows = typed.flatMap((name) =>
+      readFileSync(join(dir, 'out', `${name}.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { id: string }).id),
+    );
+    const truthRows = expected.pages
+      .filter((page) => {
+        const parent = (page as { parent?: { type?: string; data_source_id?: string } }).parent;
+        return parent?.type === 'data_source_id' && typedSources.has(parent.data_source_id);
+      })
+      .map((page) => (page as { id: string }).id);
+    expect(new Set(rows)).toEqual(new Set(truthRows));
   });
 });

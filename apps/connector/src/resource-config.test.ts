@@ -28,8 +28,23 @@ describe('resource config', () => {
     });
   });
 
+  it("accepts a data source's typed rows, rows.<data source id>", () => {
+    const stream = 'rows.84ec05fc-01bd-4595-bdb5-682d2905022a';
+    expect(parseResourceConfig({ stream })).toMatchObject({ stream, syncMode: 'incremental' });
+  });
+
   it.each([
     [{}, 'bindings[0].resourceConfig.stream', /is missing: set it to one of users, databases/],
+    [
+      { stream: 'rows.Projects' },
+      'bindings[0].resourceConfig.stream',
+      /"rows.Projects" does not name a data source: use rows.<data source id>/,
+    ],
+    [
+      { stream: 'rows.84EC05FC-01BD-4595-BDB5-682D2905022A' },
+      'bindings[0].resourceConfig.stream',
+      /lowercase with dashes/,
+    ],
     [{ stream: 'tasks' }, 'bindings[0].resourceConfig.stream', /"tasks" is not a Notion stream/],
     [
       { stream: 'pages', syncMode: 'append' },

@@ -5,12 +5,19 @@ import { z } from 'zod';
 
 export const SYNC_MODES = ['incremental', 'full_refresh'] as const satisfies readonly SyncMode[];
 
+/** `rows.<data source id>`: the typed rows of one data source (discover proposes one per data source). */
+const TYPED_ROWS_STREAM = /^rows\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const STREAM_CHOICES = `${STREAM_NAMES.join(', ')}, or rows.<data source id> (a data source's typed rows)`;
+
 /** One binding's resource config. `namespace` and `cursorField` come from older specs and are ignored. */
 export const resourceConfigSchema = z
   .looseObject({
-    stream: z
-      .enum(STREAM_NAMES)
-      .meta({ title: 'Stream', description: 'The Notion resource this binding captures.', order: 0 }),
+    stream: z.union([z.enum(STREAM_NAMES), z.string().regex(TYPED_ROWS_STREAM)]).meta({
+      title: 'Stream',
+      description:
+        "The Notion resource this binding captures: one of the six fixed streams, or rows.<data source id> for a data source's rows as typed columns.",
+      order: 0,
+    }),
     syncMode: z.enum(SYNC_MODES).default('incremental').meta({
       title: 'Sync mode',
       description:
@@ -46,7 +53,8 @@ export const resourceConfigSchema = z
   .meta({ title: 'Notion resource' });
 
 export interface ResourceConfig {
-  stream: StreamName;
+  /** A fixed stream, or `rows.<data source id>` (a data source's typed rows). */
+  stream: StreamName | `rows.${string}`;
   syncMode: SyncMode;
   interval?: string | undefined;
   namespace?: string | undefined;
@@ -68,7 +76,7 @@ export function parseResourceConfig(raw: unknown, where = 'resourceConfig'): Res
   const result = resourceConfigSchema.safeParse(raw);
   if (result.success) {
     const { stream, syncMode, interval, namespace, cursorField } = result.data;
-    return { stream, syncMode, interval, namespace, cursorField };
+    return { stream: stream as ResourceConfig['stream'], syncMode, interval, namespace, cursorField };
   }
   const issue = result.error.issues[0];
   const path = issue?.path.map(String).join('.') ?? '';
@@ -79,8 +87,10 @@ export function parseResourceConfig(raw: unknown, where = 'resourceConfig'): Res
       typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).stream : undefined;
     message =
       value === undefined
-        ? `${field} is missing: set it to one of ${STREAM_NAMES.join(', ')}`
-        : `${field} ${JSON.stringify(value)?.slice(0, 60)} is not a Notion stream: use one of ${STREAM_NAMES.join(', ')}`;
+        ? `${field} is missing: set it to one of ${STREAM_CHOICES}`
+        : typeof value === 'string' && value.startsWith('rows.')
+          ? `${field} ${JSON.stringify(value).slice(0, 60)} does not name a data source: use rows.<data source id>, the data source's UUID in lowercase with dashes (as discover proposes it)`
+          : `${field} ${JSON.stringify(value)?.slice(0, 60)} is not a Notion stream: use one of ${STREAM_CHOICES}`;
   } else if (path === 'syncMode') {
     message = `${field} must be one of ${SYNC_MODES.join(', ')}`;
   } else if (path === 'interval') {

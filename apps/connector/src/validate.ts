@@ -7,7 +7,7 @@ import { unreadableReason } from './discover.js';
 import type { ResourceConfig } from './resource-config.js';
 import { parseResourceConfig } from './resource-config.js';
 import type { AnyStream } from './streams.js';
-import { ALL_STREAMS } from './streams.js';
+import { ALL_STREAMS, streamFor } from './streams.js';
 
 /** A binding's resource config, resolved to its stream. */
 export interface ResolvedBinding {
@@ -40,7 +40,7 @@ export function resolveBinding(
     }
     throw error;
   }
-  const stream = streams.find((candidate) => candidate.name === resource.stream);
+  const stream = streamFor(resource.stream, streams);
   if (stream === undefined) {
     throw new ConfigError(
       `${label}: resourceConfig.stream "${resource.stream}" has no stream in this connector`,

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatCount } from '@source-notion/connector';
 import { startEmulator } from '@source-notion/notion-emulator';
+import { FIXED_COLLECTIONS, typedCollections, typedRowExample, widestTypedCollection } from './demo-typed.js';
 import {
   applyMutation,
   describeMutation,
@@ -143,18 +144,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           .map((line) => JSON.parse(line) as Record<string, unknown>)
       : [];
     write('\nCaptured collections (one JSON document per line, reduced by id, deletions applied):\n');
-    for (const name of [
-      'users',
-      'databases',
-      'data_sources',
-      'pages',
-      'blocks',
-      'comments',
-      'page_markdown',
-    ]) {
+    const typed = typedCollections(collections);
+    for (const name of [...FIXED_COLLECTIONS, ...typed]) {
       const path = join(collections, `${name}.jsonl`);
       write(`  ${name.padEnd(13)} ${formatCount(countLines(path)).padStart(6)} documents  ${path}\n`);
     }
+    write(`  (${typed.join(', ')}: one collection per data source, its rows as typed columns)\n`);
     if (sample.length > 0) {
       write('\nFor example, pages:\n');
       for (const doc of sample)
@@ -168,6 +163,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       );
       for (const line of lines.slice(0, MARKDOWN_LINES)) write(`  │ ${line}\n`);
       if (lines.length > MARKDOWN_LINES) write(`  │ … (${lines.length - MARKDOWN_LINES} more lines)\n`);
+    }
+    const widest = widestTypedCollection(collections, typed);
+    const example = widest === undefined ? undefined : typedRowExample(collections, widest);
+    if (example !== undefined) {
+      write(`\nOne row as a typed table (${widest}) and in the raw pages collection:\n${example}`);
     }
     write(
       run === 1

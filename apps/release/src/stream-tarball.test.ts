@@ -29,6 +29,7 @@ const libraries = [
   'stream-databases',
   'stream-page-markdown',
   'stream-pages',
+  'stream-typed-rows',
   'stream-users',
 ] as const;
 const names = ['core', 'stream-users'] as const;

@@ -77,6 +77,8 @@ export {
 } from './pages/capture-hub.js';
 // Climbing to the parent of a found page.
 export { type ParentRef, parentRefOf } from './pages/climb.js';
+// Page property values past 25 references, completed through the property item endpoint.
+export { type CompletedPages, completePageOnce, createCompletedPages } from './pages/completed-pages.js';
 // The data source listing the databases, data_sources and page streams share.
 export {
   type DataSourceListing,
@@ -87,7 +89,12 @@ export {
   listDataSources,
 } from './pages/data-source-listings.js';
 // Naming an object skipped for one sweep (unreadable data source or database).
-export { titleOf, warnSkipped } from './pages/database-resolution.js';
+export {
+  parentDatabaseIdOf,
+  parentDataSourceIdOf,
+  titleOf,
+  warnSkipped,
+} from './pages/database-resolution.js';
 // What page discovery reports (data sources skipped, a search cut short).
 export { type DiscoveredPage, type DiscoveryStats, emptyDiscoveryStats } from './pages/discovery.js';
 // Pages found outside discovery, shared by the page sweeps of a capture while they run.
@@ -107,6 +114,13 @@ export {
 } from './pages/page-markdown.js';
 // The Notion page object.
 export { type NotionPage, notionPageSchema, retrievePage } from './pages/page-objects.js';
+export {
+  completePage,
+  completePropertyValue,
+  isTruncatedProperty,
+  PROPERTY_REFERENCE_CAP,
+  truncatedProperties,
+} from './pages/page-properties.js';
 // The page engine's persisted state and its views during a sweep.
 export {
   initialPageSweepState,

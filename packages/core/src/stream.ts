@@ -34,9 +34,15 @@ export type NotionCapability = (typeof NOTION_CAPABILITIES)[number];
 /**
  * What one sweep yields: documents, and whenever a consistent resume point is reached, a
  * checkpoint that is a merge patch of the stream's state. Everything yielded before a
- * checkpoint is committed with it.
+ * checkpoint is committed with it. A stream whose documents follow the source's own schema (a
+ * data source's typed rows) yields `schema`, the widened schema of its collection, before the first
+ * document of a new shape, and a checkpoint right after it: the connector sends it to Flow as a
+ * `sourcedSchema`.
  */
-export type StreamEvent<State> = { doc: StreamDocument } | { checkpoint: MergePatch<State> };
+export type StreamEvent<State> =
+  | { doc: StreamDocument }
+  | { checkpoint: MergePatch<State> }
+  | { schema: JsonSchema };
 
 /** Progress of the sweep in flight, for status lines ("Backfilling blocks: 1,200 of ~5,000 pages"). */
 export interface StreamProgress {
@@ -79,7 +85,11 @@ export interface StreamContext {
 }
 
 export interface Stream<State> {
-  readonly name: StreamName;
+  /**
+   * The stream's name: one of STREAM_NAMES, or for a stream made per Notion object (a data
+   * source's typed rows) a name of its own (`rows.<data source id>`).
+   */
+  readonly name: StreamName | (string & {});
   /** JSON pointers of the collection key, e.g. ['/id']. */
   readonly key: readonly string[];
   /** The JSON schema of every document the stream emits (deletions included). */

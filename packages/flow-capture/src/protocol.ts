@@ -246,6 +246,10 @@ export interface OpenedResponse {
 export interface CapturedResponse {
   captured: { binding: number; doc: CapturedDocument };
 }
+/** The schema the source itself declares for a binding (see sourcedSchemaResponse). */
+export interface SourcedSchemaResponse {
+  sourcedSchema: { binding: number; schema_json: JsonSchema };
+}
 export interface CheckpointResponse {
   checkpoint: { state: { updated: unknown; mergePatch: true } };
 }
@@ -267,6 +271,15 @@ export function openedResponse(explicitAcknowledgements = false): OpenedResponse
 }
 export function capturedResponse(binding: number, doc: CapturedDocument): CapturedResponse {
   return { captured: { binding, doc } };
+}
+/**
+ * The schema the source declares for binding `binding`: the runtime unions it into the
+ * collection's schema (it only widens). Send it before the first document of the new shape, then
+ * a checkpoint; the schema must be closed (`additionalProperties: false`, `required` wherever
+ * `properties` appear, the `_meta` fields declared).
+ */
+export function sourcedSchemaResponse(binding: number, schema: JsonSchema): SourcedSchemaResponse {
+  return { sourcedSchema: { binding, schema_json: schema } };
 }
 /** A checkpoint whose state is a merge patch of the connector state (`{}` when nothing changed). */
 export function checkpointResponse(patch: unknown): CheckpointResponse {
@@ -300,6 +313,9 @@ export const flowResponseSchema = z.union([
   z.looseObject({ applied: z.looseObject({ actionDescription: z.string().optional() }) }),
   z.looseObject({ opened: z.looseObject({ explicitAcknowledgements: z.boolean().optional() }) }),
   z.looseObject({ captured: z.looseObject({ binding: z.number().int().min(0), doc: jsonObject }) }),
+  z.looseObject({
+    sourcedSchema: z.looseObject({ binding: z.number().int().min(0), schema_json: jsonObject }),
+  }),
   z.looseObject({
     checkpoint: z.looseObject({
       state: z.looseObject({ updated: z.unknown(), mergePatch: z.boolean().optional() }),

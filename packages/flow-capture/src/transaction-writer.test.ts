@@ -91,6 +91,22 @@ describe('createTransactionWriter', () => {
     for (const line of lines) expect(flowResponseSchema.safeParse(JSON.parse(line)).success).toBe(true);
   });
 
+  it('writes a sourced schema before the documents of its transaction, in the same write', async () => {
+    const out = slowSink();
+    const writer = createTransactionWriter(out.sink);
+    const schema = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
+    await writer.commit({ binding: 1, docs: docs(1, 1, 0), patch: {}, schema });
+    expect(out.chunks).toHaveLength(1);
+    const lines = out
+      .text()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => Object.keys(line)[0])).toEqual(['sourcedSchema', 'captured', 'checkpoint']);
+    expect(lines[0]).toEqual({ sourcedSchema: { binding: 1, schema_json: schema } });
+    for (const line of lines) expect(flowResponseSchema.safeParse(line).success).toBe(true);
+  });
+
   it('never interleaves concurrent commits from several bindings, and honours backpressure', async () => {
     const out = slowSink({ highWaterMark: 32 });
     const writer = createTransactionWriter(out.sink);

@@ -1,6 +1,6 @@
 import { ProtocolError } from './errors.js';
-import type { CapturedDocument } from './protocol.js';
-import { capturedResponse, checkpointResponse } from './protocol.js';
+import type { CapturedDocument, JsonSchema } from './protocol.js';
+import { capturedResponse, checkpointResponse, sourcedSchemaResponse } from './protocol.js';
 
 /** One binding's documents and the checkpoint that commits them. */
 export interface Transaction {
@@ -9,6 +9,11 @@ export interface Transaction {
   docs: readonly CapturedDocument[];
   /** Merge patch of the whole connector state, e.g. `bindingStatePatch(stateKey, patch)`. */
   patch: unknown;
+  /**
+   * The binding's widened schema, written as a `sourcedSchema` line before the documents: what
+   * the source declares now (the runtime unions it into the collection's schema).
+   */
+  schema?: JsonSchema | undefined;
 }
 
 export interface TransactionWriter {
@@ -126,6 +131,7 @@ export function createTransactionWriter(output: Output): TransactionWriter {
         // Joined, not concatenated: one flat string, which the output encodes at a fraction of
         // the cost of a rope of thousands of pieces.
         const lines: string[] = [];
+        if (tx.schema !== undefined) lines.push(line(sourcedSchemaResponse(tx.binding, tx.schema)));
         for (const doc of tx.docs) lines.push(line(capturedResponse(tx.binding, doc)));
         lines.push(line(checkpointResponse(tx.patch)));
         return lines.join('');

@@ -38,7 +38,7 @@ export type { AddCommentOptions } from './workspace/comment-mutations.js';
 // Adding data sources and pages.
 export type { AddDataSourceOptions, AddPageOptions } from './workspace/creation-mutations.js';
 // Workspace size presets.
-export type { SizePreset } from './workspace/model.js';
+export type { PropertyType, SizePreset } from './workspace/model.js';
 // Hearing every workspace mutation.
 export type {
   MutationListener,

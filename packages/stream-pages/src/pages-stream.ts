@@ -1,4 +1,5 @@
 import {
+  completePageOnce,
   deletionDocument,
   initialPageSweepState,
   isNotionApiError,
@@ -11,9 +12,9 @@ import {
   runPageSweep,
   type Stream,
   type StreamContext,
+  truncatedProperties,
 } from '@source-notion/core';
 import { pageDocument, pagesDocumentSchema } from './page-document.js';
-import { completePage, truncatedProperties } from './page-properties.js';
 
 /** The pages stream's state: core's page sweep state (cursor, per-page versions). */
 export type PagesState = PageSweepState;
@@ -33,7 +34,7 @@ function pagesHandler(ctx: StreamContext): PageSweepHandler {
       const requests = item.page === undefined ? 1 : 0;
       try {
         page = item.page ?? (await retrievePage(ctx.notion, item.id, signal));
-        if (page !== undefined) page = await completePage(ctx.notion, page, signal);
+        if (page !== undefined) page = await completePageOnce(ctx, page, signal);
       } catch (error) {
         if (!isNotionApiError(error, 'object_not_found')) throw error;
         page = undefined;

@@ -261,7 +261,8 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
         if (typeof fields.rateLimited === 'number') stats.rateLimited = fields.rateLimited;
         if (typeof fields.pausedMs === 'number') stats.pausedMs = fields.pausedMs;
         if (fields.eventType === 'connectorStatus' && typeof fields.stream === 'string') {
-          const target = bindings.find((b) => b.name === fields.stream)?.stats;
+          // Status lines name the binding's stream (`rows.<id>` for a data source's typed rows).
+          const target = bindings.find((b) => b.resourceConfig.stream === fields.stream)?.stats;
           if (target !== undefined) {
             target.status = log.msg;
             if (typeof fields.done === 'number') {

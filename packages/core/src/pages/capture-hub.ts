@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { type CompletedPages, createCompletedPages } from './completed-pages.js';
 import { createDataSourceListings, type DataSourceListings } from './data-source-listings.js';
 import type { DiscoveredPage } from './discovery.js';
 import { createFoundPages, type FoundPage, type FoundPages } from './found-pages.js';
@@ -6,7 +7,7 @@ import { createPageListings, type PageListings } from './page-listings.js';
 
 /**
  * What the streams of one capture share, so that a page found by one is captured by all and each
- * listing is paid once. Three parts:
+ * listing is paid once. Three parts (and the completed values of truncated rows, `completedPages`):
  *
  * - `pageListings`: page streams sweeping at once share one discovery (PageListings);
  * - `dataSourceListings`: the databases and data_sources streams and page discovery share one
@@ -23,6 +24,8 @@ export interface CaptureHub {
   readonly pageListings: PageListings;
   readonly dataSourceListings: DataSourceListings;
   readonly foundPages: FoundPages;
+  /** Rows' values completed past 25 references, once per page version (the pages and typed rows streams). */
+  readonly completedPages: CompletedPages;
 }
 
 export interface CaptureHubOptions {
@@ -64,6 +67,7 @@ export function createCaptureHub(options: CaptureHubOptions): CaptureHub {
     pageListings: createPageListings(listings, dataSourceListings),
     dataSourceListings,
     foundPages,
+    completedPages: createCompletedPages(),
   };
 }
 

@@ -5,6 +5,7 @@ import type { NotionClient } from '../notion-client.js';
 import { listNotion } from '../notion-list.js';
 import { notionObjectSchema } from '../notion-objects.js';
 import { isInTrash } from '../stream-documents.js';
+import { parentDataSourceIdOf } from './database-resolution.js';
 import type { DiscoveredPage } from './discovery.js';
 import { type NotionPage, parentPageIdOf, parseNotionPage } from './page-objects.js';
 
@@ -20,12 +21,14 @@ export function discoveredPage(
   source: DiscoveredPage['source'],
   readAt: number,
   withObject = true,
+  dataSourceId: string | undefined = parentDataSourceIdOf(page),
 ): DiscoveredPage {
   return {
     id: page.id,
     lastEditedTime: page.last_edited_time,
     trashed: isInTrash(page),
     parentPageId: parentPageIdOf(page),
+    dataSourceId,
     page: withObject ? page : undefined,
     source,
     readAt,

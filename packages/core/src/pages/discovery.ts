@@ -32,6 +32,8 @@ export interface DiscoveredPage {
   trashed: boolean;
   /** The parent page's id, when the parent is a page. */
   parentPageId: string | undefined;
+  /** The data source holding the page, when it is a row (kept when the object is dropped). */
+  dataSourceId?: string | undefined;
   /**
    * The page object as the listing returned it. Absent when PageListings replays another stream's
    * listing after dropping the objects (see PageListings), and for a row search returned on
@@ -289,7 +291,7 @@ export async function* discoverPages(
         }
         if (seen.has(page.id)) continue;
         seen.add(page.id);
-        yield discoveredPage(page, 'data_source', readAt);
+        yield discoveredPage(page, 'data_source', readAt, true, dataSourceId);
       }
     } catch (error) {
       if (isNotionApiError(error, 'object_not_found')) {

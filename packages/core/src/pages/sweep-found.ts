@@ -1,7 +1,9 @@
 import { compactId } from '../notion-ids.js';
 import { climbParent, type ParentRef, parentRefOf } from './climb.js';
+import { parentDataSourceIdOf } from './database-resolution.js';
 import type { FoundPage } from './found-pages.js';
 import type { NotionPage } from './page-objects.js';
+import { inScope } from './sweep-plan.js';
 import { queueFoundPage, queueVanishedPage, type SweepRun } from './sweep-run.js';
 
 /*
@@ -16,6 +18,8 @@ import { queueFoundPage, queueVanishedPage, type SweepRun } from './sweep-run.js
 export function takeFoundPages(run: SweepRun): number {
   let queued = 0;
   for (const found of run.found.take()) {
+    // A sweep of one data source's rows takes its rows only (and checks of the pages it knows).
+    if (found.reason !== 'vanished' && !inScope(run.plan, parentDataSourceIdOf(found.page))) continue;
     const added =
       found.reason === 'vanished' ? queueVanishedPage(run, found) : queueFoundPage(run, found, undefined);
     if (!added) continue;

@@ -1,9 +1,11 @@
 import { compactId } from '../notion-ids.js';
 import type { StreamEvent } from '../stream.js';
+import { parentDataSourceIdOf } from './database-resolution.js';
 import { startPageDiscovery } from './page-listings.js';
 import type { PageSweepState } from './page-state.js';
 import { climbFrom } from './sweep-found.js';
 import type { PageWorkItem } from './sweep-handler.js';
+import { inScope } from './sweep-plan.js';
 import { processedPage, type SweepRun } from './sweep-run.js';
 
 /*
@@ -55,6 +57,7 @@ export async function* listChangedPages(
     const at = Date.parse(found.lastEditedTime);
     if (!Number.isNaN(plan.startMs) && at < plan.startMs) continue;
     checkpoints.listed(found.lastEditedTime);
+    if (!inScope(plan, found.dataSourceId ?? parentDataSourceIdOf(found.page))) continue;
     const key = compactId(found.id);
     listedKeys?.add(key);
     if (ledger.isUnchanged(key, found.lastEditedTime, found.trashed)) {

@@ -56,6 +56,13 @@ export interface PageSweepOptions {
    * stream needs this; about 30 bytes more per child page.)
    */
   trackParents?: boolean;
+  /**
+   * Sweep the rows of this data source only (a data source's typed rows): the listing is the one
+   * every page sweep reads (replayed through the CaptureHub), its other pages are passed over (the
+   * cursor still moves with them, so the sweeps' bounds stay equal and keep sharing listings), and
+   * found pages other than this data source's rows are ignored. Undefined (default): every page.
+   */
+  dataSourceId?: string | undefined;
 }
 
 /** What one sweep does, decided before it starts: the options resolved, and its kind and bounds. */
@@ -85,6 +92,13 @@ export interface SweepPlan {
   checkpointEvery: number;
   unit: string;
   trackParents: boolean;
+  /** Only the rows of this data source (PageSweepOptions.dataSourceId). */
+  dataSourceId: string | undefined;
+}
+
+/** Whether a page of data source `dataSourceId` (undefined: not a row) is one the sweep captures. */
+export function inScope(plan: SweepPlan, dataSourceId: string | undefined): boolean {
+  return plan.dataSourceId === undefined || dataSourceId === plan.dataSourceId;
 }
 
 /**
@@ -169,5 +183,6 @@ export function planSweep(
     checkpointEvery: Math.max(1, options.checkpointEvery ?? 1),
     unit: options.unit ?? 'pages',
     trackParents: options.trackParents === true,
+    dataSourceId: options.dataSourceId,
   };
 }

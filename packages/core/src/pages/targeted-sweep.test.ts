@@ -33,7 +33,7 @@ async function targeted(
   const docs: unknown[] = [];
   for await (const event of runPageSweep(ctx, state, handler, { concurrency: 1 })) {
     if ('doc' in event) docs.push(event.doc);
-    else current = applyMergePatch(current, event.checkpoint) as PageSweepState;
+    else if ('checkpoint' in event) current = applyMergePatch(current, event.checkpoint) as PageSweepState;
   }
   return { state: current, docs };
 }

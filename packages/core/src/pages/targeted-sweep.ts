@@ -70,6 +70,9 @@ export async function* runTargetedSweep(
     }
     for (const [key, { id, signal }] of named) {
       const record = ledger.record(key);
+      // A sweep of one data source's rows checks the rows it captured only (a new row waits for
+      // the next listing): a page it does not know may be anything, and is the pages stream's.
+      if (plan.dataSourceId !== undefined && record === undefined) continue;
       run.queue.add(key, {
         id,
         lastEditedTime: record?.lastEditedTime,

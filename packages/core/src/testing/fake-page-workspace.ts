@@ -191,7 +191,7 @@ export async function sweepPages(
   const docs: unknown[] = [];
   for await (const event of runPageSweep(ctx, state, handler, { concurrency: 1, ...options })) {
     if ('doc' in event) docs.push(event.doc);
-    else current = applyMergePatch(current, event.checkpoint) as PageSweepState;
+    else if ('checkpoint' in event) current = applyMergePatch(current, event.checkpoint) as PageSweepState;
   }
   return { state: current, docs };
 }

@@ -1,5 +1,6 @@
 import { type Clock, createSystemClock } from '../clock.js';
 import { type EndpointConfig, parseEndpointConfig } from '../config.js';
+import type { JsonSchema } from '../json-schema.js';
 import { createSilentLogger, type Logger } from '../logger.js';
 import { applyMergePatch } from '../merge-patch.js';
 import { createNotionClient, type NotionClient } from '../notion-client.js';
@@ -55,6 +56,8 @@ export interface StreamSweepResult<S> {
   committedDocs: StreamDocument[];
   /** Every checkpoint patch, in order. */
   checkpoints: unknown[];
+  /** Every schema the stream declared (`{schema}` events), in order. */
+  schemas: JsonSchema[];
   /** The state after applying the checkpoints reached (the state a restart would read). */
   state: S;
   /** False when stopped by `stopAfterEvents` before the sweep ended. */
@@ -77,6 +80,7 @@ export async function runStreamSweep<S>(
     docs: [],
     committedDocs: [],
     checkpoints: [],
+    schemas: [],
     state,
     completed: false,
     events: 0,
@@ -97,6 +101,8 @@ export async function runStreamSweep<S>(
       if ('doc' in event) {
         result.docs.push(event.doc);
         pending.push(event.doc);
+      } else if ('schema' in event) {
+        result.schemas.push(event.schema);
       } else {
         result.checkpoints.push(event.checkpoint);
         current = applyMergePatch(current, event.checkpoint);

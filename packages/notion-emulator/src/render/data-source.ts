@@ -112,6 +112,11 @@ function propertyConfig(ctx: RenderContext, def: PropertyDefinition): PropertyCo
       return { ...common, type: 'last_edited_by', last_edited_by: {} };
     case 'unique_id':
       return { ...common, type: 'unique_id', unique_id: { prefix: def.uniqueIdPrefix ?? null } };
+    // Types the SDK's data source response does not list yet (its page values do).
+    case 'verification':
+    case 'place':
+    case 'button':
+      return { ...common, type: def.type, [def.type]: {} } as unknown as PropertyConfig;
   }
 }
 

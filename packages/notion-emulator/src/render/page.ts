@@ -180,7 +180,42 @@ export function completePropertyValue(
         type: 'unique_id',
         unique_id: { prefix: def.uniqueIdPrefix ?? null, number: page.uniqueNumber ?? null },
       };
+    case 'verification':
+      return { id, type: 'verification', verification: verificationValue(ctx, page, rng) };
+    case 'place':
+      return {
+        id,
+        type: 'place',
+        place: maybe({
+          lat: rng.int(-90_000, 90_000) / 1000,
+          lon: rng.int(-180_000, 180_000) / 1000,
+          name: words(rng, 1, 3),
+          address: `${rng.int(1, 999)} ${words(rng, 1, 2)} Street`,
+          google_place_id: null,
+        }),
+      };
+    case 'button':
+      return { id, type: 'button', button: {} };
   }
+}
+
+/** A verification: verified (by the page's creator, on a date, maybe until another), or not. */
+function verificationValue(
+  ctx: RenderContext,
+  page: PageRecord,
+  rng: ReturnType<typeof createRandom>,
+): Extract<PagePropertyValue, { type: 'verification' }>['verification'] {
+  if (rng.chance(0.4)) return { state: 'unverified', date: null, verified_by: null };
+  const start = Math.min(ctx.ws.options.now, page.edited);
+  return {
+    state: rng.chance(0.8) ? 'verified' : 'expired',
+    verified_by: partialUser(ctx, page.createdBy),
+    date: {
+      start: isoTime(start),
+      end: rng.chance(0.5) ? isoTime(start + rng.int(7, 90) * DAY_MS) : null,
+      time_zone: null,
+    },
+  };
 }
 
 /** A page property value as GET /v1/pages returns it: list values capped at 25 references. */
@@ -334,6 +369,12 @@ export function propertyItem(value: PagePropertyValue): PropertyItemObjectRespon
       return { ...base, type: 'formula', formula: value.formula };
     case 'unique_id':
       return { ...base, type: 'unique_id', unique_id: value.unique_id };
+    case 'verification':
+      return { ...base, type: 'verification', verification: value.verification };
+    case 'place':
+      return { ...base, type: 'place', place: value.place };
+    case 'button':
+      return { ...base, type: 'button', button: value.button };
     case 'rollup':
       return {
         ...base,

@@ -38,6 +38,9 @@ export const MUTATIONS = [
   'addDataSource',
   'addPage',
   'hideFromSearch',
+  'addProperty',
+  'renameProperty',
+  'retypeProperty',
 ] as const satisfies readonly WorkspaceMutationName[];
 export type MutationName = (typeof MUTATIONS)[number];
 

@@ -225,6 +225,23 @@ export function planWebhookEvents(ws: Workspace, mutation: WorkspaceMutation, sc
           ...rowsChanged(ws, page),
         ];
       };
+    case 'addProperty':
+    case 'renameProperty':
+    case 'retypeProperty':
+      return () => {
+        const ds = ws.dataSourceById(id);
+        const db = ds && ws.databases[ds.databaseIdx];
+        if (!ds || !db || !ws.dataSourceAccessible(ds.idx)) return [];
+        return [
+          {
+            type: 'data_source.schema_updated',
+            entity: { id: ds.id, type: 'data_source' },
+            authors: author(ws, ds.createdBy),
+            data: { parent: { id: db.id, type: 'database' } },
+            at: ws.now(),
+          },
+        ];
+      };
     default:
       return NONE;
   }

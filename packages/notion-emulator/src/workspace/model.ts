@@ -38,7 +38,10 @@ export type PropertyType =
   | 'created_by'
   | 'last_edited_time'
   | 'last_edited_by'
-  | 'unique_id';
+  | 'unique_id'
+  | 'verification'
+  | 'place'
+  | 'button';
 
 export type SelectColor =
   | 'default'

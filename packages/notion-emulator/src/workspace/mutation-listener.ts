@@ -14,7 +14,10 @@ export type WorkspaceMutationName =
   | 'resolveComment'
   | 'addDataSource'
   | 'addPage'
-  | 'hideFromSearch';
+  | 'hideFromSearch'
+  | 'addProperty'
+  | 'renameProperty'
+  | 'retypeProperty';
 
 /** One call of a workspace mutation, as made. */
 export interface WorkspaceMutation {

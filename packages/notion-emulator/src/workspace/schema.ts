@@ -26,7 +26,14 @@ export class SchemaBuilder {
     private readonly rng: Random,
     private readonly codec: IdCodec,
     private readonly dataSourceIdx: number,
-  ) {}
+    /** A data source's properties so far (a schema mutation): new ids and option ids stay unique. */
+    existing: readonly PropertyDefinition[] = [],
+  ) {
+    for (const property of existing) {
+      this.properties.push(property);
+      this.usedIds.add(property.id);
+    }
+  }
 
   private newId(): string {
     for (;;) {

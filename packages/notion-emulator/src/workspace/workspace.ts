@@ -8,7 +8,7 @@ import {
   addPage,
 } from './creation-mutations.js';
 import { generateWorkspaceData, type WorkspaceData } from './generate.js';
-import type { DatabaseRecord, DataSourceRecord, PageRecord, UserRecord } from './model.js';
+import type { DatabaseRecord, DataSourceRecord, PageRecord, PropertyType, UserRecord } from './model.js';
 import type { MutationContext } from './mutation-context.js';
 import type { MutationListener, WorkspaceMutationName } from './mutation-listener.js';
 import type { ResolvedWorkspaceOptions, WorkspaceOptions } from './options.js';
@@ -24,6 +24,7 @@ import {
   unsharePage,
 } from './page-mutations.js';
 import { databaseById, dataSourceById, pageById, userById } from './record-lookup.js';
+import { addProperty, renameProperty, retypeProperty } from './schema-mutations.js';
 import { type SearchIndexed, searchStateAt, Visibility } from './visibility.js';
 
 /**
@@ -237,6 +238,27 @@ export class Workspace {
   /** Creates a page under a page, a data source (a row) or the workspace (no parent id). */
   addPage(parentId?: string, options: AddPageOptions = {}): string {
     return this.run('addPage', [parentId, options], () => addPage(this.mutation, parentId, options));
+  }
+
+  /** Adds a property to a data source's schema (last); returns its id. Rows are not edited. */
+  addProperty(dataSourceId: string, type: PropertyType, name: string): string {
+    return this.run('addProperty', [dataSourceId, type, name], () =>
+      addProperty(this.mutation, dataSourceId, type, name),
+    );
+  }
+
+  /** Renames a data source's property (by id or name). Rows are not edited. */
+  renameProperty(dataSourceId: string, idOrName: string, name: string): void {
+    this.run('renameProperty', [dataSourceId, idOrName, name], () =>
+      renameProperty(this.mutation, dataSourceId, idOrName, name),
+    );
+  }
+
+  /** Changes the type of a data source's property (by id or name). Rows are not edited. */
+  retypeProperty(dataSourceId: string, idOrName: string, type: PropertyType): void {
+    this.run('retypeProperty', [dataSourceId, idOrName, type], () =>
+      retypeProperty(this.mutation, dataSourceId, idOrName, type),
+    );
   }
 
   /** Search will never return this page or data source (search is not exhaustive). */

@@ -1,13 +1,15 @@
-import { createLogger, isNotionApiError, type NotionPage, notionPageSchema } from '@source-notion/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isNotionApiError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { withPropertyList } from '../stream-documents.js';
 import {
   createStreamTestContext,
   createTestResources,
   notionError,
   sendJson,
   startTestServer,
-} from '@source-notion/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { pageDocument } from './page-document.js';
+} from '../testing/index.js';
+import { type NotionPage, notionPageSchema } from './page-objects.js';
 import { completePage, truncatedProperties } from './page-properties.js';
 
 const PAGE_ID = '6a1f0c2e-8d4b-4e3a-9c5d-7b2e1f0a3c4d';
@@ -287,7 +289,7 @@ describe('completePage', () => {
     ]);
 
     const p = row.properties!;
-    expect(pageDocument(complete)).toEqual({
+    expect(withPropertyList(complete)).toEqual({
       ...row,
       properties: [
         { name: 'Name', value: p.Name },

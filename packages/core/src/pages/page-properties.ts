@@ -1,12 +1,8 @@
-import {
-  collectList,
-  type FetchPage,
-  iteratePages,
-  type NotionClient,
-  type NotionPage,
-  ResponseValidationError,
-} from '@source-notion/core';
 import { z } from 'zod';
+import { ResponseValidationError } from '../errors.js';
+import type { NotionClient } from '../notion-client.js';
+import { collectList, type FetchPage, iteratePages } from '../pagination.js';
+import type { NotionPage } from './page-objects.js';
 
 /** Property types whose page values Notion caps at 25 references. */
 const LIST_TYPES = new Set(['relation', 'people', 'title', 'rich_text']);
