@@ -1,7 +1,8 @@
 // Pages found and deleted in the same sweep, through the trees that hold them: a page reachable
 // only through a child_page block reaches pages, blocks and comments in ONE backfill session; a
 // child page trashed or purged is seen through its parent's re-read tree and emitted by every page
-// stream in the next session's first sweep, long before the hourly deletion scan.
+// stream in the next session's first sweep, long before the hourly deletion scan; a child page
+// moved under another page follows in the next sweep even when search leaves it out.
 import type { ConnectorLog } from '@source-notion/connector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leafChildPages } from './child-page-cases.js';
@@ -59,6 +60,28 @@ describe('deletions and found pages in the same sweep', () => {
     const [pages, blocks] = backfill.committed;
     expect(pages!.some((doc) => doc.id === hidden!.id)).toBe(true);
     expect(blocks!.some((doc) => doc.page_id === hidden!.id)).toBe(true);
+  });
+
+  it('follows a child page moved under another page (and left out of search) in the next sweep of every page stream', {
+    timeout: 90_000,
+  }, async () => {
+    const backfill = await session({});
+    expectComplete(backfill);
+    const cases = leafChildPages(suite.emulator);
+    const moved = cases[3]!;
+    const target = cases.find((c) => c.parentId !== moved.parentId && c.id !== moved.id)!;
+    expect(target).toBeDefined();
+    const ws = suite.emulator.workspace;
+    ws.movePage(moved.id, target.id);
+    ws.hideFromSearch(moved.id);
+
+    const next = await session(backfill.state);
+    expectComplete(backfill, next);
+    const [pages, blocks] = next.committed;
+    const doc = pages!.find((d) => d.id === moved.id);
+    expect(doc?.parent).toMatchObject({ type: 'page_id', page_id: target.id });
+    // The child_page block left the old parent's tree (a deletion) and joined the new one's (after it).
+    expect(blocks!.filter((d) => d.id === moved.id).at(-1)).toMatchObject({ page_id: target.id });
   });
 
   it('emits a child page trashed or purged, seen through its parent’s re-read tree, in the next sweep of every page stream', {

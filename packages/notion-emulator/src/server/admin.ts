@@ -28,6 +28,7 @@ export const MUTATIONS = [
   'appendBlocks',
   'deleteBlock',
   'moveBlock',
+  'movePage',
   'trashPage',
   'restorePage',
   'purgePage',

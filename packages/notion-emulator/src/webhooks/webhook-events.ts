@@ -177,6 +177,20 @@ export function planWebhookEvents(ws: Workspace, mutation: WorkspaceMutation, sc
         return [...contentUpdated(ws, from, [id]), ...(to !== from ? contentUpdated(ws, to, moved) : [])];
       };
     }
+    case 'movePage': {
+      const before = ws.pageById(id)?.parent;
+      const from = before?.type === 'page' ? before.pageIdx : undefined;
+      return () => {
+        const page = ws.pageById(id);
+        if (!page || !ws.pageAccessible(page.idx)) return [];
+        const to = page.parent.type === 'page' ? page.parent.pageIdx : undefined;
+        return [
+          pageEvent(ws, 'page.moved', page),
+          ...contentUpdated(ws, from, [page.id]),
+          ...contentUpdated(ws, to, [page.id]),
+        ];
+      };
+    }
     case 'trashPage':
       return trashChange(ws, id, 'page.deleted');
     case 'restorePage':

@@ -5,6 +5,7 @@ export type WorkspaceMutationName =
   | 'appendBlocks'
   | 'deleteBlock'
   | 'moveBlock'
+  | 'movePage'
   | 'trashPage'
   | 'restorePage'
   | 'purgePage'

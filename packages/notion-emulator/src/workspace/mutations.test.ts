@@ -90,6 +90,28 @@ describe('mutations', () => {
     expect(after.blocks.filter((b) => kids.includes(b.id)).every((b) => b.page_id === p2?.id)).toBe(true);
   });
 
+  it('movePage re-parents a child page: its child_page block leaves the old tree for the new one', async () => {
+    const e = await start();
+    const truth = e.groundTruth();
+    const child = truth.pages.find((p) => p.parent.type === 'page_id');
+    const from = child?.parent.type === 'page_id' ? child.parent.page_id : '';
+    const to = truth.pages.find((p) => p.parent.type === 'workspace' && p.id !== from)?.id ?? '';
+    const ids = async (page: string) =>
+      results(await listAll(e, `/v1/blocks/${page}/children`)).map((b) => b.id);
+    const before = await call(e, `/v1/pages/${child?.id}`);
+    e.workspace.movePage(child?.id ?? '', to);
+    const after = await call(e, `/v1/pages/${child?.id}`);
+    expect(after.json.parent).toEqual({ type: 'page_id', page_id: to });
+    expect(Date.parse(after.json.last_edited_time as string)).toBeGreaterThan(
+      Date.parse(before.json.last_edited_time as string),
+    );
+    expect((await ids(to)).at(-1)).toBe(child?.id);
+    const moved = e.groundTruth();
+    expect(moved.blocks.find((b) => b.id === child?.id)?.page_id).toBe(to);
+    expect(moved.blocks.filter((b) => b.page_id === from).map((b) => b.id)).not.toContain(child?.id);
+    expect(() => e.workspace.movePage(to, child?.id ?? '')).toThrow(/page under a page/);
+  });
+
   it('trash, restore, purge and unshare pages', async () => {
     const e = await start();
     const page = e.groundTruth().pages[3];

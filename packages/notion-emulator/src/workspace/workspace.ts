@@ -9,6 +9,7 @@ import {
 } from './creation-mutations.js';
 import { generateWorkspaceData, type WorkspaceData } from './generate.js';
 import type { DatabaseRecord, DataSourceRecord, PageRecord, PropertyType, UserRecord } from './model.js';
+import { movePage } from './move-page.js';
 import type { MutationContext } from './mutation-context.js';
 import type { MutationListener, WorkspaceMutationName } from './mutation-listener.js';
 import type { ResolvedWorkspaceOptions, WorkspaceOptions } from './options.js';
@@ -192,6 +193,11 @@ export class Workspace {
   /** Moves a block (with its subtree) under another page or block, possibly in another page. */
   moveBlock(id: string, newParentId: string): void {
     this.run('moveBlock', [id, newParentId], () => moveBlock(this.mutation, id, newParentId));
+  }
+
+  /** Moves a page under another page (see movePage). */
+  movePage(id: string, newParentId: string): void {
+    this.run('movePage', [id, newParentId], () => movePage(this.mutation, id, newParentId));
   }
 
   trashPage(id: string): void {
