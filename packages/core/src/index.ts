@@ -78,7 +78,12 @@ export {
 // Climbing to the parent of a found page.
 export { type ParentRef, parentRefOf } from './pages/climb.js';
 // Page property values past 25 references, completed through the property item endpoint.
-export { type CompletedPages, completePageOnce, createCompletedPages } from './pages/completed-pages.js';
+export {
+  type CompletedPages,
+  completePageOnce,
+  createCompletedPages,
+  readCompletePage,
+} from './pages/completed-pages.js';
 // The data source listing the databases, data_sources and page streams share.
 export {
   type DataSourceListing,

@@ -1,14 +1,11 @@
 import {
-  completePageOnce,
   deletionDocument,
   initialPageSweepState,
-  isNotionApiError,
-  type NotionPage,
   type PageSweepHandler,
   type PageSweepOptions,
   type PageSweepState,
   pageSweepStateSchema,
-  retrievePage,
+  readCompletePage,
   runPageSweep,
   type Stream,
   type StreamContext,
@@ -30,15 +27,7 @@ function pagesHandler(ctx: StreamContext): PageSweepHandler {
       return { docs: [pageDocument(page)], record: {} };
     },
     async process(item, _prior, signal) {
-      let page: NotionPage | undefined;
-      const requests = item.page === undefined ? 1 : 0;
-      try {
-        page = item.page ?? (await retrievePage(ctx.notion, item.id, signal));
-        if (page !== undefined) page = await completePageOnce(ctx, page, signal);
-      } catch (error) {
-        if (!isNotionApiError(error, 'object_not_found')) throw error;
-        page = undefined;
-      }
+      const { page, requests } = await readCompletePage(ctx, item, signal);
       if (page === undefined) return { docs: [deletionDocument(item.id)], record: null };
       return { docs: [pageDocument(page)], record: {}, page, requests };
     },

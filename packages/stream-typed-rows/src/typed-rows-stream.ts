@@ -1,15 +1,13 @@
 import {
-  completePageOnce,
   deletionDocument,
   initialPageSweepState,
-  isNotionApiError,
   type NotionPage,
   type PageSweepHandler,
   type PageSweepOptions,
   type PageSweepState,
   pageSweepStateSchema,
   parentDataSourceIdOf,
-  retrievePage,
+  readCompletePage,
   runPageSweep,
   type Stream,
   type StreamContext,
@@ -79,16 +77,8 @@ function typedRowsHandler(
       return outcome(page);
     },
     async process(item, _prior, signal) {
-      let page: NotionPage | undefined;
-      const requests = item.page === undefined ? 1 : 0;
-      try {
-        page = item.page ?? (await retrievePage(ctx.notion, item.id, signal));
-        // Completed once for the capture: the pages stream reads the same row.
-        if (page !== undefined) page = await completePageOnce(ctx, page, signal);
-      } catch (error) {
-        if (!isNotionApiError(error, 'object_not_found')) throw error;
-        page = undefined;
-      }
+      // Completed once for the capture: the pages stream reads the same row.
+      const { page, requests } = await readCompletePage(ctx, item, signal);
       if (page === undefined) return { docs: [deletionDocument(item.id)], record: null, requests };
       return outcome(page, requests);
     },

@@ -1,7 +1,9 @@
+import { isNotionApiError } from '../errors.js';
 import type { NotionClient } from '../notion-client.js';
 import type { StreamContext } from '../stream.js';
-import type { NotionPage } from './page-objects.js';
+import { type NotionPage, retrievePage } from './page-objects.js';
 import { completePage, truncatedProperties } from './page-properties.js';
+import type { PageWorkItem } from './sweep-handler.js';
 
 /**
  * Page versions whose truncated values (past 25 references) were completed through the property
@@ -45,4 +47,24 @@ export function completePageOnce(
   return ctx.hub
     ? ctx.hub.completedPages.complete(ctx.notion, page, signal)
     : completePage(ctx.notion, page, signal);
+}
+
+/**
+ * The complete page of a work item: the listing's copy, else `GET /v1/pages/{id}` (counted in
+ * `requests`), its truncated values completed once for the capture (completePageOnce); `page` is
+ * undefined when Notion answers 404 (purged or no longer shared).
+ */
+export async function readCompletePage(
+  ctx: Pick<StreamContext, 'notion' | 'hub'>,
+  item: Pick<PageWorkItem, 'id' | 'page'>,
+  signal?: AbortSignal,
+): Promise<{ page: NotionPage | undefined; requests: number }> {
+  const requests = item.page === undefined ? 1 : 0;
+  try {
+    const page = item.page ?? (await retrievePage(ctx.notion, item.id, signal));
+    return { page: page === undefined ? undefined : await completePageOnce(ctx, page, signal), requests };
+  } catch (error) {
+    if (!isNotionApiError(error, 'object_not_found')) throw error;
+    return { page: undefined, requests };
+  }
 }

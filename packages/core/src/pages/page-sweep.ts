@@ -22,7 +22,6 @@
  * `page-objects.ts` (the page object, retrievePage).
  */
 import type { StreamContext, StreamEvent } from '../stream.js';
-import { SweepCheckpoints } from './checkpoint.js';
 import { createFoundPages } from './found-pages.js';
 import { PageLedger, type PageSweepState } from './page-state.js';
 import { climbNoted } from './sweep-found.js';
@@ -30,9 +29,14 @@ import type { PageSweepHandler } from './sweep-handler.js';
 import { listChangedPages, queueKnownPages } from './sweep-listing.js';
 import { type PageSweepOptions, planSweep, type SweepPlan } from './sweep-plan.js';
 import { processQueue } from './sweep-processing.js';
-import { emptyPageSweepStats, type PageSweepStats, requestCounts, type SweepRun } from './sweep-run.js';
+import {
+  emptyPageSweepStats,
+  newSweepRun,
+  type PageSweepStats,
+  requestCounts,
+  type SweepRun,
+} from './sweep-run.js';
 import { runTargetedSweep } from './targeted-sweep.js';
-import { WorkQueue } from './work-queue.js';
 
 /**
  * One sweep of a page stream, crash-safe:
@@ -93,24 +97,11 @@ export async function* runPageSweep(
       ctx.config.webhooks?.enabled === true,
     );
     logStretch(ctx, plan);
-    const run: SweepRun = {
-      ctx,
-      handler,
-      plan,
-      stats,
-      ledger,
-      queue: new WorkQueue(plan.concurrency, plan.lookahead),
-      checkpoints: new SweepCheckpoints(ledger, state, {
-        every: plan.checkpointEvery,
-        unit: plan.unit,
-        backfill: plan.backfill,
-        progress: ctx.progress,
-      }),
-      signal: controller.signal,
-      foundPages,
-      found,
-      noted: new Map(),
-    };
+    const run = newSweepRun(
+      { ctx, handler, plan, stats, ledger, signal: controller.signal, foundPages, found, noted: new Map() },
+      state,
+      ctx.progress,
+    );
     if (plan.refresh) yield refreshEveryPage(run);
 
     const listedKeys = yield* listChangedPages(run);

@@ -1,15 +1,21 @@
 import { compactId } from '../notion-ids.js';
 import type { StreamContext } from '../stream.js';
 import { isInTrash } from '../stream-documents.js';
-import type { SweepCheckpoints } from './checkpoint.js';
+import { SweepCheckpoints } from './checkpoint.js';
 import type { ParentRef } from './climb.js';
 import { type DiscoveryStats, emptyDiscoveryStats } from './discovery.js';
 import type { FoundPage, FoundPages, FoundPagesReader } from './found-pages.js';
 import { type NotionPage, parentPageIdOf } from './page-objects.js';
-import { type PageLedger, type PageRecord, type ProcessedPage, toEpochMinutes } from './page-state.js';
+import {
+  type PageLedger,
+  type PageRecord,
+  type PageSweepState,
+  type ProcessedPage,
+  toEpochMinutes,
+} from './page-state.js';
 import type { PageSweepHandler, PageWorkItem } from './sweep-handler.js';
 import type { SweepPlan } from './sweep-plan.js';
-import type { WorkQueue } from './work-queue.js';
+import { WorkQueue } from './work-queue.js';
 
 const MINUTE = 60_000;
 
@@ -95,6 +101,25 @@ export interface SweepRun {
   found: FoundPagesReader;
   /** Parents to climb to, noted while the listing runs (undefined once it is read: climb at once). */
   noted: Map<string, ParentRef> | undefined;
+}
+
+/** A sweep's run from its parts: the work queue and the checkpoints follow its plan. */
+export function newSweepRun(
+  parts: Omit<SweepRun, 'queue' | 'checkpoints'>,
+  state: PageSweepState,
+  progress: StreamContext['progress'],
+): SweepRun {
+  const { plan, ledger } = parts;
+  return {
+    ...parts,
+    queue: new WorkQueue(plan.concurrency, plan.lookahead),
+    checkpoints: new SweepCheckpoints(ledger, state, {
+      every: plan.checkpointEvery,
+      unit: plan.unit,
+      backfill: plan.backfill,
+      progress,
+    }),
+  };
 }
 
 /**

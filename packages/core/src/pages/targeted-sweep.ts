@@ -1,14 +1,17 @@
 import { compactId } from '../notion-ids.js';
 import type { StreamContext, StreamEvent } from '../stream.js';
 import type { RefreshTarget } from '../webhooks.js';
-import { SweepCheckpoints } from './checkpoint.js';
 import { createFoundPages } from './found-pages.js';
 import { PageLedger, type PageSweepState } from './page-state.js';
 import type { PageSweepHandler } from './sweep-handler.js';
 import { type PageSweepOptions, planSweep } from './sweep-plan.js';
 import { processQueue } from './sweep-processing.js';
-import { emptyPageSweepStats, type PageSweepStats, requestCounts, type SweepRun } from './sweep-run.js';
-import { WorkQueue } from './work-queue.js';
+import {
+  emptyPageSweepStats,
+  newSweepRun,
+  type PageSweepStats,
+  requestCounts,
+} from './sweep-run.js';
 
 /**
  * A targeted sweep of a page stream: only the pages `targets` name (webhook events), no listing,
@@ -42,24 +45,11 @@ export async function* runTargetedSweep(
       scan: false,
       refresh: false,
     };
-    const run: SweepRun = {
-      ctx,
-      handler,
-      plan,
-      stats,
-      ledger,
-      queue: new WorkQueue(plan.concurrency, plan.lookahead),
-      checkpoints: new SweepCheckpoints(ledger, state, {
-        every: plan.checkpointEvery,
-        unit: plan.unit,
-        backfill: false,
-        progress: undefined,
-      }),
-      signal: controller.signal,
-      foundPages,
-      found,
-      noted: undefined,
-    };
+    const run = newSweepRun(
+      { ctx, handler, plan, stats, ledger, signal: controller.signal, foundPages, found, noted: undefined },
+      state,
+      undefined,
+    );
     // One item per page: its comments named too make it processed whatever its version.
     const named = new Map<string, { id: string; signal: 'page' | 'comments' }>();
     for (const target of targets) {
