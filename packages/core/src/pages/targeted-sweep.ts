@@ -6,12 +6,7 @@ import { PageLedger, type PageSweepState } from './page-state.js';
 import type { PageSweepHandler } from './sweep-handler.js';
 import { type PageSweepOptions, planSweep } from './sweep-plan.js';
 import { processQueue } from './sweep-processing.js';
-import {
-  emptyPageSweepStats,
-  newSweepRun,
-  type PageSweepStats,
-  requestCounts,
-} from './sweep-run.js';
+import { emptyPageSweepStats, newSweepRun, type PageSweepStats, requestCounts } from './sweep-run.js';
 
 /**
  * A targeted sweep of a page stream: only the pages `targets` name (webhook events), no listing,
