@@ -29,6 +29,32 @@ describe('runChild', () => {
     expect(result.sample.peakRssBytes).toBeGreaterThan(0);
   });
 
+  it('acknowledges each checkpoint, like the runtime, when the connector asks for it', async () => {
+    const messages: unknown[] = [];
+    const result = await runChild({
+      command: process.execPath,
+      args: script(`
+        const { createInterface } = require('node:readline');
+        process.stdout.write('{"opened":{"explicitAcknowledgements":true}}\\n');
+        process.stdout.write('{"checkpoint":{"state":{}}}\\n');
+        const lines = createInterface({ input: process.stdin });
+        let seen = 0;
+        lines.on('line', (line) => {
+          if (++seen === 1) return; // the open request
+          process.stdout.write(JSON.stringify({ echoed: JSON.parse(line) }) + '\\n');
+        });
+        lines.on('close', () => process.exit(0));
+      `),
+      env: process.env,
+      input: '{"open":{}}\n',
+      onMessage: (m) => messages.push(m),
+      isDone: () => messages.length >= 3,
+      timeoutMs: 10_000,
+    });
+    expect(result.ok).toBe(true);
+    expect(messages[2]).toEqual({ echoed: { acknowledge: { checkpoints: 1 } } });
+  });
+
   it('fails a child that exits before its work is done, quoting its last log line', async () => {
     const result = await runChild({
       command: process.execPath,

@@ -39,6 +39,7 @@ export interface ChildRunResult {
  * Runs a contender as a child process the way the Flow runtime runs a connector: request on
  * stdin, JSON lines on stdout, logs on stderr. Once the measured work is done it samples the
  * process (peak RSS, CPU), closes stdin, and reads the rest of stdout until the process exits.
+ * A connector that opens with `explicitAcknowledgements` is acknowledged after every checkpoint.
  */
 export function runChild(options: ChildRunOptions): Promise<ChildRunResult> {
   return new Promise((resolve) => {
@@ -81,10 +82,17 @@ export function runChild(options: ChildRunOptions): Promise<ChildRunResult> {
     child.stdin.on('error', () => {}); // EPIPE after the child exits on its own
     if (options.input !== undefined) child.stdin.write(options.input);
 
+    // Like the runtime: a connector that asks for explicit acknowledgements gets one per checkpoint.
+    let acknowledge = false;
     createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
       if (line.trim() === '' || failure !== undefined) return;
       try {
-        options.onMessage(JSON.parse(line));
+        const message = JSON.parse(line) as Record<string, unknown> | null;
+        const opened = message?.opened as { explicitAcknowledgements?: unknown } | undefined;
+        if (opened !== undefined) acknowledge = opened.explicitAcknowledgements === true;
+        options.onMessage(message);
+        if (acknowledge && message?.checkpoint !== undefined && !child.stdin.writableEnded)
+          child.stdin.write(`${JSON.stringify({ acknowledge: { checkpoints: 1 } })}\n`);
       } catch (error) {
         fail(
           `bad stdout line (${error instanceof Error ? error.message : String(error)}): ${line.slice(0, 200)}`,
