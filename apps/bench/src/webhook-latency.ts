@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { STREAM_NAMES } from '@source-notion/core';
 import { createRandom, type WebhookDelivery, type WebhookOptions } from '@source-notion/notion-emulator';
 import { launchEmulator } from './emulator-handle.js';
 import { backfillFloor } from './floor.js';
@@ -16,6 +15,7 @@ import type { BenchContext, MeasuredWorkload } from './run-workload.js';
 import { BENCH_VERIFICATION_TOKEN, freePort } from './webhook-listener.js';
 import { LATENCY } from './workloads.js';
 import type { WorkspaceShape } from './workspace-shape.js';
+import { FLOOR_STREAMS } from './workspace-shape.js';
 
 /** The connector's polling interval when a binding names none (apps/connector DEFAULT_INTERVAL_MS). */
 export const CONNECTOR_DEFAULT_INTERVAL_SECONDS = 300;
@@ -98,7 +98,8 @@ async function runMode(
     let lastMutationAt = Number.POSITIVE_INFINITY;
     let started = false;
     let verificationStatus: number | null = null;
-    const pagesBinding = STREAM_NAMES as readonly string[];
+    // The bindings the session opens (runConnectorSession's default), in binding order.
+    const pagesBinding = FLOOR_STREAMS as readonly string[];
 
     let scheduleError: string | undefined;
     const schedule = async () => {
@@ -138,7 +139,7 @@ async function runMode(
       onStderr: (line) => {
         const stream = sweptStream(line);
         if (stream) swept.add(stream);
-        if (started || swept.size < STREAM_NAMES.length) return;
+        if (started || swept.size < FLOOR_STREAMS.length) return;
         // Every binding has swept once (the backfill): the mutations start.
         started = true;
         schedule().catch((error: unknown) => {
