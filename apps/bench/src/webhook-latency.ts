@@ -17,7 +17,7 @@ import { LATENCY } from './workloads.js';
 import type { WorkspaceShape } from './workspace-shape.js';
 import { FLOOR_STREAMS } from './workspace-shape.js';
 
-/** The connector's polling interval when a binding names none (apps/connector DEFAULT_INTERVAL_MS). */
+/** The connector's polling interval when a binding names none (apps/connector binding-plan.ts DEFAULT_INTERVAL_MS). */
 export const CONNECTOR_DEFAULT_INTERVAL_SECONDS = 300;
 
 /** A session is ended before the connector's daily restart (a day after it began) would end it. */
