@@ -177,7 +177,8 @@ describe('webhooks', () => {
   });
 
   it('delivers out of order when reordering', async () => {
-    const { e, r } = await start({ reorder: 1, aggregateMs: 0 });
+    // A delay long enough (60 ms real) that both events are queued before the first is due.
+    const { e, r } = await start({ reorder: 1, aggregateMs: 0, delayMs: 60_000 });
     const pages = e.groundTruth().pages.filter((p) => !p.in_trash);
     e.workspace.trashPage(pages[0]?.id ?? '');
     e.workspace.trashPage(pages[1]?.id ?? '');
