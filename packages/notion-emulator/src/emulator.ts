@@ -133,6 +133,12 @@ export interface Emulator {
    * `{"verification_token": …}`; resolves with the answer's status (null: no answer).
    */
   subscribeWebhooks(options: WebhookOptions): Promise<WebhookVerification>;
+  /**
+   * Ends the subscription, as deleting it in the integration's settings does: no further event is
+   * sent, and those still waiting or due for a retry are dropped (counted as failed in
+   * webhookDeliveries). A later subscribeWebhooks starts a new one.
+   */
+  unsubscribeWebhooks(): void;
   /** The subscription's URL and verification token; undefined without one. */
   webhookSubscription(): { url: string; verificationToken: string } | undefined;
   /** Every webhook event queued so far and how its delivery stands ([] without a subscription). */
@@ -255,6 +261,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     now: () => clock.now(),
     subscribeWebhooks: (webhookOptions) => subscribe(webhookOptions).verify(),
+    unsubscribeWebhooks: () => {
+      dispatcher?.close();
+      dispatcher = undefined;
+    },
     webhookSubscription: () =>
       dispatcher && { url: dispatcher.url, verificationToken: dispatcher.verificationToken },
     webhookDeliveries: () => dispatcher?.deliveries() ?? [],

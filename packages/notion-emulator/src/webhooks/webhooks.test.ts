@@ -300,6 +300,29 @@ describe('webhooks', () => {
     expect(admin.deliveries).toMatchObject([{ type: 'page.properties_updated', status: 'delivered' }]);
     expect(receiver.events()).toHaveLength(1);
   });
+
+  it('sends nothing more once unsubscribed, and a new subscription starts afresh', async () => {
+    receiver = await startReceiver();
+    emulator = await startTestEmulator({ workspace: { seed: 3, size: 'tiny' }, timeScale: 1000 });
+    await emulator.subscribeWebhooks({ url: receiver.url, delayMs: 1_000 });
+    const page = standalonePage(emulator).id;
+    emulator.workspace.editPage(page);
+    await emulator.webhooksIdle();
+    expect(receiver.events()).toHaveLength(1);
+
+    emulator.workspace.editPage(page); // queued, then dropped with the subscription
+    emulator.unsubscribeWebhooks();
+    expect(emulator.webhookSubscription()).toBeUndefined();
+    expect(emulator.webhookDeliveries()).toEqual([]);
+    emulator.workspace.trashPage(page);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // 50 emulated s: past the delay
+    expect(receiver.events()).toHaveLength(1);
+
+    await emulator.subscribeWebhooks({ url: receiver.url, delayMs: 1_000 });
+    emulator.workspace.restorePage(page);
+    await emulator.webhooksIdle();
+    expect(emulator.webhookDeliveries().map((d) => d.type)).toEqual(['page.undeleted']);
+  });
 });
 
 /** Closes the running emulator and receiver and starts fresh ones (same workspace). */
