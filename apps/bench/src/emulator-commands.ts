@@ -184,6 +184,12 @@ export async function handleCommand(host: EmulatorHost, command: EmulatorCommand
       const verification = await emulator.subscribeWebhooks(command.options);
       return { id: command.id, verification: { status: verification.status } };
     }
+    case 'unsubscribeWebhooks': {
+      const { webhooks: _ended, ...rest } = host.options;
+      host.options = rest;
+      emulator.unsubscribeWebhooks();
+      return { id: command.id, unsubscribed: true };
+    }
     case 'webhookDeliveries':
       return { id: command.id, deliveries: emulator.webhookDeliveries() };
     case 'churnStatus': {

@@ -42,6 +42,8 @@ export interface EmulatorHandle {
   subscribeWebhooks(options: WebhookOptions): Promise<{ status: number | null }>;
   /** Every webhook event queued so far and how its delivery stands. */
   webhookDeliveries(): Promise<WebhookDelivery[]>;
+  /** Ends the webhook subscription (see Emulator.unsubscribeWebhooks). */
+  unsubscribeWebhooks(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -133,6 +135,9 @@ export function launchEmulator(options: EmulatorProcessOptions, bundle?: string)
       subscribeWebhooks: (options) =>
         call({ cmd: 'subscribeWebhooks', options }, 'verification') as Promise<{ status: number | null }>,
       webhookDeliveries: () => call({ cmd: 'webhookDeliveries' }, 'deliveries') as Promise<WebhookDelivery[]>,
+      unsubscribeWebhooks: async () => {
+        await call({ cmd: 'unsubscribeWebhooks' }, 'unsubscribed');
+      },
       close: () =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) {

@@ -65,7 +65,9 @@ export type EmulatorCommand =
   | { id: number; cmd: 'apply'; op: string; args: unknown[] }
   /** Starts the webhook subscription (kept across `rescale`); the verification request follows. */
   | { id: number; cmd: 'subscribeWebhooks'; options: WebhookOptions }
-  | { id: number; cmd: 'webhookDeliveries' };
+  | { id: number; cmd: 'webhookDeliveries' }
+  /** Ends the subscription: nothing more is sent (the next steady state polls alone). */
+  | { id: number; cmd: 'unsubscribeWebhooks' };
 
 export type EmulatorReply =
   | { ready: true; url: string; token: string }
@@ -79,7 +81,8 @@ export type EmulatorReply =
   | { id: number; churn: ChurnStatus }
   | { id: number; applied: AppliedMutation }
   | { id: number; verification: { status: number | null } }
-  | { id: number; deliveries: WebhookDelivery[] };
+  | { id: number; deliveries: WebhookDelivery[] }
+  | { id: number; unsubscribed: true };
 
 /** A mutation made through the emulator process: its result and the emulated time it was made. */
 export interface AppliedMutation {

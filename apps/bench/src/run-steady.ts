@@ -101,6 +101,8 @@ export async function runSteady(
   const outcome = sessions.at(-1) ?? backfill;
   const status = await emulator.churnStatus(true);
   const deliveries = steady.webhooks ? await emulator.webhookDeliveries() : [];
+  // A steady state that follows polls alone: its connector listens no more.
+  if (steady.webhooks) await emulator.unsubscribeWebhooks();
   const after = await emulator.shape();
   const records = await emulator.requests(mark.index);
   const start = mark.at + steady.warmupDays * DAY_MS;

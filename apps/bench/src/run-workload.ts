@@ -291,27 +291,20 @@ export async function runWorkload(spec: WorkloadSpec, context: BenchContext): Pr
           blocksComparison,
         );
       }
-      if (spec.steady && connectorBackfill) {
-        if (connectorBackfill.run.ok) {
-          const polled = await runSteady(
-            { ...spec, steady: spec.steady },
-            emulator,
-            context,
-            connectorBackfill,
-          );
-          steady = polled.workload;
-          // Webhooks on carries on from where polling alone left the capture.
-          if (spec.steady.webhooks === undefined && spec.steadyWebhooks)
-            steadyWebhooks = (
-              await runSteady({ ...spec, steady: spec.steadyWebhooks }, emulator, context, polled.last)
-            ).workload;
-        } else context.log(`${spec.steady.name}: skipped (the backfill failed)`);
-      } else if (spec.steadyWebhooks && connectorBackfill) {
-        if (connectorBackfill.run.ok)
-          steadyWebhooks = (
-            await runSteady({ ...spec, steady: spec.steadyWebhooks }, emulator, context, connectorBackfill)
-          ).workload;
-        else context.log(`${spec.steadyWebhooks.name}: skipped (the backfill failed)`);
+      // Webhooks on first, from the backfill: its capture is compared with the ground truth, so it
+      // must not inherit what polling alone leaves for its next deletion scan (pages moved to the
+      // trash). The polling day then carries on from the state the webhooks day left.
+      const days = [spec.steadyWebhooks, spec.steady].filter((d) => d !== undefined);
+      if (days.length > 0 && connectorBackfill && !connectorBackfill.run.ok)
+        context.log(`${days.map((d) => d.name).join(', ')}: skipped (the backfill failed)`);
+      else if (connectorBackfill) {
+        let last = connectorBackfill;
+        for (const day of days) {
+          const measured = await runSteady({ ...spec, steady: day }, emulator, context, last);
+          if (day.webhooks) steadyWebhooks = measured.workload;
+          else steady = measured.workload;
+          last = measured.last;
+        }
       }
       if (!spec.incremental) continue;
 
