@@ -263,8 +263,10 @@ describe('webhooks in a capture', () => {
     expect(
       await deliver(port, 'data_source.created', created, { parent: { id: database, type: 'database' } }),
     ).toBe(200);
-    await until(() => docs(s.lines, 0).some((doc) => doc.id === created), 'the new data source');
-    expect(Date.now() - sent).toBeLessThan(5_000);
+    await until(() => docs(s.lines, 0).some((doc) => doc.id === created), 'the new data source', 40_000);
+    // Far below the binding's interval (an hour): the event, not the schedule, brought it. The
+    // bound leaves room for a loaded machine; the bench measures the latency itself.
+    expect(Date.now() - sent).toBeLessThan(30_000);
     await until(() => nothingPending(stateOf(s.lines)), 'the refresh to be forgotten');
   }, 60_000);
 
