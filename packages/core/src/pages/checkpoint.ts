@@ -81,6 +81,7 @@ export class SweepCheckpoints {
     refreshedAt?: number;
     scanCost?: number;
     refreshCost?: number;
+    sweptAt?: number;
   }): StreamEvent<PageSweepState> {
     const patch: Record<string, unknown> = {
       pages: this.#ledger.takeUnsaved(),
@@ -94,6 +95,7 @@ export class SweepCheckpoints {
     if (extra.refreshedAt !== undefined) patch.refreshedAt = extra.refreshedAt;
     if (extra.scanCost !== undefined) patch.scanCost = extra.scanCost;
     if (extra.refreshCost !== undefined) patch.refreshCost = extra.refreshCost;
+    if (extra.sweptAt !== undefined) patch.sweptAt = extra.sweptAt;
     return { checkpoint: patch as MergePatch<PageSweepState> };
   }
 

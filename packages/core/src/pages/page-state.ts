@@ -54,8 +54,13 @@ export const pageSweepStateSchema = z.object({
    * of the rate budget (see planSweep).
    */
   scanCost: z.number().int().nonnegative().optional(),
-  /** Requests the last full refresh cost: the next waits likewise. */
+  /** Requests the last full refresh cost (one per page it marked): the next waits likewise. */
   refreshCost: z.number().int().nonnegative().optional(),
+  /**
+   * When (epoch ms) the last sweep started: how much of a refresh the next sweep may do (a refresh
+   * is drained over sweeps at its share of the rate budget, see planSweep).
+   */
+  sweptAt: z.number().optional(),
   /**
    * Data sources discovery learned of outside search (compactIds, space-separated): queried by the
    * next sweep even when search does not list them.
@@ -322,17 +327,19 @@ export class PageLedger implements PageSweepView {
     }
   }
 
-  /** Marks every page known at the start (not in the trash) pending; returns how many. */
+  /**
+   * Marks every page known at the start (not in the trash) pending; returns how many are pending
+   * then (those pending already, from an earlier refresh not yet drained, included).
+   */
   markAllPending(): number {
-    let marked = 0;
+    let pending = 0;
     for (const key of this.knownKeys) {
       const entry = this.#persisted[key]!;
-      if (entry.d !== 1 && entry.p !== 1) {
-        this.#set(key, { ...entry, p: 1 });
-        marked++;
-      }
+      if (entry.d === 1) continue;
+      if (entry.p !== 1) this.#set(key, { ...entry, p: 1 });
+      pending++;
     }
-    return marked;
+    return pending;
   }
 
   /** Marks a known page pending (a parent to re-read). */

@@ -16,6 +16,7 @@ import {
 import { createFakeStreamContext } from '../testing/fake-stream-context.js';
 import { initialPageSweepState, PageLedger, type PageSweepState, readPageRecord } from './page-state.js';
 import { runPageSweep } from './page-sweep.js';
+import { MIN_PENDING_PER_SWEEP } from './sweep-plan.js';
 
 describe('runPageSweep', () => {
   it('never moves the cursor past the minute the sweep started: an edit made during the listing is found next sweep', async () => {
@@ -247,5 +248,42 @@ describe('runPageSweep', () => {
     expect(new Set(all)).toEqual(new Set([1, 2, 3, 4].map(id)));
     expect(rest.processed.length).toBeLessThan(4);
     expect(rest.processed.every((p) => p.item.reason === 'pending')).toBe(true);
+  });
+
+  it('drains a refresh over the sweeps at its share of the rate budget, never more a sweep', async () => {
+    const clock = manualClock(T0);
+    const ws = fakeWorkspace(
+      Array.from({ length: 120 }, (_, n) => ({ id: id(n + 1), edited: T0 - (n + 1) * 60 * MINUTE })),
+    );
+    // 1% of 180 requests a minute: 9 pages per 5-minute sweep, raised to MIN_PENDING_PER_SWEEP.
+    const options = {
+      refreshIntervalMs: 24 * 60 * MINUTE,
+      refreshBudgetShare: 0.01,
+      deletionScanIntervalMs: 1e12,
+    };
+    let { state } = await sweep(ws, clock, initialPageSweepState(), recordingHandler(), options);
+    expect(state.sweptAt).toBe(T0);
+    clock.advance(24 * 60 * MINUTE - 5 * MINUTE);
+    ({ state } = await sweep(ws, clock, state, recordingHandler(), options));
+    const perSweep: number[] = [];
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      clock.advance(5 * MINUTE);
+      const handler = recordingHandler();
+      ({ state } = await sweep(ws, clock, state, handler, options));
+      perSweep.push(handler.processed.filter((p) => p.item.reason === 'pending').length);
+      seen.push(...handler.processed.map((p) => p.item.id));
+    }
+    // The newest page is listed again (the search overlap) and done at once, beside the limit.
+    expect(perSweep).toEqual([MIN_PENDING_PER_SWEEP, MIN_PENDING_PER_SWEEP, 19, 0]);
+    expect(new Set(seen).size).toBe(120);
+    // The refresh's cost, a request a page, spaces out the next one.
+    expect(state.refreshCost).toBe(120);
+
+    // A sweep after a long pause may do as much as the budget gathered meanwhile: all of it.
+    clock.advance(24 * 60 * MINUTE);
+    const late = recordingHandler();
+    ({ state } = await sweep(ws, clock, state, late, options));
+    expect(late.processed).toHaveLength(120);
   });
 });

@@ -150,11 +150,18 @@ function logStretch(ctx: StreamContext, plan: SweepPlan): void {
   }
 }
 
-/** A full refresh: every known page (not in the trash) pending, checkpointed at once. */
+/**
+ * A full refresh: every known page (not in the trash) pending, checkpointed at once, and drained
+ * over this and the next sweeps (SweepPlan.pendingLimit). Its cost, one request a page, spaces out
+ * the next.
+ */
 function refreshEveryPage(run: SweepRun): StreamEvent<PageSweepState> {
   const pages = run.ledger.markAllPending();
-  run.ctx.logger.info('page sweep: full refresh of every known page', { pages });
-  return run.checkpoints.checkpoint({ refreshedAt: run.plan.now });
+  run.ctx.logger.info('page sweep: full refresh of every known page', {
+    pages,
+    ...(run.plan.pendingLimit === undefined ? {} : { pagesPerSweep: run.plan.pendingLimit }),
+  });
+  return run.checkpoints.checkpoint({ refreshedAt: run.plan.now, refreshCost: pages });
 }
 
 /**
@@ -172,13 +179,13 @@ function scanCost(stats: PageSweepStats): number {
  */
 function finalCheckpoint(run: SweepRun): StreamEvent<PageSweepState> {
   const { plan, checkpoints, stats } = run;
-  const { backfill, scan, refresh, now } = plan;
+  const { backfill, scan, now } = plan;
   const counts = requestCounts(stats);
   const refreshes = plan.refreshIntervalMs !== undefined;
   return checkpoints.checkpoint({
     cursor: checkpoints.finalCursor(plan.startMs),
     ...(backfill || scan ? { scannedAt: now, scanCost: scanCost(stats) } : {}),
     ...(backfill && refreshes ? { refreshedAt: now, refreshCost: counts.processing } : {}),
-    ...(refresh && !backfill ? { refreshCost: counts.refresh } : {}),
+    sweptAt: now,
   });
 }

@@ -108,13 +108,27 @@ export async function* listChangedPages(
 
 /** Queues the pages from state: pending ones, and those a deletion scan's listing did not return. */
 export function queueKnownPages(run: SweepRun, listedKeys: Set<string> | undefined): void {
-  const { ledger, queue, stats } = run;
+  const { ledger, queue, stats, plan } = run;
+  let pending = 0;
+  let deferred = 0;
   ledger.forEachToRevisit(
     listedKeys,
     (key) => queue.has(key),
     (key, page) => {
+      if (page.reason === 'pending' && plan.pendingLimit !== undefined && ++pending > plan.pendingLimit) {
+        deferred++; // stays pending in the state: a later sweep does it
+        return;
+      }
       if (page.reason === 'scan') stats.scanned++;
       queue.add(key, page);
     },
   );
+  if (deferred > 0)
+    run.ctx.logger.info(
+      'page sweep: pending pages left for the next sweeps (a refresh drained at its share of the rate budget)',
+      {
+        processing: plan.pendingLimit,
+        deferred,
+      },
+    );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialPageSweepState } from './page-state.js';
-import { planSweep } from './sweep-plan.js';
+import { MIN_PENDING_PER_SWEEP, planSweep } from './sweep-plan.js';
 
 const MINUTE = 60_000;
 const NOW = Date.UTC(2025, 5, 1, 10, 0, 0);
@@ -95,5 +95,21 @@ describe('planSweep', () => {
       planSweep({ ...state, scanCost: 1e9 }, 5, { scanBudgetShare: Number.POSITIVE_INFINITY }, NOW, START)
         .scan,
     ).toBe(true);
+  });
+
+  it('limits the pending pages a sweep of a stream with a refresh does to the refresh share since the last sweep', () => {
+    const state = { ...initialPageSweepState(), cursor: iso(NOW - MINUTE), scannedAt: NOW };
+    const options = { refreshIntervalMs: 24 * 60 * MINUTE };
+    // 10% of 180 a minute over the 5 minutes since the last sweep; at least MIN_PENDING_PER_SWEEP.
+    expect(planSweep({ ...state, sweptAt: NOW - 5 * MINUTE }, 5, options, NOW, START, 180).pendingLimit).toBe(
+      90,
+    );
+    expect(planSweep({ ...state, sweptAt: NOW - MINUTE }, 5, options, NOW, START, 180).pendingLimit).toBe(
+      MIN_PENDING_PER_SWEEP,
+    );
+    // No refresh, no earlier sweep, or a backfill: no limit.
+    expect(planSweep({ ...state, sweptAt: NOW - MINUTE }, 5, {}, NOW, START).pendingLimit).toBeUndefined();
+    expect(planSweep(state, 5, options, NOW, START).pendingLimit).toBeUndefined();
+    expect(planSweep(initialPageSweepState(), 0, options, NOW, START).pendingLimit).toBeUndefined();
   });
 });

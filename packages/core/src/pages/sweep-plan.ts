@@ -2,6 +2,9 @@ import type { PageSweepState } from './page-state.js';
 
 const MINUTE = 60_000;
 
+/** Pending pages a sweep of a stream with a refresh may always process (SweepPlan.pendingLimit). */
+export const MIN_PENDING_PER_SWEEP = 50;
+
 /**
  * With webhooks on, deletion scans and full refreshes (comments) run at most this often: events
  * name the pages that changed, trashed pages and comments, and polling stays as the safety net
@@ -30,8 +33,9 @@ export interface PageSweepOptions {
    */
   scanBudgetShare?: number;
   /**
-   * The share of the rate budget a full refresh (`refreshIntervalMs`) may use, stretched the same
-   * way. Default 0.1.
+   * The share of the rate budget a full refresh (`refreshIntervalMs`) may use: its interval is
+   * stretched the same way, and its pages are drained over the sweeps at that share (see
+   * SweepPlan.pendingLimit), so that no day costs more than it. Default 0.1.
    */
   refreshBudgetShare?: number;
   /**
@@ -75,8 +79,14 @@ export interface SweepPlan {
   backfill: boolean;
   /** A deletion scan: list everything, and fetch each known page the listing did not return. */
   scan: boolean;
-  /** A full refresh: every known page is processed again. */
+  /** A full refresh: every known page is marked pending, to be processed again. */
   refresh: boolean;
+  /**
+   * Streams with a refresh: pending pages this sweep processes at most, the rest left pending for
+   * the next sweeps: the refresh's share of the rate budget over the time since the last sweep
+   * (at least MIN_PENDING_PER_SWEEP). Undefined: every pending page (no refresh, no earlier sweep).
+   */
+  pendingLimit: number | undefined;
   /** Lower bound of the data source queries (undefined: no bound). */
   since: string | undefined;
   /** Lower bound of the search listing. */
@@ -144,15 +154,11 @@ export function planSweep(
   );
   const baseRefreshMs =
     options.refreshIntervalMs === undefined ? undefined : Math.max(options.refreshIntervalMs, safetyNet);
+  const refreshShare = options.refreshBudgetShare ?? 0.1;
   const refreshIntervalMs =
     baseRefreshMs === undefined
       ? undefined
-      : budgetedInterval(
-          baseRefreshMs,
-          state.refreshCost,
-          options.refreshBudgetShare ?? 0.1,
-          requestsPerMinute,
-        );
+      : budgetedInterval(baseRefreshMs, state.refreshCost, refreshShare, requestsPerMinute);
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const startMs = Date.parse(startDate);
   const backfill = state.cursor === null;
@@ -162,6 +168,12 @@ export function planSweep(
     refreshIntervalMs !== undefined &&
     !backfill &&
     (state.refreshedAt == null || now - state.refreshedAt >= refreshIntervalMs);
+  const sinceLastMinutes =
+    state.sweptAt === undefined ? undefined : Math.max(0, now - state.sweptAt) / MINUTE;
+  const pendingLimit =
+    refreshIntervalMs === undefined || backfill || sinceLastMinutes === undefined || !(refreshShare > 0)
+      ? undefined
+      : Math.max(MIN_PENDING_PER_SWEEP, Math.ceil(refreshShare * requestsPerMinute * sinceLastMinutes));
   const bound = (overlap: number): string | undefined => {
     const ms = backfill || scan ? startMs : Math.max(startMs, Date.parse(state.cursor!) - overlap);
     return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
@@ -172,6 +184,7 @@ export function planSweep(
     backfill,
     scan,
     refresh,
+    pendingLimit,
     since: bound(overlapMs),
     searchSince: bound(searchOverlapMs),
     overlapMs,

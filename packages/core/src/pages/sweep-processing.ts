@@ -176,8 +176,9 @@ async function* settlePage(
     return;
   }
   stats.processingRequests += outcome.requests ?? 0;
-  // A refresh re-processes every known page (as pending): at least one request each.
-  if (run.plan.refresh && item.reason === 'pending') stats.refreshRequests += outcome.requests ?? 1;
+  // A refresh re-processes every known page (as pending, over sweeps): at least one request each.
+  if (run.plan.refreshIntervalMs !== undefined && item.reason === 'pending')
+    stats.refreshRequests += outcome.requests ?? 1;
   for (const doc of outcome.docs) yield { doc };
   const page = outcome.page ?? item.page;
   const next =
