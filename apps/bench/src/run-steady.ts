@@ -44,7 +44,9 @@ export interface SteadySpec {
   webhooks?: Omit<WebhookOptions, 'url' | 'verificationToken'>;
   /**
    * Emulated ms the session goes on after the last day, with the churn over, before the capture is
-   * compared with the ground truth (the last changes' events and refreshes land). Default 0.
+   * compared with the ground truth (the last changes' events and refreshes land). Default 0. With
+   * webhooks, it goes on until no event is waiting for a delivery or a retry too, and then this
+   * long again (the refreshes of the last ones); at most until `timeoutSeconds`.
    */
   settleMs?: number;
 }
@@ -88,15 +90,17 @@ export async function runSteady(
     });
   };
   const lines: TimedLogLine[] = [];
+  const settled = settling(emulator, emulatedNow, mark.at + durationMs, steady);
   const sessions = await runSessions(spec, emulator, context, backfill, {
     webhooks: listener,
-    until: () => emulatedNow() >= mark.at + durationMs + (steady.settleMs ?? 0),
+    until: settled.done,
     clockNow: emulatedNow,
     onStderr: (line) => {
       subscribe(line);
       if (line.includes('sweep')) lines.push({ at: emulatedNow(), line });
     },
   });
+  settled.stop();
   const verification = subscribed ? (await subscribed).status : null;
   const outcome = sessions.at(-1) ?? backfill;
   const status = await emulator.churnStatus(true);
@@ -214,6 +218,41 @@ export async function runSteady(
     ],
   };
   return { workload, last: outcome };
+}
+
+/**
+ * Whether the session may end: `settleMs` after the churn's end, and with webhooks, `settleMs`
+ * after the last event still waiting for a delivery or a retry was answered (checked once a real
+ * second from the churn's end on).
+ */
+function settling(
+  emulator: EmulatorHandle,
+  emulatedNow: () => number,
+  churnEnd: number,
+  steady: SteadySpec,
+): { done: () => boolean; stop: () => void } {
+  const settleMs = steady.settleMs ?? 0;
+  let quietSince: number | undefined = steady.webhooks ? undefined : churnEnd;
+  let checking = false;
+  const timer = setInterval(() => {
+    if (!steady.webhooks || checking || emulatedNow() < churnEnd) return;
+    checking = true;
+    emulator
+      .webhookDeliveries()
+      .then((deliveries) => {
+        const waiting = deliveries.some((d) => d.status === 'pending');
+        if (waiting) quietSince = undefined;
+        else quietSince ??= Math.max(churnEnd, emulatedNow());
+      })
+      .catch(() => {})
+      .finally(() => {
+        checking = false;
+      });
+  }, 1_000);
+  return {
+    done: () => quietSince !== undefined && emulatedNow() >= quietSince + settleMs,
+    stop: () => clearInterval(timer),
+  };
 }
 
 function countTypes(types: readonly string[]): Record<string, number> {
