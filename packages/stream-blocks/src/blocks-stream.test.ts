@@ -29,9 +29,12 @@ const validator = new Validator(blocksStream.documentSchema as never, '2020-12',
 const opened = createTestResources();
 afterEach(() => opened.closeAll());
 
-async function setup(seed = 21) {
+async function setup(seed = 21, limits?: { searchOmitPageRate: number }) {
   const emulator = opened.add(
-    await startTestEmulator({ workspace: { seed, size: 'tiny', now: Date.now() - 2 * HOUR } }),
+    await startTestEmulator({
+      workspace: { seed, size: 'tiny', now: Date.now() - 2 * HOUR },
+      ...(limits ? { limits } : {}),
+    }),
   );
   const ctx = opened.add(
     createStreamTestContext({
@@ -287,7 +290,9 @@ describe('blocks stream', () => {
   });
 
   it('ends with the same collection after crashes at random points as an uninterrupted run', async () => {
-    const { emulator: emu, ctx } = await setup(24);
+    // Search's random omission follows the edit minute, so with it on the outcome would depend on
+    // the minute the test runs in (a failure was seen once in CI with it on).
+    const { emulator: emu, ctx } = await setup(24, { searchOmitPageRate: 0 });
     const stream = createBlocksStream({
       deletionScanIntervalMs: 0,
       scanBudgetShare: Number.POSITIVE_INFINITY,
